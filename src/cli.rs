@@ -1,0 +1,279 @@
+//! Command-line interface: argument parsing, human summaries, exit codes.
+//!
+//! Every command reads through `io`, computes with the library and writes through
+//! [`crate::io::OutputDir`]. Exit codes: 0 success, 1 the data has errors, 2 the command failed.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::gen::{self, GenParams};
+use crate::io::{self, DirSource, LoadError, MemorySource, Problem, Severity, Source};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "spareplan",
+    version,
+    about = "Spare-parts logistics planning for a CT scanner service network",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a planning or finance data set and print every problem at once.
+    ///
+    /// DIR is a planning data set (depots.csv, ...), a finance data set (slips.csv, ...) or a
+    /// planning data set with a finance/ subfolder; each part present is checked.
+    Validate {
+        dir: PathBuf,
+        /// Print the problems as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a data set on the real geography.
+    ///
+    /// With --china, the bundled data/china set (census-sized installed base, 52-part catalogue,
+    /// planted finance folder). Otherwise a synthetic set of the given size, deterministic for a seed.
+    Generate {
+        /// Build the bundled data/china set.
+        #[arg(long, conflicts_with_all = ["hospitals", "parts"])]
+        china: bool,
+        /// Number of hospitals (1 to 20,000 is the tested range).
+        #[arg(long, default_value_t = 1000)]
+        hospitals: usize,
+        /// Number of parts.
+        #[arg(long, default_value_t = 200)]
+        parts: usize,
+        /// Random seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Snapshot date of the data set (history runs up to it).
+        #[arg(long, default_value = "2026-10-31")]
+        as_of: String,
+        /// Months of fault and downtime history.
+        #[arg(long, default_value_t = 24)]
+        history_months: u32,
+        /// Geography folder (default: the copy of data/geo built into spareplan).
+        #[arg(long)]
+        geo: Option<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// Runs the program on `args` and returns its exit code.
+pub fn run<I, T>(args: I) -> anyhow::Result<ExitCode>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { 2 } else { 0 };
+            let _ = err.print();
+            return Ok(ExitCode::from(code));
+        }
+    };
+    match cli.command {
+        Command::Validate { dir, json } => validate(&dir, json),
+        Command::Generate {
+            china,
+            hospitals,
+            parts,
+            seed,
+            as_of,
+            history_months,
+            geo,
+            out,
+        } => {
+            let as_of = NaiveDate::parse_from_str(&as_of, "%Y-%m-%d")
+                .with_context(|| format!("--as-of {as_of:?} is not a YYYY-MM-DD date"))?;
+            let params = GenParams {
+                hospitals: (!china).then_some(hospitals),
+                parts: (!china).then_some(parts),
+                seed,
+                as_of,
+                history_months,
+            };
+            generate(china, &params, geo.as_deref(), &out)
+        }
+    }
+}
+
+/// What kinds of data set a folder holds.
+fn kinds(dir: &Path) -> (bool, Option<PathBuf>) {
+    let planning = dir.join("depots.csv").exists() || !dir.join("slips.csv").exists();
+    let finance = if dir.join("slips.csv").exists() {
+        Some(dir.to_path_buf())
+    } else if dir.join("finance").is_dir() {
+        Some(dir.join("finance"))
+    } else {
+        None
+    };
+    (planning, finance)
+}
+
+fn validate(dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
+    if !dir.is_dir() {
+        bail!("{} is not a folder", dir.display());
+    }
+    let (planning, finance) = kinds(dir);
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut summary = Vec::new();
+    if planning {
+        match io::load_planning(&DirSource::new(dir)) {
+            Ok(loaded) => {
+                let d = &loaded.data;
+                summary.push(format!(
+                    "planning data set: {} depots, {} hubs, {} hospitals, {} lanes, {} parts, {} models, {} installed units, {} usage rates, {} stock rows, {} engineer bases ({} engineers), {} fault records, {} downtime periods",
+                    d.depots.len(),
+                    d.hubs.len(),
+                    d.hospitals.len(),
+                    d.lanes.len(),
+                    d.parts.len(),
+                    d.models.len(),
+                    d.units.len(),
+                    d.usage.len(),
+                    d.stock.len(),
+                    d.engineers.len(),
+                    d.engineers.iter().map(|e| u64::from(e.engineers)).sum::<u64>(),
+                    d.faults.len(),
+                    d.downtime.len(),
+                ));
+                problems.extend(loaded.warnings);
+            }
+            Err(LoadError::Invalid { problems: p, .. }) => problems.extend(p),
+        }
+    }
+    if let Some(fdir) = &finance {
+        let prefix = if fdir == dir { "" } else { "finance/" };
+        let result = io::load_finance(&DirSource::new(fdir));
+        let found = match result {
+            Ok(loaded) => {
+                let f = &loaded.data;
+                summary.push(format!(
+                    "finance data set: {} slip lines, {} invoice lines, {} discount terms, {} consents",
+                    f.slips.len(),
+                    f.invoices.len(),
+                    f.discounts.len(),
+                    f.consents.len()
+                ));
+                loaded.warnings
+            }
+            Err(LoadError::Invalid { problems: p, .. }) => p,
+        };
+        problems.extend(found.into_iter().map(|mut p| {
+            p.file = format!("{prefix}{}", p.file);
+            p
+        }));
+    }
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let warnings = problems.len() - errors;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if json {
+        let report = serde_json::json!({
+            "folder": dir.display().to_string(),
+            "errors": errors,
+            "warnings": warnings,
+            "problems": problems,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        for p in &problems {
+            writeln!(out, "{p}")?;
+        }
+        for s in &summary {
+            writeln!(out, "{s}")?;
+        }
+        if errors == 0 {
+            writeln!(
+                out,
+                "ok: {} is valid ({warnings} warning(s))",
+                dir.display()
+            )?;
+        } else {
+            writeln!(
+                out,
+                "{errors} error(s), {warnings} warning(s) in {}; fix the errors above, nothing can be planned from this data set",
+                dir.display()
+            )?;
+        }
+    }
+    Ok(if errors == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn generate(
+    china: bool,
+    params: &GenParams,
+    geo: Option<&Path>,
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
+    if let Some(h) = params.hospitals {
+        if h == 0 {
+            bail!("--hospitals must be at least 1");
+        }
+    }
+    if params.parts == Some(0) {
+        bail!("--parts must be at least 1");
+    }
+    let geography = match geo {
+        Some(dir) => io::geo::load_geography(&DirSource::new(dir)),
+        None => io::geo::load_geography(&io::geo::EmbeddedGeo),
+    }
+    .context("loading the geography")?;
+    let generated = if china {
+        gen::china(&geography)
+    } else {
+        gen::synthetic(&geography, params)
+    };
+    // Check the set as a user's would be checked before anything is written.
+    let mut mem = MemorySource::new();
+    for (name, bytes) in io::write::dataset_files(&generated.dataset) {
+        mem.files.insert(name.to_owned(), bytes);
+    }
+    if let Err(err) = io::load_planning(&mem) {
+        for p in err.problems() {
+            eprintln!("{p}");
+        }
+        bail!("the generated data set does not validate; nothing was written");
+    }
+    let extra: Vec<(&str, Vec<u8>)> = generated
+        .extra
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.clone()))
+        .collect();
+    let files = io::write_dataset(out, &generated.dataset, generated.finance.as_ref(), &extra)?;
+    let d = &generated.dataset;
+    println!(
+        "wrote {} files to {}: {} depots, {} hubs, {} hospitals, {} lanes, {} parts, {} installed units, {} fault records",
+        files.len(),
+        out.display(),
+        d.depots.len(),
+        d.hubs.len(),
+        d.hospitals.len(),
+        d.lanes.len(),
+        d.parts.len(),
+        d.units.len(),
+        d.faults.len()
+    );
+    let _ = mem.describe();
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,337 @@
+//! Loads and validates the finance data set (outbound slips, invoices, discount terms, consents).
+//!
+//! Part numbers are kept as written: normalising them is part of reconciliation, which records
+//! what it changed. A repeated `(invoice_no, line_no)` is a warning here, not an error: the
+//! reconciliation flags it as `DUPLICATE_INVOICE`, which is what a clerk needs to see.
+
+use rustc_hash::FxHashMap;
+
+use super::diag::Diagnostics;
+use super::source::Source;
+use super::table::{opt, read_table, req, Col, Row};
+use super::{open_file, LoadError, Loaded};
+use crate::model::*;
+
+pub const SLIPS: &str = "slips.csv";
+pub const INVOICES: &str = "invoices.csv";
+pub const DISCOUNTS: &str = "discounts.csv";
+pub const CONSENTS: &str = "consents.csv";
+
+/// Loads the finance data set from `src`.
+pub fn load_finance(src: &dyn Source) -> Result<Loaded<FinanceSet>, LoadError> {
+    let mut diag = Diagnostics::default();
+    let mut set = FinanceSet::default();
+    slips(src, &mut diag, &mut set.slips);
+    invoices(src, &mut diag, &mut set.invoices);
+    discounts(src, &mut diag, &mut set.discounts);
+    consents(src, &mut diag, &mut set.consents);
+    if diag.has_errors() {
+        return Err(LoadError::Invalid {
+            source_name: src.describe(),
+            problems: diag.into_sorted(),
+        });
+    }
+    Ok(Loaded {
+        data: set,
+        warnings: diag.into_sorted(),
+    })
+}
+
+fn table(
+    src: &dyn Source,
+    file: &str,
+    required: bool,
+    cols: &[Col],
+    diag: &mut Diagnostics,
+    on_row: impl FnMut(&mut Row<'_>),
+) {
+    if let Some(reader) = open_file(src, file, required, diag) {
+        let _ = read_table(file, reader, cols, diag, on_row);
+    }
+}
+
+fn serials(text: Option<&str>) -> Vec<String> {
+    text.map(|s| {
+        s.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+/// `*` or empty means "all".
+fn scope(text: Option<&str>) -> Option<String> {
+    text.filter(|t| *t != "*").map(str::to_owned)
+}
+
+fn slips(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<SlipLine>) {
+    const COLS: [Col; 10] = [
+        req("slip_no"),
+        req("line_no"),
+        req("slip_date"),
+        req("part_no"),
+        req("qty"),
+        req("list_price"),
+        req("condition"),
+        req("ship_to"),
+        opt("category"),
+        opt("serials"),
+    ];
+    let mut keys: FxHashMap<(String, u32), u64> = FxHashMap::default();
+    table(src, SLIPS, true, &COLS, diag, |row| {
+        let slip_no = row.required(0);
+        let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
+        let slip_date = row.date(2, true);
+        let part_no = row.required(3);
+        let qty = row.integer_in(4, true, 1, 1_000_000_000);
+        let list_price = row.money(5, true, false);
+        let condition = match row.required(6) {
+            Some(c) if c.eq_ignore_ascii_case("new") => Some(Condition::New),
+            Some(c) if c.eq_ignore_ascii_case("refurbished") => Some(Condition::Refurbished),
+            Some(c) => {
+                row.error(6, c, "unknown condition", "write new or refurbished");
+                None
+            }
+            None => None,
+        };
+        let ship_to = row.required(7);
+        let category = row.text(8).map(str::to_owned);
+        let serials = serials(row.text(9));
+        let (
+            Some(slip_no),
+            Some(line_no),
+            Some(slip_date),
+            Some(part_no),
+            Some(qty),
+            Some(list_price),
+            Some(condition),
+            Some(ship_to),
+        ) = (
+            slip_no, line_no, slip_date, part_no, qty, list_price, condition, ship_to,
+        )
+        else {
+            return;
+        };
+        let line_no = line_no as u32;
+        if let Some(first) = keys.insert((slip_no.to_owned(), line_no), row.line) {
+            row.error(
+                1,
+                &line_no.to_string(),
+                format!("duplicate (slip_no, line_no): also on line {first}"),
+                "give every line of a slip its own line_no",
+            );
+            return;
+        }
+        out.push(SlipLine {
+            slip_no: slip_no.to_owned(),
+            line_no,
+            slip_date,
+            part_no: part_no.to_owned(),
+            qty,
+            list_price,
+            condition,
+            ship_to: ship_to.to_owned(),
+            category,
+            serials,
+            source_line: row.line,
+        });
+    });
+}
+
+fn invoices(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<InvoiceLine>) {
+    const COLS: [Col; 13] = [
+        req("invoice_no"),
+        req("line_no"),
+        req("invoice_date"),
+        req("slip_no"),
+        req("part_no"),
+        req("qty"),
+        req("unit_price"),
+        req("amount"),
+        opt("tax_rate"),
+        opt("tax_amount"),
+        opt("kind"),
+        opt("original_invoice_no"),
+        opt("serials"),
+    ];
+    let mut keys: FxHashMap<(String, u32), u64> = FxHashMap::default();
+    table(src, INVOICES, true, &COLS, diag, |row| {
+        let invoice_no = row.required(0);
+        let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
+        let invoice_date = row.date(2, true);
+        let slip_no = row.required(3);
+        let part_no = row.required(4);
+        let qty = row.integer_in(5, true, -1_000_000_000, 1_000_000_000);
+        let unit_price = row.money(6, true, false);
+        let amount = row.money(7, true, true);
+        let tax_rate = row.rate(8, false);
+        let tax_amount = row.money(9, false, true);
+        let kind = match row.text(10) {
+            None => Some(InvoiceKind::Blue),
+            Some(k) if k.eq_ignore_ascii_case("blue") => Some(InvoiceKind::Blue),
+            Some(k) if k.eq_ignore_ascii_case("red") => Some(InvoiceKind::Red),
+            Some(k) => {
+                row.error(10, k, "unknown invoice kind", "write blue or red");
+                None
+            }
+        };
+        let original = row.text(11).map(str::to_owned);
+        let serials = serials(row.text(12));
+        let (
+            Some(invoice_no),
+            Some(line_no),
+            Some(invoice_date),
+            Some(slip_no),
+            Some(part_no),
+            Some(qty),
+            Some(unit_price),
+            Some(amount),
+            Some(kind),
+        ) = (
+            invoice_no,
+            line_no,
+            invoice_date,
+            slip_no,
+            part_no,
+            qty,
+            unit_price,
+            amount,
+            kind,
+        )
+        else {
+            return;
+        };
+        let qty_text = qty.to_string();
+        match kind {
+            InvoiceKind::Blue if qty <= 0 => {
+                row.error(
+                    5,
+                    &qty_text,
+                    "a blue invoice line carries a positive quantity",
+                    "write the quantity invoiced, or mark a credit note as kind red",
+                );
+                return;
+            }
+            InvoiceKind::Red if qty >= 0 => {
+                row.error(
+                    5,
+                    &qty_text,
+                    "a red (credit) invoice line carries a negative quantity",
+                    "write the credited quantity as a negative number",
+                );
+                return;
+            }
+            InvoiceKind::Red if original.is_none() => {
+                row.error(
+                    11,
+                    "",
+                    "a red invoice must name the invoice it credits",
+                    "fill in original_invoice_no",
+                );
+                return;
+            }
+            _ => {}
+        }
+        let line_no = line_no as u32;
+        if let Some(first) = keys.insert((invoice_no.to_owned(), line_no), row.line) {
+            row.warning(
+                0,
+                invoice_no,
+                format!("the invoice line (invoice_no, line_no) also appears on line {first}"),
+                "reconcile reports it as DUPLICATE_INVOICE; remove the copy if it was entered twice",
+            );
+        }
+        out.push(InvoiceLine {
+            invoice_no: invoice_no.to_owned(),
+            line_no,
+            invoice_date,
+            slip_no: slip_no.to_owned(),
+            part_no: part_no.to_owned(),
+            qty,
+            unit_price,
+            amount,
+            tax_rate,
+            tax_amount,
+            kind,
+            original_invoice_no: original,
+            serials,
+            source_line: row.line,
+        });
+    });
+}
+
+fn discounts(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<DiscountTerm>) {
+    const COLS: [Col; 7] = [
+        req("contract_id"),
+        req("valid_from"),
+        req("valid_to"),
+        req("discount_rate"),
+        opt("customer"),
+        opt("category"),
+        opt("part_no"),
+    ];
+    table(src, DISCOUNTS, true, &COLS, diag, |row| {
+        let contract_id = row.required(0);
+        let valid_from = row.date(1, true);
+        let valid_to = row.date(2, true);
+        let rate = row.rate(3, true);
+        let customer = scope(row.text(4));
+        let category = scope(row.text(5));
+        let part_no = scope(row.text(6));
+        let (Some(contract_id), Some(valid_from), Some(valid_to), Some(rate)) =
+            (contract_id, valid_from, valid_to, rate)
+        else {
+            return;
+        };
+        if valid_to < valid_from {
+            let shown = valid_to.to_string();
+            row.error(
+                2,
+                &shown,
+                "the term ends before it starts",
+                "swap valid_from and valid_to or correct the dates",
+            );
+            return;
+        }
+        out.push(DiscountTerm {
+            contract_id: contract_id.to_owned(),
+            valid_from,
+            valid_to,
+            discount_rate: rate,
+            customer,
+            category,
+            part_no,
+            source_line: row.line,
+        });
+    });
+}
+
+fn consents(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<Consent>) {
+    const COLS: [Col; 5] = [
+        req("hospital_id"),
+        req("granted_on"),
+        opt("slip_no"),
+        opt("part_no"),
+        opt("reference"),
+    ];
+    table(src, CONSENTS, false, &COLS, diag, |row| {
+        let hospital_id = row.required(0);
+        let granted_on = row.date(1, true);
+        let slip_no = row.text(2).map(str::to_owned);
+        let part_no = row.text(3).map(str::to_owned);
+        let reference = row.text(4).map(str::to_owned);
+        let (Some(hospital_id), Some(granted_on)) = (hospital_id, granted_on) else {
+            return;
+        };
+        out.push(Consent {
+            hospital_id: hospital_id.to_owned(),
+            granted_on,
+            slip_no,
+            part_no,
+            reference,
+            source_line: row.line,
+        });
+    });
+}

@@ -1,0 +1,88 @@
+//! CSV in and out: the only module (with `cli`) that touches the file system.
+//!
+//! Input goes through private row readers that collect every problem (file, line, column, value,
+//! what to fix) and turn the rows into validated `model` types in one step. Output goes through
+//! [`OutputDir`], which writes every file under a temporary name and renames them only when all are
+//! written, so a run leaves either the old files or the new ones.
+//!
+//! Deliberately absent: any planning logic, and any reading of `../shared`.
+
+pub mod diag;
+pub mod finance;
+pub mod geo;
+pub mod planning;
+pub mod source;
+pub mod table;
+pub mod write;
+
+use std::io::Read;
+
+pub use diag::{Diagnostics, Place, Problem, Severity};
+pub use finance::load_finance;
+pub use planning::load_planning;
+pub use source::{DirSource, MemorySource, Source};
+pub use write::{write_dataset, write_finance, OutputDir};
+
+/// A loaded value and the warnings its files raised.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    pub data: T,
+    pub warnings: Vec<Problem>,
+}
+
+/// Why a data set could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{source_name}: {} error(s) in the data set; nothing was planned from it", count_errors(.problems))]
+    Invalid {
+        source_name: String,
+        problems: Vec<Problem>,
+    },
+}
+
+impl LoadError {
+    /// Every problem found (errors first, then warnings).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            LoadError::Invalid { problems, .. } => problems,
+        }
+    }
+}
+
+fn count_errors(problems: &[Problem]) -> usize {
+    problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count()
+}
+
+/// Opens one file of a data set, recording a problem when a required file is missing or any file
+/// cannot be opened.
+pub(crate) fn open_file<'s>(
+    src: &'s dyn Source,
+    file: &str,
+    required: bool,
+    diag: &mut Diagnostics,
+) -> Option<Box<dyn Read + 's>> {
+    match src.open(file) {
+        Ok(Some(reader)) => Some(reader),
+        Ok(None) => {
+            if required {
+                diag.error(
+                    Place::file(file),
+                    "the file is missing from the data set",
+                    &format!("add {file} (see the data contract)"),
+                );
+            }
+            None
+        }
+        Err(err) => {
+            diag.error(
+                Place::file(file),
+                format!("the file cannot be opened: {err}"),
+                "check that it is a readable file",
+            );
+            None
+        }
+    }
+}

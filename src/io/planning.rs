@@ -1,0 +1,899 @@
+//! Loads and validates the planning data set of the data contract into a [`Dataset`].
+//!
+//! Every file is read in full and every problem is collected; a `Dataset` is returned only when
+//! there is no error at all. Rows with errors still register their ids, so one bad cell does not
+//! cascade into "unknown id" errors elsewhere.
+
+use rustc_hash::FxHashMap;
+
+use super::diag::{Diagnostics, Place};
+use super::source::Source;
+use super::table::{opt, read_table, req, Col, Row};
+use super::{open_file, LoadError, Loaded};
+use crate::model::*;
+use crate::money::Fen;
+
+const DEPOTS: &str = "depots.csv";
+const HOSPITALS: &str = "hospitals.csv";
+const HUBS: &str = "hubs.csv";
+const LANES: &str = "lanes.csv";
+const UNITS: &str = "installed_base.csv";
+const PARTS: &str = "parts.csv";
+const USAGE: &str = "part_usage.csv";
+const STOCK: &str = "stock.csv";
+const ENGINEERS: &str = "engineers.csv";
+const FAULTS: &str = "fault_history.csv";
+const DOWNTIME: &str = "downtime.csv";
+
+/// The files of a planning data set, in the order they are read.
+pub const PLANNING_FILES: [&str; 11] = [
+    DEPOTS, HUBS, HOSPITALS, LANES, PARTS, UNITS, USAGE, STOCK, ENGINEERS, FAULTS, DOWNTIME,
+];
+
+/// Default yearly holding rate when `holding_rate` is not given.
+pub const DEFAULT_HOLDING_RATE: f64 = 0.25;
+/// Default repair hours when `repair_hours` is not given.
+pub const DEFAULT_REPAIR_HOURS: f64 = 4.0;
+/// Default delivery deadline when `deadline_hours` is not given.
+pub const DEFAULT_DEADLINE_HOURS: f64 = 72.0;
+/// Default warranty length.
+pub const DEFAULT_WARRANTY_MONTHS: u32 = 12;
+/// Default uptime target.
+pub const DEFAULT_UPTIME_TARGET: f64 = 0.95;
+
+#[derive(Default)]
+struct Builder {
+    ds: Dataset,
+    diag: Diagnostics,
+    nodes: FxHashMap<String, (NodeRef, &'static str, u64)>,
+    depot_lines: Vec<u64>,
+    depot_parents: Vec<Option<(String, u64)>>,
+    depot_columns: Vec<Option<usize>>,
+    hospital_lines: Vec<u64>,
+    hospital_id_column: Option<usize>,
+    parts: FxHashMap<String, (PartId, u64)>,
+    units: FxHashMap<String, (UnitId, u64)>,
+    models: FxHashMap<String, ModelId>,
+    models_with_units: Vec<bool>,
+}
+
+/// Loads the planning data set from `src`.
+pub fn load_planning(src: &dyn Source) -> Result<Loaded<Dataset>, LoadError> {
+    let mut b = Builder::default();
+    b.depots(src);
+    b.hubs(src);
+    b.hospitals(src);
+    b.lanes(src);
+    b.parts(src);
+    b.units(src);
+    b.usage(src);
+    b.stock(src);
+    b.engineers(src);
+    b.faults(src);
+    b.downtime(src);
+    b.check_depot_tree();
+    b.check_hospitals_reachable();
+    let Builder { ds, diag, .. } = b;
+    if diag.has_errors() {
+        return Err(LoadError::Invalid {
+            source_name: src.describe(),
+            problems: diag.into_sorted(),
+        });
+    }
+    Ok(Loaded {
+        data: ds,
+        warnings: diag.into_sorted(),
+    })
+}
+
+fn duplicate(row: &mut Row<'_>, c: usize, value: &str, first_file: &str, first_line: u64) {
+    let message = if first_file == row.file {
+        format!("duplicate id: also on line {first_line}")
+    } else {
+        format!("duplicate id: {first_file} line {first_line} already uses it (ids are unique across depots, hospitals and hubs)")
+    };
+    row.error(c, value, message, "give every row its own id");
+}
+
+impl Builder {
+    fn table(
+        &mut self,
+        src: &dyn Source,
+        file: &'static str,
+        required: bool,
+        cols: &[Col],
+        mut on_row: impl FnMut(&mut Self, &mut Row<'_>),
+    ) -> Option<Vec<Option<usize>>> {
+        let reader = open_file(src, file, required, &mut self.diag)?;
+        // The row borrows the diagnostics; the closure gets the rest of the builder.
+        let mut diag = std::mem::take(&mut self.diag);
+        let map = read_table(file, reader, cols, &mut diag, |row| on_row(self, row));
+        self.diag = diag;
+        map
+    }
+
+    fn register_node(&mut self, row: &mut Row<'_>, c: usize, code: &str, node: NodeRef) -> bool {
+        if let Some(&(_, file, line)) = self.nodes.get(code) {
+            duplicate(row, c, code, file, line);
+            return false;
+        }
+        self.nodes
+            .insert(code.to_owned(), (node, leak_file(row.file), row.line));
+        true
+    }
+
+    fn depots(&mut self, src: &dyn Source) {
+        const COLS: [Col; 11] = [
+            req("depot_id"),
+            req("name"),
+            req("lat"),
+            req("lon"),
+            req("tier"),
+            req("handling_hours"),
+            req("resupply_days"),
+            opt("city"),
+            opt("province"),
+            opt("parent_id"),
+            opt("holding_rate"),
+        ];
+        let map = self.table(src, DEPOTS, true, &COLS, |b, row| {
+            let id = row.required(0);
+            let name = row.required(1).unwrap_or_default().to_owned();
+            let lat = row.number_in(2, true, -90.0, 90.0).unwrap_or(0.0);
+            let lon = row.number_in(3, true, -180.0, 180.0).unwrap_or(0.0);
+            let tier = match row.required(4) {
+                Some(t) if t.eq_ignore_ascii_case("central") => Some(Tier::Central),
+                Some(t) if t.eq_ignore_ascii_case("regional") => Some(Tier::Regional),
+                Some(t) if t.eq_ignore_ascii_case("forward") => Some(Tier::Forward),
+                Some(t) => {
+                    row.error(4, t, "unknown tier", "write central, regional or forward");
+                    None
+                }
+                None => None,
+            };
+            let handling_hours = row.non_negative(5, true).unwrap_or(0.0);
+            let resupply_days = row.non_negative(6, true).unwrap_or(0.0);
+            let city = row.text(7).map(str::to_owned);
+            let province = row.text(8).map(str::to_owned);
+            let parent = row.text(9).map(|p| (p.to_owned(), row.line));
+            let holding_rate = row.probability(10, false).unwrap_or(DEFAULT_HOLDING_RATE);
+            let Some(id) = id else { return };
+            let depot = DepotId::from_index(b.ds.depots.len());
+            if !b.register_node(row, 0, id, NodeRef::Depot(depot)) {
+                return;
+            }
+            b.ds.depots.push(Depot {
+                code: id.to_owned(),
+                name,
+                lat,
+                lon,
+                // A bad tier is already an error; Regional keeps the tree checks quiet about it.
+                tier: tier.unwrap_or(Tier::Regional),
+                handling_hours,
+                resupply_days,
+                city,
+                province,
+                parent: None,
+                holding_rate,
+            });
+            b.depot_lines.push(row.line);
+            b.depot_parents.push(parent);
+        });
+        self.depot_columns = map.unwrap_or_default();
+    }
+
+    fn hubs(&mut self, src: &dyn Source) {
+        const COLS: [Col; 5] = [
+            req("hub_id"),
+            req("name"),
+            req("lat"),
+            req("lon"),
+            opt("kind"),
+        ];
+        let _ = self.table(src, HUBS, false, &COLS, |b, row| {
+            let id = row.required(0);
+            let name = row.required(1).unwrap_or_default().to_owned();
+            let lat = row.number_in(2, true, -90.0, 90.0).unwrap_or(0.0);
+            let lon = row.number_in(3, true, -180.0, 180.0).unwrap_or(0.0);
+            let kind = match row.text(4) {
+                Some(k) if k.eq_ignore_ascii_case("city") => Some(HubKind::City),
+                Some(k) if k.eq_ignore_ascii_case("airport") => Some(HubKind::Airport),
+                Some(k) if k.eq_ignore_ascii_case("rail") => Some(HubKind::Rail),
+                Some(k) => {
+                    row.error(4, k, "unknown hub kind", "write city, airport or rail");
+                    None
+                }
+                None => None,
+            };
+            let Some(id) = id else { return };
+            let hub = HubId::from_index(b.ds.hubs.len());
+            if !b.register_node(row, 0, id, NodeRef::Hub(hub)) {
+                return;
+            }
+            b.ds.hubs.push(Hub {
+                code: id.to_owned(),
+                name,
+                lat,
+                lon,
+                kind,
+            });
+        });
+    }
+
+    fn hospitals(&mut self, src: &dyn Source) {
+        const COLS: [Col; 6] = [
+            req("hospital_id"),
+            req("name"),
+            req("lat"),
+            req("lon"),
+            opt("city"),
+            opt("province"),
+        ];
+        let map = self.table(src, HOSPITALS, true, &COLS, |b, row| {
+            let id = row.required(0);
+            let name = row.required(1).unwrap_or_default().to_owned();
+            let lat = row.number_in(2, true, -90.0, 90.0).unwrap_or(0.0);
+            let lon = row.number_in(3, true, -180.0, 180.0).unwrap_or(0.0);
+            let city = row.text(4).map(str::to_owned);
+            let province = row.text(5).map(str::to_owned);
+            let Some(id) = id else { return };
+            let hospital = HospitalId::from_index(b.ds.hospitals.len());
+            if !b.register_node(row, 0, id, NodeRef::Hospital(hospital)) {
+                return;
+            }
+            b.ds.hospitals.push(Hospital {
+                code: id.to_owned(),
+                name,
+                lat,
+                lon,
+                city,
+                province,
+            });
+            b.hospital_lines.push(row.line);
+        });
+        self.hospital_id_column = map.and_then(|m| m[0]).map(|p| p + 1);
+    }
+
+    fn node(&self, row: &mut Row<'_>, c: usize) -> Option<NodeRef> {
+        let code = row.required(c)?;
+        match self.nodes.get(code) {
+            Some(&(node, _, _)) => Some(node),
+            None => {
+                row.error(
+                    c,
+                    code,
+                    "no depot, hospital or hub has this id",
+                    "add the node to depots.csv, hospitals.csv or hubs.csv, or correct the id",
+                );
+                None
+            }
+        }
+    }
+
+    fn lanes(&mut self, src: &dyn Source) {
+        const COLS: [Col; 6] = [
+            req("from_id"),
+            req("to_id"),
+            req("mode"),
+            req("hours"),
+            opt("cost"),
+            opt("distance_km"),
+        ];
+        let mut keys: FxHashMap<(NodeRef, NodeRef, Mode), u64> = FxHashMap::default();
+        let _ = self.table(src, LANES, true, &COLS, |b, row| {
+            let from = b.node(row, 0);
+            let to = b.node(row, 1);
+            let mode = match row.required(2) {
+                Some(m) => match Mode::ALL
+                    .iter()
+                    .find(|x| x.as_str().eq_ignore_ascii_case(m))
+                {
+                    Some(&mode) => Some(mode),
+                    None => {
+                        row.error(2, m, "unknown mode", "write road, air, rail or courier");
+                        None
+                    }
+                },
+                None => None,
+            };
+            let hours = row.non_negative(3, true);
+            let cost = row.money(4, false, false).unwrap_or(Fen::ZERO);
+            let distance_km = row.non_negative(5, false);
+            let (Some(from), Some(to), Some(mode), Some(hours)) = (from, to, mode, hours) else {
+                return;
+            };
+            if from == to {
+                let code = b.ds.node_code(to).to_owned();
+                row.error(
+                    1,
+                    &code,
+                    "the lane starts and ends at the same node",
+                    "remove the row or correct to_id",
+                );
+                return;
+            }
+            if let Some(first) = keys.insert((from, to, mode), row.line) {
+                let code = b.ds.node_code(to).to_owned();
+                row.error(
+                    1,
+                    &code,
+                    format!("duplicate lane (from_id, to_id, mode): also on line {first}"),
+                    "keep one row per lane and mode",
+                );
+                return;
+            }
+            b.ds.lanes.push(Lane {
+                from,
+                to,
+                mode,
+                hours,
+                cost,
+                distance_km,
+            });
+        });
+    }
+
+    fn parts(&mut self, src: &dyn Source) {
+        const COLS: [Col; 6] = [
+            req("part_no"),
+            req("description"),
+            req("unit_cost"),
+            opt("category"),
+            opt("repair_hours"),
+            opt("deadline_hours"),
+        ];
+        let _ = self.table(src, PARTS, true, &COLS, |b, row| {
+            let id = row.required(0);
+            let description = row.required(1).unwrap_or_default().to_owned();
+            let unit_cost = row.money(2, true, false).unwrap_or(Fen::ZERO);
+            let category = row.text(3).map(str::to_owned);
+            let repair_hours = row.non_negative(4, false).unwrap_or(DEFAULT_REPAIR_HOURS);
+            let deadline_hours = match row.non_negative(5, false) {
+                Some(d) if d == 0.0 => {
+                    row.error(
+                        5,
+                        "0",
+                        "a delivery deadline of zero hours cannot be met",
+                        "write a positive number of hours, such as 72 or 4",
+                    );
+                    DEFAULT_DEADLINE_HOURS
+                }
+                Some(d) => d,
+                None => DEFAULT_DEADLINE_HOURS,
+            };
+            let Some(id) = id else { return };
+            if let Some(&(_, first)) = b.parts.get(id) {
+                row.error(
+                    0,
+                    id,
+                    format!("duplicate part_no: also on line {first}"),
+                    "keep one row per part",
+                );
+                return;
+            }
+            let part = PartId::from_index(b.ds.parts.len());
+            b.parts.insert(id.to_owned(), (part, row.line));
+            b.ds.parts.push(Part {
+                part_no: id.to_owned(),
+                description,
+                unit_cost,
+                category,
+                repair_hours,
+                deadline_hours,
+            });
+        });
+    }
+
+    fn part(&self, row: &mut Row<'_>, c: usize) -> Option<PartId> {
+        let code = row.required(c)?;
+        match self.parts.get(code) {
+            Some(&(id, _)) => Some(id),
+            None => {
+                row.error(
+                    c,
+                    code,
+                    "unknown part: parts.csv has no such part_no",
+                    "add the part to parts.csv or correct the part number",
+                );
+                None
+            }
+        }
+    }
+
+    fn model(&mut self, name: &str) -> ModelId {
+        if let Some(&id) = self.models.get(name) {
+            return id;
+        }
+        let id = ModelId::from_index(self.ds.models.len());
+        self.ds.models.push(ScannerModel {
+            name: name.to_owned(),
+        });
+        self.models.insert(name.to_owned(), id);
+        self.models_with_units.push(false);
+        id
+    }
+
+    fn units(&mut self, src: &dyn Source) {
+        const COLS: [Col; 6] = [
+            req("serial"),
+            req("hospital_id"),
+            req("model"),
+            req("accepted_on"),
+            opt("warranty_months"),
+            opt("uptime_target"),
+        ];
+        let _ = self.table(src, UNITS, true, &COLS, |b, row| {
+            let serial = row.required(0);
+            let hospital = match row.required(1) {
+                Some(code) => match b.nodes.get(code) {
+                    Some(&(NodeRef::Hospital(h), _, _)) => Some(h),
+                    Some(_) => {
+                        row.error(
+                            1,
+                            code,
+                            "this id is a depot or hub, not a hospital",
+                            "name a hospital from hospitals.csv",
+                        );
+                        None
+                    }
+                    None => {
+                        row.error(
+                            1,
+                            code,
+                            "unknown hospital: hospitals.csv has no such hospital_id",
+                            "add the hospital to hospitals.csv or correct the id",
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let model = row.required(2).map(|m| b.model(m));
+            let accepted_on = row.date(3, true);
+            let warranty_months = row
+                .integer_in(4, false, 1, 1200)
+                .map_or(DEFAULT_WARRANTY_MONTHS, |m| m as u32);
+            let uptime_target = row.probability(5, false).unwrap_or(DEFAULT_UPTIME_TARGET);
+            let Some(serial) = serial else { return };
+            if let Some(&(_, first)) = b.units.get(serial) {
+                row.error(
+                    0,
+                    serial,
+                    format!("duplicate serial: also on line {first}"),
+                    "keep one row per installed unit",
+                );
+                return;
+            }
+            let unit = UnitId::from_index(b.ds.units.len());
+            b.units.insert(serial.to_owned(), (unit, row.line));
+            if let Some(m) = model {
+                b.models_with_units[m.index()] = true;
+            }
+            b.ds.units.push(Unit {
+                serial: serial.to_owned(),
+                hospital: hospital.unwrap_or(HospitalId(0)),
+                model: model.unwrap_or(ModelId(0)),
+                accepted_on: accepted_on.unwrap_or_default(),
+                warranty_months,
+                uptime_target,
+            });
+        });
+    }
+
+    fn unit(&self, row: &mut Row<'_>, c: usize) -> Option<UnitId> {
+        let serial = row.required(c)?;
+        match self.units.get(serial) {
+            Some(&(id, _)) => Some(id),
+            None => {
+                row.error(
+                    c,
+                    serial,
+                    "unknown serial: installed_base.csv has no such unit",
+                    "add the unit to installed_base.csv or correct the serial",
+                );
+                None
+            }
+        }
+    }
+
+    fn usage(&mut self, src: &dyn Source) {
+        const COLS: [Col; 4] = [
+            req("model"),
+            req("part_no"),
+            req("failures_per_unit_year"),
+            opt("pm_qty_per_visit"),
+        ];
+        let mut keys: FxHashMap<(ModelId, PartId), u64> = FxHashMap::default();
+        let _ = self.table(src, USAGE, true, &COLS, |b, row| {
+            let model_name = row.required(0);
+            let part = b.part(row, 1);
+            let rate = row.non_negative(2, true);
+            let pm = row.non_negative(3, false).unwrap_or(0.0);
+            let Some(model_name) = model_name else { return };
+            let known = b.models.contains_key(model_name);
+            let model = b.model(model_name);
+            if !known {
+                row.warning(
+                    0,
+                    model_name,
+                    "no unit in installed_base.csv has this model; the row has no effect",
+                    "check the model name against installed_base.csv",
+                );
+            }
+            let (Some(part), Some(rate)) = (part, rate) else {
+                return;
+            };
+            if let Some(first) = keys.insert((model, part), row.line) {
+                let code = b.ds.part(part).part_no.clone();
+                row.error(
+                    1,
+                    &code,
+                    format!("duplicate (model, part_no): also on line {first}"),
+                    "keep one row per model and part",
+                );
+                return;
+            }
+            b.ds.usage.push(Usage {
+                model,
+                part,
+                failures_per_unit_year: rate,
+                pm_qty_per_visit: pm,
+            });
+        });
+    }
+
+    fn stock(&mut self, src: &dyn Source) {
+        const COLS: [Col; 4] = [
+            req("depot_id"),
+            req("part_no"),
+            req("on_hand"),
+            opt("on_order"),
+        ];
+        let mut keys: FxHashMap<(DepotId, PartId), u64> = FxHashMap::default();
+        let _ = self.table(src, STOCK, false, &COLS, |b, row| {
+            let depot = match row.required(0) {
+                Some(code) => match b.nodes.get(code) {
+                    Some(&(NodeRef::Depot(d), _, _)) => Some(d),
+                    _ => {
+                        row.error(
+                            0,
+                            code,
+                            "unknown depot: depots.csv has no such depot_id",
+                            "add the depot to depots.csv or correct the id",
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let part = b.part(row, 1);
+            let on_hand = row.integer_in(2, true, 0, i64::from(u32::MAX));
+            let on_order = row
+                .integer_in(3, false, 0, i64::from(u32::MAX))
+                .unwrap_or(0);
+            let (Some(depot), Some(part), Some(on_hand)) = (depot, part, on_hand) else {
+                return;
+            };
+            if let Some(first) = keys.insert((depot, part), row.line) {
+                let code = b.ds.part(part).part_no.clone();
+                row.error(
+                    1,
+                    &code,
+                    format!("duplicate (depot_id, part_no): also on line {first}"),
+                    "keep one row per depot and part",
+                );
+                return;
+            }
+            b.ds.stock.push(StockLevel {
+                depot,
+                part,
+                on_hand: on_hand as u32,
+                on_order: on_order as u32,
+            });
+        });
+    }
+
+    fn engineers(&mut self, src: &dyn Source) {
+        const COLS: [Col; 2] = [req("base_id"), req("engineers")];
+        let mut keys: FxHashMap<NodeRef, u64> = FxHashMap::default();
+        let _ = self.table(src, ENGINEERS, false, &COLS, |b, row| {
+            let base = match row.required(0) {
+                Some(code) => match b.nodes.get(code) {
+                    Some(&(node @ (NodeRef::Depot(_) | NodeRef::Hub(_)), _, _)) => Some(node),
+                    Some(_) => {
+                        row.error(
+                            0,
+                            code,
+                            "an engineer base must be a depot or a hub, not a hospital",
+                            "add a hub at the hospital's location and base the engineers there",
+                        );
+                        None
+                    }
+                    None => {
+                        row.error(
+                            0,
+                            code,
+                            "unknown base: no depot or hub has this id",
+                            "add the base to depots.csv or hubs.csv, or correct the id",
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
+            let engineers = row.integer_in(1, true, 0, 1_000_000);
+            let (Some(base), Some(engineers)) = (base, engineers) else {
+                return;
+            };
+            if let Some(first) = keys.insert(base, row.line) {
+                let code = b.ds.node_code(base).to_owned();
+                row.error(
+                    0,
+                    &code,
+                    format!("duplicate base_id: also on line {first}"),
+                    "keep one row per base",
+                );
+                return;
+            }
+            b.ds.engineers.push(EngineerBase {
+                base,
+                engineers: engineers as u32,
+            });
+        });
+    }
+
+    fn faults(&mut self, src: &dyn Source) {
+        const COLS: [Col; 5] = [
+            req("date"),
+            req("serial"),
+            req("part_no"),
+            opt("qty"),
+            opt("severity"),
+        ];
+        let _ = self.table(src, FAULTS, false, &COLS, |b, row| {
+            let date = row.date(0, true);
+            let unit = b.unit(row, 1);
+            let part = b.part(row, 2);
+            let qty = row.integer_in(3, false, 1, 1_000_000).unwrap_or(1);
+            let severity = row.text(4).map(str::to_owned);
+            let (Some(date), Some(unit), Some(part)) = (date, unit, part) else {
+                return;
+            };
+            b.ds.faults.push(Fault {
+                date,
+                unit,
+                part,
+                qty: qty as u32,
+                severity,
+            });
+        });
+    }
+
+    fn downtime(&mut self, src: &dyn Source) {
+        const COLS: [Col; 4] = [
+            req("serial"),
+            req("down_start"),
+            req("down_end"),
+            opt("reason"),
+        ];
+        let _ = self.table(src, DOWNTIME, false, &COLS, |b, row| {
+            let unit = b.unit(row, 0);
+            let start = row.datetime(1, true);
+            let end = row.datetime(2, true);
+            let reason = row.text(3).map(str::to_owned);
+            let (Some(unit), Some(start), Some(end)) = (unit, start, end) else {
+                return;
+            };
+            if end < start {
+                let shown = row.text(2).unwrap_or_default();
+                row.error(
+                    2,
+                    shown,
+                    "the period ends before it starts",
+                    "swap down_start and down_end or correct the dates",
+                );
+                return;
+            }
+            b.ds.downtime.push(Downtime {
+                unit,
+                start,
+                end,
+                reason,
+            });
+        });
+    }
+
+    fn depot_place(&self, depot: usize, name: &'static str) -> Place<'static> {
+        let index = match name {
+            "tier" => 4,
+            _ => 9,
+        };
+        let column = self
+            .depot_columns
+            .get(index)
+            .copied()
+            .flatten()
+            .map(|p| p + 1);
+        Place {
+            file: DEPOTS,
+            line: Some(self.depot_lines[depot]),
+            column,
+            column_name: Some(name),
+            value: None,
+        }
+    }
+
+    fn check_depot_tree(&mut self) {
+        if self.ds.depots.is_empty() {
+            if !self.diag.has_errors() {
+                self.diag.error(
+                    Place::line(DEPOTS, 1),
+                    "the data set has no depot",
+                    "add the central depot and the regional depots",
+                );
+            }
+            return;
+        }
+        let centrals: Vec<usize> = (0..self.ds.depots.len())
+            .filter(|&i| self.ds.depots[i].tier == Tier::Central)
+            .collect();
+        if centrals.is_empty() {
+            self.diag.error(
+                Place {
+                    column_name: Some("tier"),
+                    ..Place::line(DEPOTS, 1)
+                },
+                "no depot is central",
+                "set tier to central on exactly one depot (the one replenished from the factory)",
+            );
+        }
+        for &extra in centrals.iter().skip(1) {
+            let first = self.depot_lines[centrals[0]];
+            let place = Place {
+                value: Some("central"),
+                ..self.depot_place(extra, "tier")
+            };
+            self.diag.error(
+                place,
+                format!("a second central depot (the first is on line {first})"),
+                "keep exactly one central depot; make the others regional with a parent_id",
+            );
+        }
+        // Resolve parents.
+        let parents = std::mem::take(&mut self.depot_parents);
+        for (i, parent) in parents.iter().enumerate() {
+            let central = self.ds.depots[i].tier == Tier::Central;
+            match (parent, central) {
+                (None, true) => {}
+                (Some((code, _)), true) => {
+                    let place = Place {
+                        value: Some(code),
+                        ..self.depot_place(i, "parent_id")
+                    };
+                    self.diag.error(
+                        place,
+                        "the central depot is replenished from the factory and has no parent",
+                        "leave parent_id empty on the central depot",
+                    );
+                }
+                (None, false) => {
+                    let place = Place {
+                        value: Some(""),
+                        ..self.depot_place(i, "parent_id")
+                    };
+                    self.diag.error(
+                        place,
+                        "a regional or forward depot must name the depot it is replenished from",
+                        "fill in parent_id with the depot_id of its parent",
+                    );
+                }
+                (Some((code, _)), false) => match self.nodes.get(code.as_str()) {
+                    Some(&(NodeRef::Depot(d), _, _)) => self.ds.depots[i].parent = Some(d),
+                    _ => {
+                        let place = Place {
+                            value: Some(code),
+                            ..self.depot_place(i, "parent_id")
+                        };
+                        self.diag.error(
+                            place,
+                            "unknown parent: depots.csv has no such depot_id",
+                            "name an existing depot as parent_id",
+                        );
+                    }
+                },
+            }
+        }
+        // Cycles: a depot is on a cycle when walking up from its parent comes back to it.
+        let n = self.ds.depots.len();
+        for i in 0..n {
+            let mut chain = vec![i];
+            let mut at = self.ds.depots[i].parent;
+            let mut on_cycle = false;
+            for _ in 0..n {
+                match at {
+                    Some(p) if p.index() == i => {
+                        on_cycle = true;
+                        break;
+                    }
+                    Some(p) => {
+                        chain.push(p.index());
+                        at = self.ds.depots[p.index()].parent;
+                    }
+                    None => break,
+                }
+            }
+            if on_cycle {
+                let path: Vec<&str> = chain
+                    .iter()
+                    .chain(std::iter::once(&i))
+                    .map(|&d| self.ds.depots[d].code.as_str())
+                    .collect();
+                let value = parents[i]
+                    .as_ref()
+                    .map(|(c, _)| c.clone())
+                    .unwrap_or_default();
+                let place = Place {
+                    value: Some(&value),
+                    ..self.depot_place(i, "parent_id")
+                };
+                self.diag.error(
+                    place,
+                    format!(
+                        "the parent chain forms a cycle ({}) and never reaches the central depot",
+                        path.join(" > ")
+                    ),
+                    "point one depot of the cycle at the central depot",
+                );
+            }
+        }
+        self.depot_parents = parents;
+    }
+
+    fn check_hospitals_reachable(&mut self) {
+        let mut has_in = vec![false; self.ds.hospitals.len()];
+        for lane in &self.ds.lanes {
+            if let NodeRef::Hospital(h) = lane.to {
+                has_in[h.index()] = true;
+            }
+        }
+        for (i, reached) in has_in.iter().enumerate() {
+            if !reached {
+                let h = &self.ds.hospitals[i];
+                self.diag.error(
+                    Place {
+                        file: HOSPITALS,
+                        line: Some(self.hospital_lines[i]),
+                        column: self.hospital_id_column,
+                        column_name: Some("hospital_id"),
+                        value: Some(&h.code),
+                    },
+                    "no lane leads into this hospital, so no part can reach it",
+                    "add a row to lanes.csv with this hospital as to_id",
+                );
+            }
+        }
+        for (m, used) in self.models_with_units.iter().enumerate() {
+            let has_usage = self.ds.usage.iter().any(|u| u.model.index() == m);
+            if *used && !has_usage {
+                self.diag.warning(
+                    Place {
+                        column_name: Some("model"),
+                        value: Some(&self.ds.models[m].name),
+                        ..Place::file(USAGE)
+                    },
+                    "installed units of this model have no failure rates, so they create no demand",
+                    "add rows for this model to part_usage.csv",
+                );
+            }
+        }
+    }
+}
+
+/// File names are static strings of this module; the node map keeps them without allocation.
+fn leak_file(file: &str) -> &'static str {
+    PLANNING_FILES
+        .iter()
+        .copied()
+        .find(|f| *f == file)
+        .unwrap_or("input")
+}

@@ -1,0 +1,562 @@
+//! A tolerant CSV table reader that reports problems instead of failing.
+//!
+//! Accepts a leading BOM, CRLF line ends, quoted fields with commas and newlines, and any bytes at
+//! all: invalid UTF-8, ragged rows, an empty file or a header alone become problems naming file,
+//! line and column. Header names are matched after trimming, ignoring ASCII case. Extra columns are
+//! reported once as a warning and otherwise ignored.
+
+use std::io::Read;
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::diag::{Diagnostics, Place};
+use crate::money::{DecimalError, Fen, Rate};
+
+/// A column a table expects.
+#[derive(Copy, Clone, Debug)]
+pub struct Col {
+    pub name: &'static str,
+    pub required: bool,
+}
+
+/// A required column.
+pub const fn req(name: &'static str) -> Col {
+    Col {
+        name,
+        required: true,
+    }
+}
+
+/// An optional column.
+pub const fn opt(name: &'static str) -> Col {
+    Col {
+        name,
+        required: false,
+    }
+}
+
+/// Reads one CSV table, calling `on_row` for each data row. Returns the file position of each of
+/// `cols` (0-based), or `None` when the table could not be read at all (no header, a required
+/// column missing), in which case no row was visited.
+pub fn read_table<R: Read>(
+    file: &str,
+    reader: R,
+    cols: &[Col],
+    diag: &mut Diagnostics,
+    mut on_row: impl FnMut(&mut Row<'_>),
+) -> Option<Vec<Option<usize>>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .buffer_capacity(1 << 16)
+        .from_reader(reader);
+    let mut header = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut header) {
+        Ok(true) => {}
+        Ok(false) => {
+            let expected: Vec<&str> = cols.iter().filter(|c| c.required).map(|c| c.name).collect();
+            diag.error(
+                Place::line(file, 1),
+                "the file is empty",
+                &format!(
+                    "write a header row with the columns {}",
+                    expected.join(", ")
+                ),
+            );
+            return None;
+        }
+        Err(err) => {
+            diag.error(
+                Place::line(file, 1),
+                format!("the header cannot be read: {err}"),
+                "save the file as UTF-8 CSV",
+            );
+            return None;
+        }
+    }
+    let map = map_header(file, &header, cols, diag)?;
+    let width = header.len();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(err) => {
+                let line = err.position().map_or(0, |p| p.line());
+                diag.error(
+                    Place::line(file, line.max(2)),
+                    format!("the row cannot be read: {err}"),
+                    "save the file as UTF-8 CSV with balanced quotes",
+                );
+                // csv errors on a record are not recoverable in general; stop this file here.
+                break;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue; // a blank line or a row of empty cells, as spreadsheets export them
+        }
+        if record.len() != width {
+            diag.error(
+                Place::line(file, line),
+                format!(
+                    "the row has {} fields but the header has {width}",
+                    record.len()
+                ),
+                "give every row as many comma-separated fields as the header (quote fields that contain commas)",
+            );
+            continue;
+        }
+        let mut row = Row {
+            file,
+            line,
+            record: &record,
+            map: &map,
+            cols,
+            diag,
+            ok: true,
+        };
+        on_row(&mut row);
+    }
+    Some(map)
+}
+
+fn map_header(
+    file: &str,
+    header: &csv::ByteRecord,
+    cols: &[Col],
+    diag: &mut Diagnostics,
+) -> Option<Vec<Option<usize>>> {
+    let mut map = vec![None; cols.len()];
+    let mut unknown = Vec::new();
+    let mut ok = true;
+    for (pos, raw) in header.iter().enumerate() {
+        let Ok(text) = std::str::from_utf8(raw) else {
+            diag.error(
+                Place {
+                    column: Some(pos + 1),
+                    ..Place::line(file, 1)
+                },
+                "the header is not valid UTF-8 text",
+                "save the file as UTF-8 CSV",
+            );
+            ok = false;
+            continue;
+        };
+        let name = text.trim_start_matches('\u{feff}').trim();
+        match cols.iter().position(|c| c.name.eq_ignore_ascii_case(name)) {
+            Some(i) if map[i].is_some() => {
+                diag.error(
+                    Place {
+                        column: Some(pos + 1),
+                        column_name: Some(cols[i].name),
+                        value: Some(text),
+                        ..Place::line(file, 1)
+                    },
+                    "the column appears twice in the header",
+                    "keep one column of this name",
+                );
+                ok = false;
+            }
+            Some(i) => map[i] = Some(pos),
+            None => unknown.push(name.to_owned()),
+        }
+    }
+    for (i, col) in cols.iter().enumerate() {
+        if col.required && map[i].is_none() {
+            diag.error(
+                Place {
+                    column_name: Some(col.name),
+                    ..Place::line(file, 1)
+                },
+                "a required column is missing from the header",
+                &format!("add a column named {}", col.name),
+            );
+            ok = false;
+        }
+    }
+    if !unknown.is_empty() {
+        let known: Vec<&str> = cols.iter().map(|c| c.name).collect();
+        diag.warning(
+            Place::line(file, 1),
+            format!(
+                "unknown columns are ignored: {}",
+                unknown
+                    .iter()
+                    .map(|u| format!("{u:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &format!(
+                "remove them or check their spelling; known columns: {}",
+                known.join(", ")
+            ),
+        );
+    }
+    ok.then_some(map)
+}
+
+/// One data row, with typed accessors that record a problem and return `None` on bad values.
+pub struct Row<'r> {
+    pub file: &'r str,
+    pub line: u64,
+    record: &'r csv::ByteRecord,
+    map: &'r [Option<usize>],
+    cols: &'r [Col],
+    pub diag: &'r mut Diagnostics,
+    /// False once any accessor reported an error on this row.
+    pub ok: bool,
+}
+
+impl<'r> Row<'r> {
+    /// Records an error at column `c` with the given value.
+    pub fn error(&mut self, c: usize, value: &str, message: impl Into<String>, fix: &str) {
+        self.ok = false;
+        let place = self.place(c, value);
+        self.diag.error(place, message, fix);
+    }
+
+    /// Records a warning at column `c` with the given value.
+    pub fn warning(&mut self, c: usize, value: &str, message: impl Into<String>, fix: &str) {
+        let place = self.place(c, value);
+        self.diag.warning(place, message, fix);
+    }
+
+    fn place<'p>(&self, c: usize, value: &'p str) -> Place<'p>
+    where
+        'r: 'p,
+    {
+        Place {
+            file: self.file,
+            line: Some(self.line),
+            column: self.map[c].map(|p| p + 1),
+            column_name: Some(self.cols[c].name),
+            value: Some(value),
+        }
+    }
+
+    /// The trimmed text of column `c`, `None` when the column is absent or the cell empty.
+    pub fn text(&mut self, c: usize) -> Option<&'r str> {
+        let pos = self.map[c]?;
+        let raw = self.record.get(pos)?;
+        match std::str::from_utf8(raw) {
+            Ok(s) => {
+                let s = s.trim();
+                (!s.is_empty()).then_some(s)
+            }
+            Err(_) => {
+                let shown = String::from_utf8_lossy(raw).into_owned();
+                self.error(
+                    c,
+                    &shown,
+                    "the value is not valid UTF-8 text",
+                    "save the file as UTF-8",
+                );
+                None
+            }
+        }
+    }
+
+    /// The text of a required column; an empty cell is an error.
+    pub fn required(&mut self, c: usize) -> Option<&'r str> {
+        let value = self.text(c);
+        if value.is_none() && self.ok_utf8(c) {
+            self.error(
+                c,
+                "",
+                "a value is required here",
+                &format!("fill in {}", self.cols[c].name),
+            );
+        }
+        value
+    }
+
+    fn ok_utf8(&self, c: usize) -> bool {
+        self.map[c]
+            .and_then(|p| self.record.get(p))
+            .is_none_or(|raw| std::str::from_utf8(raw).is_ok())
+    }
+
+    /// A finite decimal number within `[min, max]`. `None` when empty or invalid.
+    pub fn number_in(&mut self, c: usize, required: bool, min: f64, max: f64) -> Option<f64> {
+        let text = if required {
+            self.required(c)?
+        } else {
+            self.text(c)?
+        };
+        match text.parse::<f64>() {
+            Ok(v) if !v.is_finite() => {
+                self.error(
+                    c,
+                    text,
+                    "the number is not finite",
+                    "write a finite decimal number",
+                );
+                None
+            }
+            Ok(v) if v < min || v > max => {
+                let message = if v < 0.0 && min >= 0.0 {
+                    "the number is negative".to_owned()
+                } else {
+                    format!("the number is outside {min}..{max}")
+                };
+                self.error(
+                    c,
+                    text,
+                    message,
+                    &format!("write a number from {min} to {max}"),
+                );
+                None
+            }
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.error(
+                    c,
+                    text,
+                    "not a number",
+                    "write a decimal number with a point, such as 12.5",
+                );
+                None
+            }
+        }
+    }
+
+    /// A non-negative finite number.
+    pub fn non_negative(&mut self, c: usize, required: bool) -> Option<f64> {
+        self.number_in(c, required, 0.0, f64::MAX)
+    }
+
+    /// A probability in `[0, 1]`.
+    pub fn probability(&mut self, c: usize, required: bool) -> Option<f64> {
+        let text = if required {
+            self.required(c)?
+        } else {
+            self.text(c)?
+        };
+        match text.parse::<f64>() {
+            Ok(v) if v.is_finite() && (0.0..=1.0).contains(&v) => Some(v),
+            Ok(_) => {
+                self.error(
+                    c,
+                    text,
+                    "a probability must lie between 0 and 1",
+                    "write a fraction such as 0.95 (not 95 or 95%)",
+                );
+                None
+            }
+            Err(_) => {
+                self.error(c, text, "not a number", "write a fraction such as 0.95");
+                None
+            }
+        }
+    }
+
+    /// A whole number within `[min, max]`.
+    pub fn integer_in(&mut self, c: usize, required: bool, min: i64, max: i64) -> Option<i64> {
+        let text = if required {
+            self.required(c)?
+        } else {
+            self.text(c)?
+        };
+        // Spreadsheets write whole numbers as "3.0"; accept a zero fraction.
+        let trimmed = text
+            .strip_suffix(".0")
+            .or_else(|| text.strip_suffix(".00"))
+            .unwrap_or(text);
+        match trimmed.parse::<i64>() {
+            Ok(v) if v < min || v > max => {
+                let message = if v < 0 && min >= 0 {
+                    "the number is negative".to_owned()
+                } else {
+                    format!("the number is outside {min}..{max}")
+                };
+                self.error(
+                    c,
+                    text,
+                    message,
+                    &format!("write a whole number from {min} to {max}"),
+                );
+                None
+            }
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.error(
+                    c,
+                    text,
+                    "not a whole number",
+                    "write a whole number such as 3",
+                );
+                None
+            }
+        }
+    }
+
+    /// Money with at most two decimals, optionally required to be non-negative.
+    pub fn money(&mut self, c: usize, required: bool, allow_negative: bool) -> Option<Fen> {
+        let text = if required {
+            self.required(c)?
+        } else {
+            self.text(c)?
+        };
+        match Fen::parse(text) {
+            Ok(v) if v.0 < 0 && !allow_negative => {
+                self.error(
+                    c,
+                    text,
+                    "the amount is negative",
+                    "write a non-negative amount in yuan",
+                );
+                None
+            }
+            Ok(v) => Some(v),
+            Err(err) => {
+                self.decimal_error(c, text, err, "an amount in yuan such as 1250.00");
+                None
+            }
+        }
+    }
+
+    /// A rate with at most four decimals within `[0, 1]`.
+    pub fn rate(&mut self, c: usize, required: bool) -> Option<Rate> {
+        let text = if required {
+            self.required(c)?
+        } else {
+            self.text(c)?
+        };
+        match Rate::parse(text) {
+            Ok(v) if !(0..=10_000).contains(&v.0) => {
+                self.error(
+                    c,
+                    text,
+                    "a rate must lie between 0 and 1",
+                    "write a fraction such as 0.1250 (not 12.5 or 12.5%)",
+                );
+                None
+            }
+            Ok(v) => Some(v),
+            Err(err) => {
+                self.decimal_error(c, text, err, "a fraction such as 0.1250");
+                None
+            }
+        }
+    }
+
+    fn decimal_error(&mut self, c: usize, text: &str, err: DecimalError, example: &str) {
+        self.error(
+            c,
+            text,
+            format!("not a valid decimal amount ({err})"),
+            &format!("write {example}, without thousands separators or exponents"),
+        );
+    }
+
+    /// A `YYYY-MM-DD` date.
+    pub fn date(&mut self, c: usize, required: bool) -> Option<NaiveDate> {
+        let text = if required {
+            self.required(c)?
+        } else {
+            self.text(c)?
+        };
+        match parse_date(text) {
+            Some(d) => Some(d),
+            None => {
+                self.error(
+                    c,
+                    text,
+                    "not a valid date",
+                    "write the date as YYYY-MM-DD, such as 2025-03-31",
+                );
+                None
+            }
+        }
+    }
+
+    /// A `YYYY-MM-DD HH:MM[:SS]` date-time (`T` separator accepted).
+    pub fn datetime(&mut self, c: usize, required: bool) -> Option<NaiveDateTime> {
+        let text = if required {
+            self.required(c)?
+        } else {
+            self.text(c)?
+        };
+        match parse_datetime(text) {
+            Some(d) => Some(d),
+            None => {
+                self.error(
+                    c,
+                    text,
+                    "not a valid date-time",
+                    "write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, such as 2025-03-31 14:05",
+                );
+                None
+            }
+        }
+    }
+}
+
+fn digits(bytes: &[u8]) -> Option<u32> {
+    let mut v = 0u32;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u32::from(b - b'0');
+    }
+    Some(v)
+}
+
+/// Parses `YYYY-MM-DD` strictly.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let year = digits(&b[0..4])?;
+    let month = digits(&b[5..7])?;
+    let day = digits(&b[8..10])?;
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
+}
+
+/// Parses `YYYY-MM-DD HH:MM[:SS]`, with a space or `T` separator.
+pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
+    let b = text.as_bytes();
+    if b.len() != 16 && b.len() != 19 {
+        return None;
+    }
+    let date = parse_date(text.get(0..10)?)?;
+    if b[10] != b' ' && b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    let hour = digits(&b[11..13])?;
+    let minute = digits(&b[14..16])?;
+    let second = if b.len() == 19 {
+        if b[16] != b':' {
+            return None;
+        }
+        digits(&b[17..19])?
+    } else {
+        0
+    };
+    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+    Some(date.and_time(time))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_strictly() {
+        assert_eq!(
+            parse_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2024-2-29"), None);
+        assert_eq!(parse_date("2024/02/29"), None);
+        assert_eq!(parse_date("２０２４-02-29"), None);
+        assert!(parse_datetime("2024-02-29 23:59").is_some());
+        assert!(parse_datetime("2024-02-29T23:59:59").is_some());
+        assert_eq!(parse_datetime("2024-02-29 24:00"), None);
+        assert_eq!(parse_datetime("2024-02-29 23:5"), None);
+    }
+}

@@ -1,0 +1,431 @@
+//! Writing outputs whole or not at all, and writing data sets back to CSV.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::model::*;
+
+/// A set of output files written together: each file goes to a temporary name first, and all are
+/// renamed into place only by [`OutputDir::commit`]. Dropping an uncommitted `OutputDir` removes
+/// its temporary files, so a failed run writes nothing.
+pub struct OutputDir {
+    dir: PathBuf,
+    staged: Vec<(PathBuf, PathBuf)>,
+}
+
+impl OutputDir {
+    /// Creates the folder if needed.
+    pub fn create(dir: impl AsRef<Path>) -> anyhow::Result<OutputDir> {
+        let dir = dir.as_ref().to_path_buf();
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating output folder {}", dir.display()))?;
+        Ok(OutputDir {
+            dir,
+            staged: Vec::new(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Stages `name` (which may contain `/` for a subfolder) with `bytes`.
+    pub fn stage(&mut self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let target = self.dir.join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating folder {}", parent.display()))?;
+        }
+        let file_name = target
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = target.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
+        write_synced(&temp, bytes).with_context(|| format!("writing {}", temp.display()))?;
+        self.staged.push((temp, target));
+        Ok(())
+    }
+
+    /// Renames every staged file into place.
+    pub fn commit(mut self) -> anyhow::Result<Vec<PathBuf>> {
+        let staged = std::mem::take(&mut self.staged);
+        let mut written = Vec::with_capacity(staged.len());
+        for (temp, target) in staged {
+            std::fs::rename(&temp, &target)
+                .with_context(|| format!("renaming {} to {}", temp.display(), target.display()))?;
+            written.push(target);
+        }
+        Ok(written)
+    }
+}
+
+impl Drop for OutputDir {
+    fn drop(&mut self) {
+        for (temp, _) in &self.staged {
+            let _ = std::fs::remove_file(temp);
+        }
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// A CSV table built in memory.
+pub struct CsvBuf {
+    w: csv::Writer<Vec<u8>>,
+}
+
+impl CsvBuf {
+    pub fn new(header: &[&str]) -> CsvBuf {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(1 << 16));
+        w.write_record(header).expect("writing to memory");
+        CsvBuf { w }
+    }
+
+    pub fn row<I, T>(&mut self, fields: I)
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.w.write_record(fields).expect("writing to memory");
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.w.into_inner().expect("writing to memory")
+    }
+}
+
+fn opt_str(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+/// Shortest text that reads back as the same `f64`.
+pub fn num(v: f64) -> String {
+    let mut s = String::new();
+    let _ = write!(s, "{v}");
+    s
+}
+
+/// Serialises a planning data set into the files of the data contract, by file name.
+pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut t = CsvBuf::new(&[
+        "depot_id",
+        "name",
+        "lat",
+        "lon",
+        "tier",
+        "handling_hours",
+        "resupply_days",
+        "city",
+        "province",
+        "parent_id",
+        "holding_rate",
+    ]);
+    for d in &ds.depots {
+        let parent = d.parent.map(|p| ds.depot(p).code.as_str()).unwrap_or("");
+        t.row([
+            d.code.as_str(),
+            &d.name,
+            &num(d.lat),
+            &num(d.lon),
+            d.tier.as_str(),
+            &num(d.handling_hours),
+            &num(d.resupply_days),
+            opt_str(&d.city),
+            opt_str(&d.province),
+            parent,
+            &num(d.holding_rate),
+        ]);
+    }
+    files.push(("depots.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&["hospital_id", "name", "lat", "lon", "city", "province"]);
+    for h in &ds.hospitals {
+        t.row([
+            h.code.as_str(),
+            &h.name,
+            &num(h.lat),
+            &num(h.lon),
+            opt_str(&h.city),
+            opt_str(&h.province),
+        ]);
+    }
+    files.push(("hospitals.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&["hub_id", "name", "lat", "lon", "kind"]);
+    for h in &ds.hubs {
+        t.row([
+            h.code.as_str(),
+            &h.name,
+            &num(h.lat),
+            &num(h.lon),
+            h.kind.map_or("", HubKind::as_str),
+        ]);
+    }
+    files.push(("hubs.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&["from_id", "to_id", "mode", "hours", "cost", "distance_km"]);
+    for l in &ds.lanes {
+        t.row([
+            ds.node_code(l.from),
+            ds.node_code(l.to),
+            l.mode.as_str(),
+            &num(l.hours),
+            &l.cost.to_string(),
+            &l.distance_km.map(num).unwrap_or_default(),
+        ]);
+    }
+    files.push(("lanes.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&[
+        "part_no",
+        "description",
+        "unit_cost",
+        "category",
+        "repair_hours",
+        "deadline_hours",
+    ]);
+    for p in &ds.parts {
+        t.row([
+            p.part_no.as_str(),
+            &p.description,
+            &p.unit_cost.to_string(),
+            opt_str(&p.category),
+            &num(p.repair_hours),
+            &num(p.deadline_hours),
+        ]);
+    }
+    files.push(("parts.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&[
+        "serial",
+        "hospital_id",
+        "model",
+        "accepted_on",
+        "warranty_months",
+        "uptime_target",
+    ]);
+    for u in &ds.units {
+        t.row([
+            u.serial.as_str(),
+            &ds.hospital(u.hospital).code,
+            &ds.models[u.model.index()].name,
+            &u.accepted_on.to_string(),
+            &u.warranty_months.to_string(),
+            &num(u.uptime_target),
+        ]);
+    }
+    files.push(("installed_base.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&[
+        "model",
+        "part_no",
+        "failures_per_unit_year",
+        "pm_qty_per_visit",
+    ]);
+    for u in &ds.usage {
+        t.row([
+            ds.models[u.model.index()].name.as_str(),
+            &ds.part(u.part).part_no,
+            &num(u.failures_per_unit_year),
+            &num(u.pm_qty_per_visit),
+        ]);
+    }
+    files.push(("part_usage.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&["depot_id", "part_no", "on_hand", "on_order"]);
+    for s in &ds.stock {
+        t.row([
+            ds.depot(s.depot).code.as_str(),
+            &ds.part(s.part).part_no,
+            &s.on_hand.to_string(),
+            &s.on_order.to_string(),
+        ]);
+    }
+    files.push(("stock.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&["base_id", "engineers"]);
+    for e in &ds.engineers {
+        t.row([ds.node_code(e.base), &e.engineers.to_string()]);
+    }
+    files.push(("engineers.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&["date", "serial", "part_no", "qty", "severity"]);
+    for f in &ds.faults {
+        t.row([
+            f.date.to_string().as_str(),
+            &ds.unit(f.unit).serial,
+            &ds.part(f.part).part_no,
+            &f.qty.to_string(),
+            opt_str(&f.severity),
+        ]);
+    }
+    files.push(("fault_history.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&["serial", "down_start", "down_end", "reason"]);
+    for d in &ds.downtime {
+        t.row([
+            ds.unit(d.unit).serial.as_str(),
+            &d.start.format("%Y-%m-%d %H:%M").to_string(),
+            &d.end.format("%Y-%m-%d %H:%M").to_string(),
+            opt_str(&d.reason),
+        ]);
+    }
+    files.push(("downtime.csv", t.into_bytes()));
+    files
+}
+
+/// Serialises a finance data set into the files of the data contract, by file name.
+pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut t = CsvBuf::new(&[
+        "slip_no",
+        "line_no",
+        "slip_date",
+        "part_no",
+        "qty",
+        "list_price",
+        "condition",
+        "ship_to",
+        "category",
+        "serials",
+    ]);
+    for s in &set.slips {
+        t.row([
+            s.slip_no.as_str(),
+            &s.line_no.to_string(),
+            &s.slip_date.to_string(),
+            &s.part_no,
+            &s.qty.to_string(),
+            &s.list_price.to_string(),
+            match s.condition {
+                Condition::New => "new",
+                Condition::Refurbished => "refurbished",
+            },
+            &s.ship_to,
+            opt_str(&s.category),
+            &s.serials.join(";"),
+        ]);
+    }
+    files.push(("slips.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&[
+        "invoice_no",
+        "line_no",
+        "invoice_date",
+        "slip_no",
+        "part_no",
+        "qty",
+        "unit_price",
+        "amount",
+        "tax_rate",
+        "tax_amount",
+        "kind",
+        "original_invoice_no",
+        "serials",
+    ]);
+    for i in &set.invoices {
+        t.row([
+            i.invoice_no.as_str(),
+            &i.line_no.to_string(),
+            &i.invoice_date.to_string(),
+            &i.slip_no,
+            &i.part_no,
+            &i.qty.to_string(),
+            &i.unit_price.to_string(),
+            &i.amount.to_string(),
+            &i.tax_rate.map(|r| r.to_string()).unwrap_or_default(),
+            &i.tax_amount.map(|r| r.to_string()).unwrap_or_default(),
+            match i.kind {
+                InvoiceKind::Blue => "blue",
+                InvoiceKind::Red => "red",
+            },
+            opt_str(&i.original_invoice_no),
+            &i.serials.join(";"),
+        ]);
+    }
+    files.push(("invoices.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&[
+        "contract_id",
+        "valid_from",
+        "valid_to",
+        "discount_rate",
+        "customer",
+        "category",
+        "part_no",
+    ]);
+    let all = |s: &Option<String>| s.clone().unwrap_or_else(|| "*".to_owned());
+    for d in &set.discounts {
+        t.row([
+            d.contract_id.as_str(),
+            &d.valid_from.to_string(),
+            &d.valid_to.to_string(),
+            &d.discount_rate.to_string(),
+            &all(&d.customer),
+            &all(&d.category),
+            &all(&d.part_no),
+        ]);
+    }
+    files.push(("discounts.csv", t.into_bytes()));
+
+    let mut t = CsvBuf::new(&[
+        "hospital_id",
+        "granted_on",
+        "slip_no",
+        "part_no",
+        "reference",
+    ]);
+    for c in &set.consents {
+        t.row([
+            c.hospital_id.as_str(),
+            &c.granted_on.to_string(),
+            opt_str(&c.slip_no),
+            opt_str(&c.part_no),
+            opt_str(&c.reference),
+        ]);
+    }
+    files.push(("consents.csv", t.into_bytes()));
+    files
+}
+
+/// Writes a planning data set (and, when given, its finance folder under `finance/`) to `dir`,
+/// whole or not at all.
+pub fn write_dataset(
+    dir: impl AsRef<Path>,
+    ds: &Dataset,
+    finance: Option<&FinanceSet>,
+    extra: &[(&str, Vec<u8>)],
+) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = OutputDir::create(dir)?;
+    for (name, bytes) in dataset_files(ds) {
+        out.stage(name, &bytes)?;
+    }
+    if let Some(set) = finance {
+        for (name, bytes) in finance_files(set) {
+            out.stage(&format!("finance/{name}"), &bytes)?;
+        }
+    }
+    for (name, bytes) in extra {
+        out.stage(name, bytes)?;
+    }
+    out.commit()
+}
+
+/// Writes a finance data set to `dir`, whole or not at all.
+pub fn write_finance(dir: impl AsRef<Path>, set: &FinanceSet) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = OutputDir::create(dir)?;
+    for (name, bytes) in finance_files(set) {
+        out.stage(name, &bytes)?;
+    }
+    out.commit()
+}
