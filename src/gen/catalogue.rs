@@ -70,6 +70,7 @@ pub struct PartSpec {
     pub pm_qty_per_visit: f64,
 }
 
+#[allow(clippy::too_many_arguments)] // a table row constructor
 const fn p(
     part_no: &'static str,
     description: &'static str,

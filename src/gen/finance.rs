@@ -41,6 +41,7 @@ fn billed_rate(terms: &[DiscountTerm], slip: &SlipLine, category: &str) -> Optio
         .map(|t| t.discount_rate)
 }
 
+#[allow(clippy::too_many_arguments)] // a table row constructor
 fn term(
     id: &str,
     from: NaiveDate,

@@ -349,7 +349,7 @@ impl Builder {
             let category = row.text(3).map(str::to_owned);
             let repair_hours = row.non_negative(4, false).unwrap_or(DEFAULT_REPAIR_HOURS);
             let deadline_hours = match row.non_negative(5, false) {
-                Some(d) if d == 0.0 => {
+                Some(0.0) => {
                     row.error(
                         5,
                         "0",

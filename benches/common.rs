@@ -1,0 +1,39 @@
+//! Shared set-up for the benchmarks: the bundled data set and generated national-scale sets.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use spareplan::gen::{self, GenParams};
+use spareplan::io::{self, geo::EmbeddedGeo};
+
+pub fn china_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/china")
+}
+
+/// Writes (once per process) a generated data set and returns its folder.
+pub fn generated(hospitals: usize, parts: usize) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("spareplan-bench-{hospitals}h-{parts}p"));
+    if !dir.join("downtime.csv").exists() {
+        let geo = io::geo::load_geography(&EmbeddedGeo).expect("geography");
+        let params = GenParams {
+            hospitals: Some(hospitals),
+            parts: Some(parts),
+            seed: 1,
+            ..GenParams::default()
+        };
+        let g = gen::synthetic(&geo, &params);
+        io::write_dataset(&dir, &g.dataset, None, &[]).expect("write generated set");
+    }
+    dir
+}
+
+/// Total size of the CSV files in a folder.
+pub fn csv_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .expect("folder")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "csv"))
+        .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
+        .sum()
+}

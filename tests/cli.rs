@@ -1,0 +1,127 @@
+//! The `spareplan` binary as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_spareplan"))
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("spareplan-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn china() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/china")
+}
+
+#[test]
+fn validate_accepts_the_bundled_data_set() {
+    let out = bin().arg("validate").arg(china()).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("planning data set: 5 depots"), "{stdout}");
+    assert!(stdout.contains("finance data set:"), "{stdout}");
+}
+
+#[test]
+fn validate_reports_every_error_and_fails() {
+    let dir = temp_dir("broken");
+    for entry in std::fs::read_dir(china()).expect("data/china") {
+        let entry = entry.expect("entry");
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).expect("copy");
+        }
+    }
+    let lanes = std::fs::read_to_string(dir.join("lanes.csv")).expect("lanes");
+    let mut lines: Vec<String> = lanes.lines().map(str::to_owned).collect();
+    lines[2] = "DC-SH,NOWHERE,road,5,10.00,1".to_owned();
+    lines[3] = "DC-SH,C310100,road,-1,10.00,1".to_owned();
+    std::fs::write(dir.join("lanes.csv"), lines.join("\n") + "\n").expect("write");
+    let out = bin().arg("validate").arg(&dir).output().expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("lanes.csv line 3, column 2 (to_id), value \"NOWHERE\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("lanes.csv line 4, column 4 (hours), value \"-1\""),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn validate_json_lists_problems() {
+    let dir = temp_dir("json");
+    std::fs::write(dir.join("depots.csv"), "").expect("write");
+    let out = bin()
+        .args(["validate", "--json"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert!(report["errors"].as_u64().unwrap_or(0) >= 1);
+    assert_eq!(report["problems"][0]["file"], "depots.csv");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn generate_writes_a_valid_set_deterministically() {
+    let a = temp_dir("gen-a");
+    let b = temp_dir("gen-b");
+    for dir in [&a, &b] {
+        let out = bin()
+            .args([
+                "generate",
+                "--hospitals",
+                "120",
+                "--parts",
+                "80",
+                "--seed",
+                "3",
+                "--out",
+            ])
+            .arg(dir)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for name in [
+        "lanes.csv",
+        "installed_base.csv",
+        "fault_history.csv",
+        "stock.csv",
+    ] {
+        let x = std::fs::read(a.join(name)).expect("written");
+        let y = std::fs::read(b.join(name)).expect("written");
+        assert!(x == y, "{name} differs between two runs");
+    }
+    let out = bin().arg("validate").arg(&a).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&a);
+    let _ = std::fs::remove_dir_all(&b);
+}
+
+#[test]
+fn a_missing_folder_is_a_clear_error() {
+    let out = bin()
+        .args(["validate", "/no/such/folder"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder is not a folder"));
+}

@@ -1,0 +1,7 @@
+//! Integration tests, compiled as one binary.
+
+mod cli;
+mod common;
+mod fixtures;
+mod generated;
+mod robustness;
