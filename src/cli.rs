@@ -11,8 +11,10 @@ use anyhow::{bail, Context};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+use crate::coverage::{self, CoverageParams};
 use crate::gen::{self, GenParams};
 use crate::io::{self, DirSource, LoadError, MemorySource, Problem, Severity, Source};
+use crate::model::Dataset;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -35,6 +37,27 @@ pub enum Command {
     Validate {
         dir: PathBuf,
         /// Print the problems as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fastest and cheapest-within-deadline routes from every depot to every hospital, and coverage.
+    ///
+    /// Writes routes.csv, coverage.csv and summary.json to OUT and prints the coverage summary:
+    /// reach within 4, 24 and 72 h, the slowest hospitals, hospitals that need air to make the
+    /// deadline, hospitals whose nearest engineer is over 24 h away, and each depot's share of the
+    /// installed base.
+    Routes {
+        dir: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Delivery deadline in hours for the economy routes and the "within" counts.
+        #[arg(long, default_value_t = 72.0)]
+        deadline: f64,
+        /// How many of the slowest hospitals to list.
+        #[arg(long, default_value_t = 10)]
+        slowest: usize,
+        /// Print the summary as JSON instead of text.
         #[arg(long)]
         json: bool,
     },
@@ -86,6 +109,13 @@ where
     };
     match cli.command {
         Command::Validate { dir, json } => validate(&dir, json),
+        Command::Routes {
+            dir,
+            out,
+            deadline,
+            slowest,
+            json,
+        } => routes(&dir, &out, deadline, slowest, json),
         Command::Generate {
             china,
             hospitals,
@@ -276,4 +306,139 @@ fn generate(
     );
     let _ = mem.describe();
     Ok(ExitCode::SUCCESS)
+}
+
+/// Loads a planning data set, printing warnings and errors to standard error. `Ok(None)` means
+/// the data has errors (exit code 1).
+fn load_planning(dir: &Path) -> anyhow::Result<Option<Dataset>> {
+    if !dir.is_dir() {
+        bail!("{} is not a folder", dir.display());
+    }
+    match io::load_planning(&DirSource::new(dir)) {
+        Ok(loaded) => {
+            for w in &loaded.warnings {
+                eprintln!("{w}");
+            }
+            Ok(Some(loaded.data))
+        }
+        Err(err) => {
+            for p in err.problems() {
+                eprintln!("{p}");
+            }
+            eprintln!("{err}");
+            Ok(None)
+        }
+    }
+}
+
+fn routes(
+    dir: &Path,
+    out: &Path,
+    deadline: f64,
+    slowest: usize,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    if !(deadline.is_finite() && deadline > 0.0) {
+        bail!("--deadline must be a positive number of hours, not {deadline}");
+    }
+    let Some(ds) = load_planning(dir)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let params = CoverageParams {
+        deadline_hours: deadline,
+        ..CoverageParams::default()
+    };
+    let cov = coverage::compute(&ds, &params);
+    let summary = coverage::summarize(&ds, &cov, slowest);
+    let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
+    let mut output = io::OutputDir::create(out)?;
+    output.stage("routes.csv", &io::output::routes_csv(&ds, &cov))?;
+    output.stage("coverage.csv", &io::output::coverage_csv(&ds, &cov))?;
+    output.stage("summary.json", summary_json.as_bytes())?;
+    let written = output.commit()?;
+    if json {
+        print!("{summary_json}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_coverage(&summary);
+    for w in written {
+        println!("wrote {}", w.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_coverage(s: &coverage::Summary) {
+    println!(
+        "routes: {} hospitals, {} depots, {} depot-hospital routes ({} pairs unreachable); deadline {} h",
+        s.hospitals, s.depots, s.routes, s.unreachable_pairs, s.deadline_hours
+    );
+    println!("reach from the fastest depot:");
+    for r in &s.reach {
+        println!(
+            "  within {:>3} h: {:>6} hospitals ({:>5.1} %), {:>5.1} % of the installed base",
+            r.hours,
+            r.hospitals,
+            100.0 * r.share_of_hospitals,
+            100.0 * r.share_of_installed_base
+        );
+    }
+    if !s.unreachable_hospitals.is_empty() {
+        println!(
+            "hospitals no depot can reach ({}): {}",
+            s.unreachable_hospitals.len(),
+            s.unreachable_hospitals.join(", ")
+        );
+    }
+    println!("slowest hospitals (fastest depot, delivery hours, modes):");
+    for h in &s.slowest {
+        println!(
+            "  {:<12} {} ({}): {} {:.2} h, {}",
+            h.hospital_id, h.name, h.province, h.depot_id, h.hours, h.modes
+        );
+    }
+    println!(
+        "hospitals that miss {} h by road and need air ({}):",
+        s.deadline_hours,
+        s.need_air.len()
+    );
+    for h in &s.need_air {
+        println!(
+            "  {:<12} {} ({}): {} {:.2} h via {} ({})",
+            h.hospital_id, h.name, h.province, h.depot_id, h.hours, h.route, h.modes
+        );
+    }
+    println!(
+        "hospitals whose nearest engineer is over {} h away ({}):",
+        s.engineer_limit_hours,
+        s.engineer_over_limit.len()
+    );
+    for h in s.engineer_over_limit.iter().take(20) {
+        if h.hours.is_nan() {
+            println!(
+                "  {:<12} {} ({}): no engineer base reaches it",
+                h.hospital_id, h.name, h.province
+            );
+        } else {
+            println!(
+                "  {:<12} {} ({}): {:.2} h",
+                h.hospital_id, h.name, h.province, h.hours
+            );
+        }
+    }
+    if s.engineer_over_limit.len() > 20 {
+        println!(
+            "  ... and {} more (see coverage.csv)",
+            s.engineer_over_limit.len() - 20
+        );
+    }
+    println!("installed base by fastest depot:");
+    for d in &s.depot_share {
+        println!(
+            "  {:<8} {:>6} hospitals {:>7} units {:>5.1} %",
+            d.depot_id,
+            d.hospitals,
+            d.units,
+            100.0 * d.share_of_installed_base
+        );
+    }
 }

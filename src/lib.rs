@@ -4,7 +4,9 @@
 //! See `ARCHITECTURE.md` for the map of the modules and the invariants they keep.
 
 pub mod cli;
+pub mod coverage;
 pub mod gen;
 pub mod io;
 pub mod model;
 pub mod money;
+pub mod network;

@@ -5,3 +5,4 @@ mod common;
 mod fixtures;
 mod generated;
 mod robustness;
+mod routes;

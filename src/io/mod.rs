@@ -10,6 +10,7 @@
 pub mod diag;
 pub mod finance;
 pub mod geo;
+pub mod output;
 pub mod planning;
 pub mod source;
 pub mod table;
