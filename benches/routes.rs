@@ -16,7 +16,9 @@ fn routes(c: &mut Criterion) {
         ("china", common::china_dir()),
         ("generated_20000h", common::generated(20_000, 2_000)),
     ] {
-        let ds = io::load_planning(&DirSource::new(&dir)).expect("valid").data;
+        let ds = io::load_planning(&DirSource::new(&dir))
+            .expect("valid")
+            .data;
         let net = Network::build(&ds);
         group.bench_function(format!("fastest_all_pairs/{name}"), |b| {
             b.iter(|| {
