@@ -37,3 +37,13 @@ pub fn csv_bytes(dir: &Path) -> u64 {
         .map(|e| e.metadata().map(|m| m.len()).unwrap_or(0))
         .sum()
 }
+
+/// Writes (once per process) a generated finance set of `slip_lines` slip lines.
+pub fn generated_finance(slip_lines: usize) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("spareplan-bench-finance-{slip_lines}"));
+    if !dir.join("invoices.csv").exists() {
+        let set = gen::finance::synthetic(slip_lines, 1);
+        io::write_finance(&dir, &set).expect("write generated finance set");
+    }
+    dir
+}

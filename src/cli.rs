@@ -61,6 +61,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Reconcile outbound slips against invoices and the negotiated discount terms.
+    ///
+    /// FINANCE_DIR holds slips.csv, invoices.csv, discounts.csv and consents.csv (or is a planning
+    /// folder with a finance/ subfolder). Writes findings.csv and summary.json to OUT and prints the
+    /// findings grouped by code. A price or amount difference on a line is a finding when it
+    /// crosses either tolerance; within both it is ROUNDING (informational).
+    Reconcile {
+        dir: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Absolute tolerance per line, in yuan.
+        #[arg(long, default_value = "0.50")]
+        tolerance_abs: String,
+        /// Relative tolerance per line, in percent of the line's expected value.
+        #[arg(long, default_value = "0.1")]
+        tolerance_pct: String,
+        /// Also write findings_excel.csv (UTF-8 with BOM) for spreadsheet programs.
+        #[arg(long)]
+        excel: bool,
+        /// Print the summary as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a data set on the real geography.
     ///
     /// With --china, the bundled data/china set (census-sized installed base, 52-part catalogue,
@@ -87,6 +111,9 @@ pub enum Command {
         /// Geography folder (default: the copy of data/geo built into spareplan).
         #[arg(long)]
         geo: Option<PathBuf>,
+        /// Write a synthetic finance data set of this many slip lines instead of a planning set.
+        #[arg(long, conflicts_with = "china")]
+        finance_slips: Option<usize>,
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
@@ -116,6 +143,34 @@ where
             slowest,
             json,
         } => routes(&dir, &out, deadline, slowest, json),
+        Command::Reconcile {
+            dir,
+            out,
+            tolerance_abs,
+            tolerance_pct,
+            excel,
+            json,
+        } => {
+            let abs = crate::money::Fen::parse(&tolerance_abs)
+                .ok()
+                .filter(|f| f.0 >= 0)
+                .with_context(|| {
+                    format!(
+                        "--tolerance-abs {tolerance_abs:?} is not an amount in yuan such as 0.50"
+                    )
+                })?;
+            let pct = crate::money::parse_scaled(&tolerance_pct, 4)
+                .ok()
+                .filter(|p| *p >= 0)
+                .with_context(|| {
+                    format!("--tolerance-pct {tolerance_pct:?} is not a percentage such as 0.1")
+                })?;
+            let params = crate::recon::ReconParams {
+                tolerance_abs: abs,
+                tolerance_pct: pct,
+            };
+            reconcile(&dir, &out, &params, excel, json)
+        }
         Command::Generate {
             china,
             hospitals,
@@ -124,8 +179,21 @@ where
             as_of,
             history_months,
             geo,
+            finance_slips,
             out,
         } => {
+            if let Some(n) = finance_slips {
+                let set = gen::finance::synthetic(n, seed);
+                let files = io::write_finance(&out, &set)?;
+                println!(
+                    "wrote {} files to {}: {} slip lines, {} invoice lines",
+                    files.len(),
+                    out.display(),
+                    set.slips.len(),
+                    set.invoices.len()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let as_of = NaiveDate::parse_from_str(&as_of, "%Y-%m-%d")
                 .with_context(|| format!("--as-of {as_of:?} is not a YYYY-MM-DD date"))?;
             let params = GenParams {
@@ -441,4 +509,101 @@ fn print_coverage(s: &coverage::Summary) {
             100.0 * d.share_of_installed_base
         );
     }
+}
+
+fn reconcile(
+    dir: &Path,
+    out: &Path,
+    params: &crate::recon::ReconParams,
+    excel: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    if !dir.is_dir() {
+        bail!("{} is not a folder", dir.display());
+    }
+    let folder = if !dir.join("slips.csv").exists() && dir.join("finance").is_dir() {
+        dir.join("finance")
+    } else {
+        dir.to_path_buf()
+    };
+    let set = match io::load_finance(&DirSource::new(&folder)) {
+        Ok(loaded) => {
+            for w in &loaded.warnings {
+                eprintln!("{w}");
+            }
+            loaded.data
+        }
+        Err(err) => {
+            for p in err.problems() {
+                eprintln!("{p}");
+            }
+            eprintln!("{err}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let rec = crate::recon::reconcile(&set, params)?;
+    let summary = io::output::recon_summary(&rec, params);
+    let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
+    let findings = io::output::findings_csv(&rec);
+    let mut output = io::OutputDir::create(out)?;
+    output.stage("findings.csv", &findings)?;
+    if excel {
+        output.stage("findings_excel.csv", &io::output::with_bom(&findings))?;
+    }
+    output.stage("summary.json", summary_json.as_bytes())?;
+    let written = output.commit()?;
+    if json {
+        print!("{summary_json}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let t = &rec.totals;
+    println!(
+        "reconciled {} slip lines against {} invoice lines in {}",
+        rec.slip_lines,
+        rec.invoice_lines,
+        folder.display()
+    );
+    println!(
+        "  shipped at agreed prices     {:>18}",
+        t.shipped_value.to_string()
+    );
+    println!(
+        "  invoiced (net of red)        {:>18}",
+        t.invoiced_value.to_string()
+    );
+    println!(
+        "  matched at agreed prices     {:>18}",
+        t.matched_value.to_string()
+    );
+    println!(
+        "  shipped, not invoiced        {:>18}",
+        t.shipped_not_invoiced_value.to_string()
+    );
+    println!(
+        "  invoiced, not shipped        {:>18}",
+        t.invoiced_not_shipped_value.to_string()
+    );
+    println!(
+        "  net over(+)/under(-) billing {:>18}",
+        t.net_difference.to_string()
+    );
+    println!(
+        "  unexplained                  {:>18}",
+        t.unexplained.to_string()
+    );
+    println!("findings by code:            count           expected           invoiced         difference");
+    for c in &rec.by_code {
+        println!(
+            "  {:<24} {:>7} {:>18} {:>18} {:>18}",
+            c.code.as_str(),
+            c.count,
+            c.expected.to_string(),
+            c.invoiced.to_string(),
+            c.difference.to_string()
+        );
+    }
+    for w in written {
+        println!("wrote {}", w.display());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -10,3 +10,4 @@ pub mod io;
 pub mod model;
 pub mod money;
 pub mod network;
+pub mod recon;

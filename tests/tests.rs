@@ -4,5 +4,6 @@ mod cli;
 mod common;
 mod fixtures;
 mod generated;
+mod recon;
 mod robustness;
 mod routes;

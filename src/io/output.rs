@@ -98,6 +98,88 @@ pub fn coverage_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
     t.into_bytes()
 }
 
+/// `findings.csv` of `reconcile`.
+pub fn findings_csv(rec: &crate::recon::Reconciliation) -> Vec<u8> {
+    let mut t = CsvBuf::new(&[
+        "code",
+        "severity",
+        "slip_no",
+        "slip_line",
+        "invoice_no",
+        "invoice_line",
+        "part_no",
+        "expected",
+        "invoiced",
+        "difference",
+        "detail",
+        "accounts_for",
+    ]);
+    let num = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+    for f in &rec.findings {
+        t.row([
+            f.code.as_str(),
+            f.severity,
+            &f.slip_no,
+            &num(f.slip_line),
+            &f.invoice_no,
+            &num(f.invoice_line),
+            &f.part_no,
+            &f.expected.to_string(),
+            &f.invoiced.to_string(),
+            &f.difference.to_string(),
+            &f.detail,
+            f.accounts.as_str(),
+        ]);
+    }
+    t.into_bytes()
+}
+
+/// The same table for spreadsheet programs that need a BOM to read UTF-8.
+pub fn with_bom(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len() + 3);
+    out.extend_from_slice(b"\xEF\xBB\xBF");
+    out.extend_from_slice(bytes);
+    out
+}
+
+/// `summary.json` of `reconcile`: every amount as a decimal string in yuan.
+pub fn recon_summary(
+    rec: &crate::recon::Reconciliation,
+    params: &crate::recon::ReconParams,
+) -> serde_json::Value {
+    let t = &rec.totals;
+    let mut by_code = serde_json::Map::new();
+    for c in &rec.by_code {
+        by_code.insert(
+            c.code.as_str().to_owned(),
+            serde_json::json!({
+                "count": c.count,
+                "expected": c.expected.to_string(),
+                "invoiced": c.invoiced.to_string(),
+                "difference": c.difference.to_string(),
+            }),
+        );
+    }
+    let pct = params.tolerance_pct;
+    serde_json::json!({
+        "slip_lines": rec.slip_lines,
+        "invoice_lines": rec.invoice_lines,
+        "findings_total": rec.findings.len(),
+        "shipped_value": t.shipped_value.to_string(),
+        "invoiced_value": t.invoiced_value.to_string(),
+        "matched_value": t.matched_value.to_string(),
+        "shipped_not_invoiced_value": t.shipped_not_invoiced_value.to_string(),
+        "invoiced_not_shipped_value": t.invoiced_not_shipped_value.to_string(),
+        "net_difference": t.net_difference.to_string(),
+        "explained_difference": t.explained_difference.to_string(),
+        "unexplained": t.unexplained.to_string(),
+        "balanced": t.unexplained.0 == 0,
+        "tolerance_abs": params.tolerance_abs.to_string(),
+        "tolerance_pct": format!("{}.{:04}", pct / 10_000, pct % 10_000),
+        "findings": by_code,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,171 @@
+//! The joins and group-bys of the reconciliation, on polars frames of integer keys and fen.
+//!
+//! Strings are interned to `u32` keys and money is `i64` fen before anything reaches polars, so
+//! no amount is ever a float here either. This is the only file that imports polars.
+
+use polars::prelude::*;
+
+fn u32_col(name: &str, v: &[u32]) -> Column {
+    Column::new(name.into(), v)
+}
+
+fn frame(columns: Vec<Column>) -> PolarsResult<DataFrame> {
+    DataFrame::new_infer_height(columns)
+}
+
+fn u32_values(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
+    Ok(df
+        .column(name)?
+        .u32()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect())
+}
+
+/// Candidate slip lines of every invoice line: the inner join of invoice lines and slip lines on
+/// (slip number, normalised part number). Returns (invoice index, slip index) pairs sorted by
+/// invoice, then slip index.
+pub fn candidates(
+    invoice_slip: &[u32],
+    invoice_part: &[u32],
+    slip_slip: &[u32],
+    slip_part: &[u32],
+) -> PolarsResult<Vec<(u32, u32)>> {
+    let inv_idx: Vec<u32> = (0..invoice_slip.len() as u32).collect();
+    let slip_idx: Vec<u32> = (0..slip_slip.len() as u32).collect();
+    let invoices = frame(vec![
+        u32_col("inv", &inv_idx),
+        u32_col("sk", invoice_slip),
+        u32_col("pk", invoice_part),
+    ])?;
+    let slips = frame(vec![
+        u32_col("slip", &slip_idx),
+        u32_col("sk", slip_slip),
+        u32_col("pk", slip_part),
+    ])?;
+    let joined = invoices
+        .lazy()
+        .join(
+            slips.lazy(),
+            [col("sk"), col("pk")],
+            [col("sk"), col("pk")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("inv"), col("slip")])
+        .sort(["inv", "slip"], SortMultipleOptions::default())
+        .collect()?;
+    let inv = u32_values(&joined, "inv")?;
+    let slip = u32_values(&joined, "slip")?;
+    Ok(inv.into_iter().zip(slip).collect())
+}
+
+/// For every key, the number of rows carrying it (a group-by count joined back to the rows).
+pub fn counts_per_key(keys: &[u32]) -> PolarsResult<Vec<u32>> {
+    let idx: Vec<u32> = (0..keys.len() as u32).collect();
+    let df = frame(vec![u32_col("row", &idx), u32_col("k", keys)])?;
+    let counts = df
+        .clone()
+        .lazy()
+        .group_by([col("k")])
+        .agg([len().cast(DataType::UInt32).alias("n")]);
+    let out = df
+        .lazy()
+        .join(
+            counts,
+            [col("k")],
+            [col("k")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["row"], SortMultipleOptions::default())
+        .collect()?;
+    u32_values(&out, "n")
+}
+
+/// For every key, the number of distinct values of `values` among its rows.
+pub fn distinct_per_key(keys: &[u32], values: &[u32]) -> PolarsResult<Vec<u32>> {
+    let idx: Vec<u32> = (0..keys.len() as u32).collect();
+    let df = frame(vec![
+        u32_col("row", &idx),
+        u32_col("k", keys),
+        u32_col("v", values),
+    ])?;
+    let counts = df
+        .clone()
+        .lazy()
+        .group_by([col("k")])
+        .agg([col("v").n_unique().cast(DataType::UInt32).alias("n")]);
+    let out = df
+        .lazy()
+        .select([col("row"), col("k")])
+        .join(
+            counts,
+            [col("k")],
+            [col("k")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["row"], SortMultipleOptions::default())
+        .collect()?;
+    u32_values(&out, "n")
+}
+
+/// One code's count and sums of expected, invoiced and difference (fen).
+pub type CodeSums = (u32, u32, i64, i64, i64);
+
+/// Count and sums of expected, invoiced and difference (fen) per finding code, by code.
+pub fn totals_by_code(
+    codes: &[u32],
+    expected: &[i64],
+    invoiced: &[i64],
+    difference: &[i64],
+) -> PolarsResult<Vec<CodeSums>> {
+    let df = frame(vec![
+        u32_col("code", codes),
+        Column::new("expected".into(), expected),
+        Column::new("invoiced".into(), invoiced),
+        Column::new("difference".into(), difference),
+    ])?;
+    let out = df
+        .lazy()
+        .group_by([col("code")])
+        .agg([
+            len().cast(DataType::UInt32).alias("n"),
+            col("expected").sum().alias("expected"),
+            col("invoiced").sum().alias("invoiced"),
+            col("difference").sum().alias("difference"),
+        ])
+        .sort(["code"], SortMultipleOptions::default())
+        .collect()?;
+    let code = u32_values(&out, "code")?;
+    let n = u32_values(&out, "n")?;
+    let i64s = |name: &str| -> PolarsResult<Vec<i64>> {
+        Ok(out
+            .column(name)?
+            .i64()?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect())
+    };
+    let (e, i, d) = (i64s("expected")?, i64s("invoiced")?, i64s("difference")?);
+    Ok((0..code.len())
+        .map(|k| (code[k], n[k], e[k], i[k], d[k]))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_and_group_bys_on_small_frames() {
+        let pairs = candidates(&[1, 2, 1], &[5, 5, 6], &[1, 1, 2, 1], &[5, 5, 5, 6]).unwrap();
+        assert_eq!(pairs, vec![(0, 0), (0, 1), (1, 2), (2, 3)]);
+        assert_eq!(counts_per_key(&[3, 4, 3, 3]).unwrap(), vec![3, 1, 3, 3]);
+        assert_eq!(
+            distinct_per_key(&[3, 4, 3, 3], &[1, 1, 2, 1]).unwrap(),
+            vec![2, 1, 2, 2]
+        );
+        let totals =
+            totals_by_code(&[2, 1, 2], &[10, 20, 30], &[0, 5, 1], &[-10, -15, -29]).unwrap();
+        assert_eq!(totals, vec![(1, 1, 20, 5, -15), (2, 2, 40, 1, -39)]);
+    }
+}

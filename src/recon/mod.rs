@@ -1,0 +1,1224 @@
+//! Reconciliation of genuine-part outbound slips (出库单) against invoices and the negotiated
+//! discount terms.
+//!
+//! What it does, in order:
+//! 1. prices every slip line at the agreed price: list price less the most specific discount term
+//!    valid on the slip date (part beats category beats all; then customer-specific beats all
+//!    customers), rounded half away from zero to the fen; no term is `NO_DISCOUNT_TERMS` (priced
+//!    at list price, never a silent 0 %), equally specific overlapping terms are
+//!    `OVERLAPPING_TERMS` (priced with the later-starting term, said in the detail);
+//! 2. sets aside repeated `(invoice_no, line_no)` rows as `DUPLICATE_INVOICE` copies;
+//! 3. nets red invoices against the lines of the invoice they name (`RED_EXCEEDS_ORIGINAL` for
+//!    any credit beyond what that invoice still holds);
+//! 4. matches invoice lines to slip lines by slip number and normalised part number (polars join),
+//!    one invoice line across several slip lines and several invoices against one slip line,
+//!    and splits each difference into a price part (`PRICE_OVER`, `PRICE_UNDER`, `ROUNDING`
+//!    within tolerance) and an amount part (`AMOUNT_MISMATCH`);
+//! 5. reports what was shipped and not invoiced, invoiced and not shipped, refurbished parts
+//!    without consent, and tax that does not match its rate.
+//!
+//! Every amount is integer fen. The balances hold by construction and are checked:
+//! `shipped = matched + shipped_not_invoiced` and
+//! `invoiced = matched + invoiced_not_shipped + net_difference`, where `net_difference` is
+//! explained line by line by the price and amount findings; `unexplained` is what is left.
+//! Results do not depend on the order of input rows: lines are processed in key order.
+//!
+//! Deliberately absent: file formats (see `io`), and any judgement of which party is right.
+
+mod frame;
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::model::{Condition, FinanceSet, InvoiceKind, InvoiceLine, SlipLine};
+use crate::money::{Fen, Rate};
+
+/// Tolerances of the price and amount checks.
+#[derive(Clone, Debug)]
+pub struct ReconParams {
+    /// A difference above this amount on a line is a finding.
+    pub tolerance_abs: Fen,
+    /// A difference above this share of the line's expected value is a finding, in
+    /// ten-thousandths of a percent (`1000` is 0.1 %).
+    pub tolerance_pct: i64,
+}
+
+impl Default for ReconParams {
+    fn default() -> Self {
+        ReconParams {
+            tolerance_abs: Fen(50),
+            tolerance_pct: 1_000,
+        }
+    }
+}
+
+/// Finding codes; the order is the order of the summary.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    PriceOver,
+    PriceUnder,
+    Rounding,
+    QtyOver,
+    ShippedNotInvoiced,
+    InvoicedNotShipped,
+    PartMismatch,
+    RefurbNoConsent,
+    RefurbWithConsent,
+    NoDiscountTerms,
+    OverlappingTerms,
+    DuplicateInvoice,
+    AmountMismatch,
+    TaxMismatch,
+    RedExceedsOriginal,
+}
+
+impl Code {
+    pub const ALL: [Code; 15] = [
+        Code::PriceOver,
+        Code::PriceUnder,
+        Code::Rounding,
+        Code::QtyOver,
+        Code::ShippedNotInvoiced,
+        Code::InvoicedNotShipped,
+        Code::PartMismatch,
+        Code::RefurbNoConsent,
+        Code::RefurbWithConsent,
+        Code::NoDiscountTerms,
+        Code::OverlappingTerms,
+        Code::DuplicateInvoice,
+        Code::AmountMismatch,
+        Code::TaxMismatch,
+        Code::RedExceedsOriginal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::PriceOver => "PRICE_OVER",
+            Code::PriceUnder => "PRICE_UNDER",
+            Code::Rounding => "ROUNDING",
+            Code::QtyOver => "QTY_OVER",
+            Code::ShippedNotInvoiced => "SHIPPED_NOT_INVOICED",
+            Code::InvoicedNotShipped => "INVOICED_NOT_SHIPPED",
+            Code::PartMismatch => "PART_MISMATCH",
+            Code::RefurbNoConsent => "REFURB_NO_CONSENT",
+            Code::RefurbWithConsent => "REFURB_WITH_CONSENT",
+            Code::NoDiscountTerms => "NO_DISCOUNT_TERMS",
+            Code::OverlappingTerms => "OVERLAPPING_TERMS",
+            Code::DuplicateInvoice => "DUPLICATE_INVOICE",
+            Code::AmountMismatch => "AMOUNT_MISMATCH",
+            Code::TaxMismatch => "TAX_MISMATCH",
+            Code::RedExceedsOriginal => "RED_EXCEEDS_ORIGINAL",
+        }
+    }
+}
+
+/// Which balance a finding's difference accounts for.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Accounts {
+    /// Informational: the difference is accounted for by another finding, or is not money billed.
+    Nothing,
+    /// Billing differences on matched lines (price, amount, no terms).
+    NetDifference,
+    InvoicedNotShipped,
+    ShippedNotInvoiced,
+}
+
+impl Accounts {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Accounts::Nothing => "",
+            Accounts::NetDifference => "net_difference",
+            Accounts::InvoicedNotShipped => "invoiced_not_shipped",
+            Accounts::ShippedNotInvoiced => "shipped_not_invoiced",
+        }
+    }
+}
+
+/// One finding: `difference = invoiced - expected`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: &'static str,
+    pub slip_no: String,
+    pub slip_line: Option<u32>,
+    pub invoice_no: String,
+    pub invoice_line: Option<u32>,
+    pub part_no: String,
+    pub expected: Fen,
+    pub invoiced: Fen,
+    pub difference: Fen,
+    pub detail: String,
+    pub accounts: Accounts,
+}
+
+/// The totals of `summary.json`, in fen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub shipped_value: Fen,
+    pub invoiced_value: Fen,
+    pub matched_value: Fen,
+    pub shipped_not_invoiced_value: Fen,
+    pub invoiced_not_shipped_value: Fen,
+    pub net_difference: Fen,
+    pub explained_difference: Fen,
+    pub unexplained: Fen,
+}
+
+/// Findings of one code, summed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeTotal {
+    pub code: Code,
+    pub count: u32,
+    pub expected: Fen,
+    pub invoiced: Fen,
+    pub difference: Fen,
+}
+
+/// The result of a reconciliation.
+#[derive(Clone, Debug)]
+pub struct Reconciliation {
+    pub findings: Vec<Finding>,
+    pub totals: Totals,
+    pub by_code: Vec<CodeTotal>,
+    pub slip_lines: usize,
+    pub invoice_lines: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReconError {
+    #[error("the table engine failed: {0}")]
+    Frame(#[from] polars::error::PolarsError),
+}
+
+/// Normalises a part number for matching: full-width forms to ASCII, every dash to `-`, then
+/// upper case with spaces and hyphens removed (`" ct－det - m64 "` -> `CTDETM64`).
+pub fn normalize_part(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for ch in raw.chars() {
+        let c = match ch {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch),
+            '\u{3000}' => ' ',
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE63}' => '-',
+            _ => ch,
+        };
+        if c.is_whitespace() || c == '-' {
+            continue;
+        }
+        out.extend(c.to_uppercase());
+    }
+    out
+}
+
+/// How a slip line was priced.
+#[derive(Clone, Debug)]
+enum Pricing {
+    Term(usize),
+    NoTerms,
+    Overlap { chosen: usize, others: Vec<usize> },
+}
+
+struct Priced {
+    agreed: Fen,
+    pricing: Pricing,
+}
+
+fn norm_scope(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|v| v.trim().to_lowercase())
+}
+
+fn specificity(part: bool, category: bool, customer: bool) -> u8 {
+    let scope = if part {
+        2
+    } else if category {
+        1
+    } else {
+        0
+    };
+    scope * 2 + u8::from(customer)
+}
+
+struct Terms<'a> {
+    set: &'a FinanceSet,
+    part: Vec<Option<String>>,
+    category: Vec<Option<String>>,
+    rank: Vec<u8>,
+}
+
+impl<'a> Terms<'a> {
+    fn new(set: &'a FinanceSet) -> Self {
+        let part: Vec<Option<String>> = set
+            .discounts
+            .iter()
+            .map(|t| t.part_no.as_deref().map(normalize_part))
+            .collect();
+        let category: Vec<Option<String>> = set
+            .discounts
+            .iter()
+            .map(|t| norm_scope(&t.category))
+            .collect();
+        let rank = set
+            .discounts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                specificity(
+                    part[i].is_some(),
+                    category[i].is_some(),
+                    t.customer.is_some(),
+                )
+            })
+            .collect();
+        Terms {
+            set,
+            part,
+            category,
+            rank,
+        }
+    }
+
+    fn price(&self, slip: &SlipLine, part: &str) -> Priced {
+        let category = norm_scope(&slip.category);
+        let mut best: Vec<usize> = Vec::new();
+        let mut best_rank = 0u8;
+        for (i, t) in self.set.discounts.iter().enumerate() {
+            if slip.slip_date < t.valid_from || slip.slip_date > t.valid_to {
+                continue;
+            }
+            if t.customer
+                .as_deref()
+                .is_some_and(|c| c.trim() != slip.ship_to)
+            {
+                continue;
+            }
+            if self.category[i]
+                .as_ref()
+                .is_some_and(|c| Some(c) != category.as_ref())
+            {
+                continue;
+            }
+            if self.part[i].as_deref().is_some_and(|p| p != part) {
+                continue;
+            }
+            let r = self.rank[i];
+            if best.is_empty() || r > best_rank {
+                best.clear();
+                best.push(i);
+                best_rank = r;
+            } else if r == best_rank {
+                best.push(i);
+            }
+        }
+        match best.len() {
+            0 => Priced {
+                agreed: slip.list_price,
+                pricing: Pricing::NoTerms,
+            },
+            1 => Priced {
+                agreed: slip
+                    .list_price
+                    .discounted(self.set.discounts[best[0]].discount_rate),
+                pricing: Pricing::Term(best[0]),
+            },
+            _ => {
+                let terms = &self.set.discounts;
+                let chosen = *best
+                    .iter()
+                    .max_by_key(|&&i| {
+                        (terms[i].valid_from, std::cmp::Reverse(terms[i].source_line))
+                    })
+                    .expect("non-empty");
+                let mut others: Vec<usize> = best.into_iter().filter(|&i| i != chosen).collect();
+                others.sort_by_key(|&i| (&terms[i].contract_id, terms[i].source_line));
+                Priced {
+                    agreed: slip.list_price.discounted(terms[chosen].discount_rate),
+                    pricing: Pricing::Overlap { chosen, others },
+                }
+            }
+        }
+    }
+}
+
+fn pct(rate: Rate) -> String {
+    let r = rate.0;
+    let whole = r / 100;
+    let frac = r % 100;
+    if frac == 0 {
+        format!("{whole} %")
+    } else {
+        format!("{whole}.{frac:02} %")
+            .replace("0 %", " %")
+            .replace(". %", " %")
+    }
+}
+
+/// Whether a difference stays within both tolerances.
+fn within(diff: Fen, expected: Fen, params: &ReconParams) -> bool {
+    let d = i128::from(diff.0.abs());
+    d <= i128::from(params.tolerance_abs.0)
+        && d * 1_000_000 <= i128::from(params.tolerance_pct) * i128::from(expected.0.abs())
+}
+
+struct Interner<'a> {
+    map: FxHashMap<&'a str, u32>,
+}
+
+impl<'a> Interner<'a> {
+    fn new() -> Self {
+        Interner {
+            map: FxHashMap::default(),
+        }
+    }
+
+    fn key(&mut self, s: &'a str) -> u32 {
+        let n = self.map.len() as u32;
+        *self.map.entry(s).or_insert(n)
+    }
+}
+
+/// Working state of a kept invoice line.
+#[derive(Clone, Debug)]
+struct Line {
+    net_qty: i64,
+    net_amount: Fen,
+    credited: bool,
+}
+
+fn line_order(a: &InvoiceLine, b: &InvoiceLine) -> std::cmp::Ordering {
+    (
+        a.invoice_date,
+        &a.invoice_no,
+        a.line_no,
+        &a.slip_no,
+        &a.part_no,
+        a.qty,
+        a.unit_price,
+        a.amount,
+    )
+        .cmp(&(
+            b.invoice_date,
+            &b.invoice_no,
+            b.line_no,
+            &b.slip_no,
+            &b.part_no,
+            b.qty,
+            b.unit_price,
+            b.amount,
+        ))
+        .then_with(|| {
+            (a.tax_rate, a.tax_amount, &a.original_invoice_no, &a.serials).cmp(&(
+                b.tax_rate,
+                b.tax_amount,
+                &b.original_invoice_no,
+                &b.serials,
+            ))
+        })
+}
+
+/// Reconciles a finance data set.
+pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliation, ReconError> {
+    let mut findings: Vec<Finding> = Vec::new();
+
+    // Key order, so that the input's row order cannot change any result.
+    let mut slips: Vec<&SlipLine> = set.slips.iter().collect();
+    slips.sort_by(|a, b| (&a.slip_no, a.line_no).cmp(&(&b.slip_no, b.line_no)));
+    let mut invoices: Vec<&InvoiceLine> = set.invoices.iter().collect();
+    invoices.sort_by(|a, b| line_order(a, b));
+
+    // Interned keys.
+    let slip_parts: Vec<String> = slips.iter().map(|s| normalize_part(&s.part_no)).collect();
+    let invoice_parts: Vec<String> = invoices
+        .iter()
+        .map(|l| normalize_part(&l.part_no))
+        .collect();
+    let mut slip_keys = Interner::new();
+    let mut part_keys = Interner::new();
+    let slip_slip: Vec<u32> = slips.iter().map(|s| slip_keys.key(&s.slip_no)).collect();
+    let known_slips = slip_keys.map.len() as u32;
+    let slip_part: Vec<u32> = slip_parts.iter().map(|p| part_keys.key(p)).collect();
+    let invoice_slip: Vec<u32> = invoices.iter().map(|l| slip_keys.key(&l.slip_no)).collect();
+    let invoice_part: Vec<u32> = invoice_parts.iter().map(|p| part_keys.key(p)).collect();
+
+    // 1. Prices.
+    let terms = Terms::new(set);
+    let priced: Vec<Priced> = slips
+        .iter()
+        .zip(&slip_parts)
+        .map(|(s, p)| terms.price(s, p))
+        .collect();
+    overlapping_term_findings(set, &terms, &mut findings);
+
+    // 2. Duplicate invoice rows and reused invoice numbers.
+    let mut invoice_no_keys = Interner::new();
+    let inv_no: Vec<u32> = invoices
+        .iter()
+        .map(|l| invoice_no_keys.key(&l.invoice_no))
+        .collect();
+    let mut row_keys: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    let row_key: Vec<u32> = invoices
+        .iter()
+        .zip(&inv_no)
+        .map(|(l, &k)| {
+            let n = row_keys.len() as u32;
+            *row_keys.entry((k, l.line_no)).or_insert(n)
+        })
+        .collect();
+    let repeats = frame::counts_per_key(&row_key)?;
+    let dates: Vec<u32> = invoices
+        .iter()
+        .map(|l| (l.invoice_date - NaiveDate::MIN).num_days() as u32)
+        .collect();
+    let date_variants = frame::distinct_per_key(&inv_no, &dates)?;
+    let mut kept = vec![true; invoices.len()];
+    let mut seen_row = vec![false; row_keys.len()];
+    let mut reported_reuse = vec![false; invoice_no_keys.map.len()];
+    for (i, l) in invoices.iter().enumerate() {
+        if repeats[i] > 1 {
+            if seen_row[row_key[i] as usize] {
+                kept[i] = false;
+                findings.push(Finding {
+                    code: Code::DuplicateInvoice,
+                    severity: "error",
+                    slip_no: l.slip_no.clone(),
+                    slip_line: None,
+                    invoice_no: l.invoice_no.clone(),
+                    invoice_line: Some(l.line_no),
+                    part_no: l.part_no.clone(),
+                    expected: Fen::ZERO,
+                    invoiced: l.amount,
+                    difference: l.amount,
+                    detail: format!(
+                        "invoice {} line {} appears {} times; this copy bills again for nothing shipped and is not matched",
+                        l.invoice_no, l.line_no, repeats[i]
+                    ),
+                    accounts: Accounts::InvoicedNotShipped,
+                });
+            }
+            seen_row[row_key[i] as usize] = true;
+        }
+        if date_variants[i] > 1 && !reported_reuse[inv_no[i] as usize] {
+            reported_reuse[inv_no[i] as usize] = true;
+            let mut days: Vec<NaiveDate> = invoices
+                .iter()
+                .filter(|x| x.invoice_no == l.invoice_no)
+                .map(|x| x.invoice_date)
+                .collect();
+            days.sort();
+            days.dedup();
+            findings.push(Finding {
+                code: Code::DuplicateInvoice,
+                severity: "warning",
+                slip_no: String::new(),
+                slip_line: None,
+                invoice_no: l.invoice_no.clone(),
+                invoice_line: None,
+                part_no: String::new(),
+                expected: Fen::ZERO,
+                invoiced: Fen::ZERO,
+                difference: Fen::ZERO,
+                detail: format!(
+                    "invoice number {} is used on {} different dates ({}); an invoice number identifies one invoice",
+                    l.invoice_no,
+                    days.len(),
+                    days.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+                ),
+                accounts: Accounts::Nothing,
+            });
+        }
+    }
+
+    // Tax on every kept line.
+    for (i, l) in invoices.iter().enumerate() {
+        if !kept[i] {
+            continue;
+        }
+        if let (Some(rate), Some(tax)) = (l.tax_rate, l.tax_amount) {
+            let expected = l.amount.scaled_by(rate);
+            let diff = tax - expected;
+            if diff != Fen::ZERO && !within(diff, expected, params) {
+                findings.push(Finding {
+                    code: Code::TaxMismatch,
+                    severity: "error",
+                    slip_no: l.slip_no.clone(),
+                    slip_line: None,
+                    invoice_no: l.invoice_no.clone(),
+                    invoice_line: Some(l.line_no),
+                    part_no: l.part_no.clone(),
+                    expected,
+                    invoiced: tax,
+                    difference: diff,
+                    detail: format!(
+                        "tax {tax} on amount {} should be {expected} at the stated rate {}",
+                        l.amount,
+                        pct(rate)
+                    ),
+                    accounts: Accounts::Nothing,
+                });
+            }
+        }
+    }
+
+    // 3. Red invoices netted against the invoices they name.
+    let mut lines: Vec<Line> = invoices
+        .iter()
+        .map(|l| Line {
+            net_qty: l.qty,
+            net_amount: l.amount,
+            credited: false,
+        })
+        .collect();
+    let mut blue_by_key: FxHashMap<(&str, u32, u32), Vec<usize>> = FxHashMap::default();
+    for (i, l) in invoices.iter().enumerate() {
+        if kept[i] && l.kind == InvoiceKind::Blue {
+            blue_by_key
+                .entry((l.invoice_no.as_str(), invoice_slip[i], invoice_part[i]))
+                .or_default()
+                .push(i);
+        }
+    }
+    for (i, red) in invoices.iter().enumerate() {
+        if !kept[i] || red.kind != InvoiceKind::Red {
+            continue;
+        }
+        let original = red.original_invoice_no.as_deref().unwrap_or("");
+        let credit = -red.qty;
+        let mut left = credit;
+        let mut amount_left = red.amount;
+        let candidates = blue_by_key
+            .get(&(original, invoice_slip[i], invoice_part[i]))
+            .cloned()
+            .unwrap_or_default();
+        for b in candidates {
+            if left == 0 {
+                break;
+            }
+            let c = left.min(lines[b].net_qty.max(0));
+            if c == 0 {
+                continue;
+            }
+            let share = if c == left {
+                amount_left
+            } else {
+                Fen((i128::from(red.amount.0) * i128::from(c) / i128::from(credit)) as i64)
+            };
+            lines[b].net_qty -= c;
+            lines[b].net_amount += share;
+            lines[b].credited = true;
+            left -= c;
+            amount_left -= share;
+        }
+        lines[i].net_qty = 0;
+        lines[i].net_amount = Fen::ZERO;
+        if left <= 0 && amount_left != Fen::ZERO {
+            findings.push(Finding {
+                code: Code::AmountMismatch,
+                severity: "error",
+                slip_no: red.slip_no.clone(),
+                slip_line: None,
+                invoice_no: red.invoice_no.clone(),
+                invoice_line: Some(red.line_no),
+                part_no: red.part_no.clone(),
+                expected: Fen::ZERO,
+                invoiced: amount_left,
+                difference: amount_left,
+                detail: format!(
+                    "red invoice line credits {credit} unit(s) for an amount of {}, of which {amount_left} is not attached to any credited unit",
+                    red.amount
+                ),
+                accounts: Accounts::InvoicedNotShipped,
+            });
+        }
+        if left > 0 {
+            let exists = invoices
+                .iter()
+                .any(|x| x.invoice_no == original && x.kind == InvoiceKind::Blue);
+            let held = credit - left;
+            let why = if !exists {
+                format!("the original invoice {original} does not exist")
+            } else {
+                format!(
+                    "invoice {original} holds only {held} unit(s) of this part for slip {} still uncredited",
+                    red.slip_no
+                )
+            };
+            findings.push(Finding {
+                code: Code::RedExceedsOriginal,
+                severity: "error",
+                slip_no: red.slip_no.clone(),
+                slip_line: None,
+                invoice_no: red.invoice_no.clone(),
+                invoice_line: Some(red.line_no),
+                part_no: red.part_no.clone(),
+                expected: Fen::ZERO,
+                invoiced: amount_left,
+                difference: amount_left,
+                detail: format!("red invoice credits {credit} unit(s) but {why}; {left} unit(s) credited in excess"),
+                accounts: Accounts::InvoicedNotShipped,
+            });
+        }
+    }
+
+    // 4. Matching, through the join of invoice lines and slip lines.
+    let pairs = frame::candidates(&invoice_slip, &invoice_part, &slip_slip, &slip_part)?;
+    let mut cand_start = vec![0usize; invoices.len() + 1];
+    for &(inv, _) in &pairs {
+        cand_start[inv as usize + 1] += 1;
+    }
+    for i in 0..invoices.len() {
+        cand_start[i + 1] += cand_start[i];
+    }
+    let mut remaining: Vec<i64> = slips.iter().map(|s| s.qty).collect();
+    let mut slip_invoiced = vec![Fen::ZERO; slips.len()];
+    let mut no_terms_reported = vec![false; slips.len()];
+    let mut matched_value = Fen::ZERO;
+    let mut parts_of_slip: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
+    for (s, &k) in slip_slip.iter().enumerate() {
+        parts_of_slip.entry(k).or_default().push(s);
+    }
+    for (i, l) in invoices.iter().enumerate() {
+        if !kept[i] || l.kind == InvoiceKind::Red {
+            continue;
+        }
+        let Line {
+            net_qty,
+            net_amount,
+            credited,
+        } = lines[i].clone();
+        if net_qty == 0 && net_amount == Fen::ZERO {
+            continue;
+        }
+        let cands: Vec<usize> = pairs[cand_start[i]..cand_start[i + 1]]
+            .iter()
+            .map(|&(_, s)| s as usize)
+            .collect();
+        let credit_note = if credited {
+            " (net of red invoices)"
+        } else {
+            ""
+        };
+        if cands.is_empty() {
+            let (code, why) = if invoice_slip[i] < known_slips {
+                let carried: Vec<String> = parts_of_slip[&invoice_slip[i]]
+                    .iter()
+                    .map(|&s| format!("line {} {}", slips[s].line_no, slips[s].part_no))
+                    .collect();
+                (
+                    Code::PartMismatch,
+                    format!(
+                        "slip {} does not carry part {:?} (normalised {}); it carries {}",
+                        l.slip_no,
+                        l.part_no,
+                        invoice_parts[i],
+                        carried.join(", ")
+                    ),
+                )
+            } else {
+                (
+                    Code::InvoicedNotShipped,
+                    format!("no outbound slip {} exists", l.slip_no),
+                )
+            };
+            findings.push(Finding {
+                code,
+                severity: "error",
+                slip_no: l.slip_no.clone(),
+                slip_line: None,
+                invoice_no: l.invoice_no.clone(),
+                invoice_line: Some(l.line_no),
+                part_no: l.part_no.clone(),
+                expected: Fen::ZERO,
+                invoiced: net_amount,
+                difference: net_amount,
+                detail: format!("{why}; {net_qty} unit(s) invoiced for {net_amount}{credit_note}"),
+                accounts: Accounts::InvoicedNotShipped,
+            });
+            continue;
+        }
+        // Allocation order: a line whose open quantity equals the invoiced quantity, then one
+        // whose agreed price equals the invoiced price, then the lowest line number.
+        let mut order = cands.clone();
+        order.sort_by_key(|&s| {
+            (
+                remaining[s] != net_qty,
+                priced[s].agreed != l.unit_price,
+                slips[s].line_no,
+            )
+        });
+        let mut choice_note = String::new();
+        let open: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&s| remaining[s] > 0)
+            .collect();
+        if open.len() > 1 {
+            let _ = write!(
+                choice_note,
+                "; slip lines {} all carry this part, matched first to line {} (open quantity equal to the invoiced quantity, then agreed price equal to the invoiced price, then lowest line number)",
+                open.iter()
+                    .map(|&s| slips[s].line_no.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                slips[open[0]].line_no
+            );
+        }
+        let mut left = net_qty;
+        let mut residual = net_amount - l.unit_price.times(net_qty);
+        let mut first = true;
+        for &s in &order {
+            if left == 0 {
+                break;
+            }
+            let q = left.min(remaining[s]);
+            if q <= 0 {
+                continue;
+            }
+            left -= q;
+            remaining[s] -= q;
+            let slip = slips[s];
+            let agreed = priced[s].agreed;
+            let expected = agreed.times(q);
+            let amount_part = if first { residual } else { Fen::ZERO };
+            let invoiced = l.unit_price.times(q) + amount_part;
+            residual -= amount_part;
+            first = false;
+            matched_value += expected;
+            slip_invoiced[s] += invoiced;
+            let mut note = String::new();
+            if l.part_no.trim() != slip.part_no.trim() {
+                let _ = write!(
+                    note,
+                    "; part number {:?} on the invoice normalised to {} to match {:?} on the slip",
+                    l.part_no, slip_parts[s], slip.part_no
+                );
+            }
+            note.push_str(&choice_note);
+            note.push_str(credit_note);
+            let base = Finding {
+                code: Code::PriceOver,
+                severity: "error",
+                slip_no: slip.slip_no.clone(),
+                slip_line: Some(slip.line_no),
+                invoice_no: l.invoice_no.clone(),
+                invoice_line: Some(l.line_no),
+                part_no: slip.part_no.clone(),
+                expected,
+                invoiced,
+                difference: invoiced - expected,
+                detail: String::new(),
+                accounts: Accounts::NetDifference,
+            };
+            if let Pricing::NoTerms = priced[s].pricing {
+                no_terms_reported[s] = true;
+                findings.push(Finding {
+                    code: Code::NoDiscountTerms,
+                    detail: format!(
+                        "no discount term covers {} for this line, so the agreed price cannot be set: expected at list price {} x {q}, invoiced {} x {q}{}{note}",
+                        slip.slip_date,
+                        agreed,
+                        l.unit_price,
+                        if amount_part == Fen::ZERO { String::new() } else { format!(" with amount off by {amount_part}") }
+                    ),
+                    ..base
+                });
+                continue;
+            }
+            let price_diff = (l.unit_price - agreed).times(q);
+            if price_diff != Fen::ZERO {
+                let (code, severity, what) = if within(price_diff, expected, params) {
+                    (Code::Rounding, "info", "within tolerance")
+                } else if price_diff.0 > 0 {
+                    (Code::PriceOver, "error", "over the agreed price")
+                } else {
+                    (Code::PriceUnder, "error", "under the agreed price")
+                };
+                findings.push(Finding {
+                    code,
+                    severity,
+                    expected,
+                    invoiced: expected + price_diff,
+                    difference: price_diff,
+                    detail: format!(
+                        "unit price {} is {what}: list {} less {} = {agreed}, x {q} unit(s){note}",
+                        l.unit_price,
+                        slip.list_price,
+                        term_text(set, &priced[s].pricing)
+                    ),
+                    ..base.clone()
+                });
+            }
+            if amount_part != Fen::ZERO {
+                let stated = l.unit_price.times(q);
+                let (code, severity) = if within(amount_part, stated, params) {
+                    (Code::Rounding, "info")
+                } else {
+                    (Code::AmountMismatch, "error")
+                };
+                findings.push(Finding {
+                    code,
+                    severity,
+                    expected: stated,
+                    invoiced: stated + amount_part,
+                    difference: amount_part,
+                    detail: format!(
+                        "amount {net_amount} is not quantity {net_qty} x unit price {} = {}{note}",
+                        l.unit_price,
+                        l.unit_price.times(net_qty)
+                    ),
+                    ..base
+                });
+            }
+        }
+        if left == 0 && residual != Fen::ZERO {
+            // Nothing left to match (fully credited) but the amounts do not cancel.
+            let s = order[0];
+            slip_invoiced[s] += residual;
+            findings.push(Finding {
+                code: Code::AmountMismatch,
+                severity: "error",
+                slip_no: slips[s].slip_no.clone(),
+                slip_line: Some(slips[s].line_no),
+                invoice_no: l.invoice_no.clone(),
+                invoice_line: Some(l.line_no),
+                part_no: slips[s].part_no.clone(),
+                expected: Fen::ZERO,
+                invoiced: residual,
+                difference: residual,
+                detail: format!(
+                    "the red invoices credit all {} unit(s) but leave {residual} of the amount standing",
+                    l.qty
+                ),
+                accounts: Accounts::NetDifference,
+            });
+        }
+        if left > 0 {
+            let excess = l.unit_price.times(left) + residual;
+            let shipped: i64 = cands.iter().map(|&s| slips[s].qty).sum();
+            findings.push(Finding {
+                code: Code::QtyOver,
+                severity: "error",
+                slip_no: l.slip_no.clone(),
+                slip_line: cands.first().map(|&s| slips[s].line_no),
+                invoice_no: l.invoice_no.clone(),
+                invoice_line: Some(l.line_no),
+                part_no: l.part_no.clone(),
+                expected: Fen::ZERO,
+                invoiced: excess,
+                difference: excess,
+                detail: format!(
+                    "{left} unit(s) invoiced beyond what slip {} shipped of this part ({shipped} shipped, all already invoiced){credit_note}",
+                    l.slip_no
+                ),
+                accounts: Accounts::InvoicedNotShipped,
+            });
+        }
+    }
+
+    // 5. Slip lines: not invoiced, no terms, overlapping terms, refurbished parts.
+    for (s, slip) in slips.iter().enumerate() {
+        let agreed = priced[s].agreed;
+        let base = Finding {
+            code: Code::ShippedNotInvoiced,
+            severity: "warning",
+            slip_no: slip.slip_no.clone(),
+            slip_line: Some(slip.line_no),
+            invoice_no: String::new(),
+            invoice_line: None,
+            part_no: slip.part_no.clone(),
+            expected: Fen::ZERO,
+            invoiced: Fen::ZERO,
+            difference: Fen::ZERO,
+            detail: String::new(),
+            accounts: Accounts::Nothing,
+        };
+        if remaining[s] > 0 {
+            let value = agreed.times(remaining[s]);
+            findings.push(Finding {
+                expected: value,
+                difference: -value,
+                detail: format!(
+                    "{} of {} unit(s) shipped on {} to {} are not invoiced",
+                    remaining[s], slip.qty, slip.slip_date, slip.ship_to
+                ),
+                accounts: Accounts::ShippedNotInvoiced,
+                ..base.clone()
+            });
+        }
+        let line_value = agreed.times(slip.qty);
+        match &priced[s].pricing {
+            Pricing::NoTerms if !no_terms_reported[s] => findings.push(Finding {
+                code: Code::NoDiscountTerms,
+                severity: "error",
+                expected: line_value,
+                invoiced: slip_invoiced[s],
+                difference: slip_invoiced[s] - line_value,
+                detail: format!(
+                    "no discount term covers {} for this line; valued at list price until terms are agreed",
+                    slip.slip_date
+                ),
+                ..base.clone()
+            }),
+            Pricing::Overlap { chosen, others } => findings.push(Finding {
+                code: Code::OverlappingTerms,
+                severity: "warning",
+                expected: line_value,
+                invoiced: slip_invoiced[s],
+                difference: slip_invoiced[s] - line_value,
+                detail: format!(
+                    "equally specific terms overlap on {}: priced with {} (the later-starting term); also valid: {}",
+                    slip.slip_date,
+                    term_label(set, *chosen),
+                    others.iter().map(|&o| term_label(set, o)).collect::<Vec<_>>().join(", ")
+                ),
+                ..base.clone()
+            }),
+            _ => {}
+        }
+        if slip.condition == Condition::Refurbished {
+            let part = &slip_parts[s];
+            let consent = set
+                .consents
+                .iter()
+                .filter(|c| c.hospital_id.trim() == slip.ship_to)
+                .filter(|c| {
+                    c.slip_no
+                        .as_deref()
+                        .is_none_or(|n| n.trim() == slip.slip_no)
+                })
+                .filter(|c| {
+                    c.part_no
+                        .as_deref()
+                        .is_none_or(|p| normalize_part(p) == *part)
+                })
+                .filter(|c| c.granted_on <= slip.slip_date)
+                .min_by_key(|c| (c.granted_on, c.source_line));
+            match consent {
+                Some(c) => findings.push(Finding {
+                    code: Code::RefurbWithConsent,
+                    severity: "info",
+                    expected: line_value,
+                    invoiced: slip_invoiced[s],
+                    difference: slip_invoiced[s] - line_value,
+                    detail: format!(
+                        "refurbished part covered by the consent of {} granted on {}{}",
+                        c.hospital_id,
+                        c.granted_on,
+                        c.reference
+                            .as_ref()
+                            .map(|r| format!(" (reference {r})"))
+                            .unwrap_or_default()
+                    ),
+                    ..base.clone()
+                }),
+                None => {
+                    let late = set
+                        .consents
+                        .iter()
+                        .filter(|c| {
+                            c.hospital_id.trim() == slip.ship_to && c.granted_on > slip.slip_date
+                        })
+                        .filter(|c| {
+                            c.slip_no
+                                .as_deref()
+                                .is_none_or(|n| n.trim() == slip.slip_no)
+                        })
+                        .filter(|c| {
+                            c.part_no
+                                .as_deref()
+                                .is_none_or(|p| normalize_part(p) == *part)
+                        })
+                        .map(|c| c.granted_on)
+                        .min();
+                    let why = match late {
+                        Some(d) => format!(
+                            "the only matching consent was granted on {d}, after the slip date {}",
+                            slip.slip_date
+                        ),
+                        None => format!(
+                            "{} has no consent covering this slip and part",
+                            slip.ship_to
+                        ),
+                    };
+                    findings.push(Finding {
+                        code: Code::RefurbNoConsent,
+                        severity: "error",
+                        expected: line_value,
+                        invoiced: slip_invoiced[s],
+                        difference: slip_invoiced[s] - line_value,
+                        detail: format!(
+                            "refurbished part shipped as genuine new parts are contracted: {why}"
+                        ),
+                        ..base.clone()
+                    });
+                }
+            }
+        }
+    }
+
+    findings.sort_by(|a, b| {
+        (
+            &a.slip_no,
+            a.slip_line,
+            &a.invoice_no,
+            a.invoice_line,
+            a.code,
+            &a.detail,
+        )
+            .cmp(&(
+                &b.slip_no,
+                b.slip_line,
+                &b.invoice_no,
+                b.invoice_line,
+                b.code,
+                &b.detail,
+            ))
+    });
+
+    // Totals.
+    let shipped_value: Fen = slips
+        .iter()
+        .zip(&priced)
+        .map(|(s, p)| p.agreed.times(s.qty))
+        .sum();
+    let invoiced_value: Fen = invoices.iter().map(|l| l.amount).sum();
+    let sum_of = |a: Accounts| -> Fen {
+        findings
+            .iter()
+            .filter(|f| f.accounts == a)
+            .map(|f| f.difference)
+            .sum()
+    };
+    let invoiced_not_shipped_value = sum_of(Accounts::InvoicedNotShipped);
+    let shipped_not_invoiced_value = -sum_of(Accounts::ShippedNotInvoiced);
+    let explained_difference = sum_of(Accounts::NetDifference);
+    let net_difference = invoiced_value - matched_value - invoiced_not_shipped_value;
+    let unexplained = (net_difference - explained_difference)
+        + (shipped_value - matched_value - shipped_not_invoiced_value);
+    let totals = Totals {
+        shipped_value,
+        invoiced_value,
+        matched_value,
+        shipped_not_invoiced_value,
+        invoiced_not_shipped_value,
+        net_difference,
+        explained_difference,
+        unexplained,
+    };
+
+    let codes: Vec<u32> = findings.iter().map(|f| f.code as u32).collect();
+    let exp: Vec<i64> = findings.iter().map(|f| f.expected.0).collect();
+    let inv: Vec<i64> = findings.iter().map(|f| f.invoiced.0).collect();
+    let diff: Vec<i64> = findings.iter().map(|f| f.difference.0).collect();
+    let by_code = frame::totals_by_code(&codes, &exp, &inv, &diff)?
+        .into_iter()
+        .map(|(c, n, e, i, d)| CodeTotal {
+            code: Code::ALL[c as usize],
+            count: n,
+            expected: Fen(e),
+            invoiced: Fen(i),
+            difference: Fen(d),
+        })
+        .collect();
+    Ok(Reconciliation {
+        findings,
+        totals,
+        by_code,
+        slip_lines: set.slips.len(),
+        invoice_lines: set.invoices.len(),
+    })
+}
+
+fn term_label(set: &FinanceSet, i: usize) -> String {
+    let t = &set.discounts[i];
+    format!(
+        "{} ({}, {} to {})",
+        t.contract_id,
+        pct(t.discount_rate),
+        t.valid_from,
+        t.valid_to
+    )
+}
+
+fn term_text(set: &FinanceSet, pricing: &Pricing) -> String {
+    match pricing {
+        Pricing::Term(i) | Pricing::Overlap { chosen: i, .. } => {
+            format!(
+                "{} {}",
+                pct(set.discounts[*i].discount_rate),
+                set.discounts[*i].contract_id
+            )
+        }
+        Pricing::NoTerms => "no discount".to_owned(),
+    }
+}
+
+/// Term-level `OVERLAPPING_TERMS`: two terms of the same scope whose validity overlaps.
+fn overlapping_term_findings(set: &FinanceSet, terms: &Terms<'_>, findings: &mut Vec<Finding>) {
+    let d = &set.discounts;
+    for i in 0..d.len() {
+        for j in i + 1..d.len() {
+            let same_scope = terms.part[i] == terms.part[j]
+                && terms.category[i] == terms.category[j]
+                && d[i].customer.as_deref().map(str::trim)
+                    == d[j].customer.as_deref().map(str::trim);
+            if !same_scope {
+                continue;
+            }
+            let from = d[i].valid_from.max(d[j].valid_from);
+            let to = d[i].valid_to.min(d[j].valid_to);
+            if from > to {
+                continue;
+            }
+            let (a, b) =
+                if (&d[i].contract_id, d[i].source_line) <= (&d[j].contract_id, d[j].source_line) {
+                    (i, j)
+                } else {
+                    (j, i)
+                };
+            findings.push(Finding {
+                code: Code::OverlappingTerms,
+                severity: "error",
+                slip_no: String::new(),
+                slip_line: None,
+                invoice_no: String::new(),
+                invoice_line: None,
+                part_no: d[a].part_no.clone().unwrap_or_default(),
+                expected: Fen::ZERO,
+                invoiced: Fen::ZERO,
+                difference: Fen::ZERO,
+                detail: format!(
+                    "discount terms {} and {} have the same scope and overlap from {from} to {to}; correct the terms (discounts.csv lines {} and {})",
+                    term_label(set, a),
+                    term_label(set, b),
+                    d[a].source_line,
+                    d[b].source_line
+                ),
+                accounts: Accounts::Nothing,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_numbers_normalise() {
+        assert_eq!(normalize_part(" ct-det-m64 "), "CTDETM64");
+        assert_eq!(normalize_part("ＣT－DET－M64"), "CTDETM64");
+        assert_eq!(normalize_part("CT - DET\u{3000}M64"), "CTDETM64");
+        assert_eq!(normalize_part("CT\u{2013}DET\u{2212}M64"), "CTDETM64");
+    }
+
+    #[test]
+    fn percentages_read_naturally() {
+        assert_eq!(pct(Rate(1000)), "10 %");
+        assert_eq!(pct(Rate(1250)), "12.5 %");
+        assert_eq!(pct(Rate(1255)), "12.55 %");
+        assert_eq!(pct(Rate(750)), "7.5 %");
+    }
+}
