@@ -313,6 +313,10 @@ impl Dataset {
     }
 }
 
+/// Shared, immutable text for finance fields that repeat across many lines (slip and invoice
+/// numbers, part numbers, hospitals, categories): one allocation per distinct value.
+pub type Text = std::sync::Arc<str>;
+
 /// Condition of a shipped part.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Condition {
@@ -330,16 +334,16 @@ pub enum InvoiceKind {
 /// One line of an outbound slip (出库单).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlipLine {
-    pub slip_no: String,
+    pub slip_no: Text,
     pub line_no: u32,
     pub slip_date: NaiveDate,
-    pub part_no: String,
+    pub part_no: Text,
     pub qty: i64,
     pub list_price: Fen,
     pub condition: Condition,
     /// Hospital id the slip ships to.
-    pub ship_to: String,
-    pub category: Option<String>,
+    pub ship_to: Text,
+    pub category: Option<Text>,
     pub serials: Vec<String>,
     /// Line in `slips.csv`, for findings.
     pub source_line: u64,
@@ -348,18 +352,18 @@ pub struct SlipLine {
 /// One line of an invoice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InvoiceLine {
-    pub invoice_no: String,
+    pub invoice_no: Text,
     pub line_no: u32,
     pub invoice_date: NaiveDate,
-    pub slip_no: String,
-    pub part_no: String,
+    pub slip_no: Text,
+    pub part_no: Text,
     pub qty: i64,
     pub unit_price: Fen,
     pub amount: Fen,
     pub tax_rate: Option<Rate>,
     pub tax_amount: Option<Fen>,
     pub kind: InvoiceKind,
-    pub original_invoice_no: Option<String>,
+    pub original_invoice_no: Option<Text>,
     pub serials: Vec<String>,
     /// Line in `invoices.csv`, for findings.
     pub source_line: u64,
@@ -368,23 +372,23 @@ pub struct InvoiceLine {
 /// A negotiated discount term. `None` in a scope field means "all".
 #[derive(Clone, Debug, PartialEq)]
 pub struct DiscountTerm {
-    pub contract_id: String,
+    pub contract_id: Text,
     pub valid_from: NaiveDate,
     pub valid_to: NaiveDate,
     pub discount_rate: Rate,
-    pub customer: Option<String>,
-    pub category: Option<String>,
-    pub part_no: Option<String>,
+    pub customer: Option<Text>,
+    pub category: Option<Text>,
+    pub part_no: Option<Text>,
     pub source_line: u64,
 }
 
 /// A purchaser's consent to refurbished or non-original parts.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Consent {
-    pub hospital_id: String,
+    pub hospital_id: Text,
     pub granted_on: NaiveDate,
-    pub slip_no: Option<String>,
-    pub part_no: Option<String>,
+    pub slip_no: Option<Text>,
+    pub part_no: Option<Text>,
     pub reference: Option<String>,
     pub source_line: u64,
 }

@@ -319,7 +319,7 @@ fn overlapping_equally_specific_terms_are_reported() {
     let line = rec
         .findings
         .iter()
-        .find(|f| f.code == Code::OverlappingTerms && f.slip_no == "CK1")
+        .find(|f| f.code == Code::OverlappingTerms && &*f.slip_no == "CK1")
         .expect("line-level finding");
     assert!(line.detail.contains("priced with B"), "{}", line.detail);
     assert!(!codes(&rec).contains(&Code::PriceUnder));
@@ -495,7 +495,7 @@ proptest! {
                     let mut red = set.invoices[i].clone();
                     red.kind = spareplan::model::InvoiceKind::Red;
                     red.original_invoice_no = Some(red.invoice_no.clone());
-                    red.invoice_no.push('R');
+                    red.invoice_no = format!("{}R", red.invoice_no).into();
                     red.qty = -red.qty.abs();
                     red.amount = red.unit_price.times(red.qty);
                     set.invoices.push(red);

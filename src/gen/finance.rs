@@ -27,7 +27,7 @@ fn billed_rate(terms: &[DiscountTerm], slip: &SlipLine, category: &str) -> Optio
         .iter()
         .filter(|t| t.valid_from <= slip.slip_date && slip.slip_date <= t.valid_to)
         .filter(|t| t.customer.as_ref().is_none_or(|c| *c == slip.ship_to))
-        .filter(|t| t.category.as_ref().is_none_or(|c| c == category))
+        .filter(|t| t.category.as_deref().is_none_or(|c| c == category))
         .filter(|t| t.part_no.as_ref().is_none_or(|p| *p == slip.part_no))
         .max_by_key(|t| {
             let spec = if t.part_no.is_some() {
@@ -59,13 +59,13 @@ fn term(
     line: u64,
 ) -> DiscountTerm {
     DiscountTerm {
-        contract_id: id.to_owned(),
+        contract_id: id.into(),
         valid_from: from,
         valid_to: to,
         discount_rate: Rate(rate),
-        customer: customer.map(str::to_owned),
-        category: category.map(str::to_owned),
-        part_no: part_no.map(str::to_owned),
+        customer: customer.map(Text::from),
+        category: category.map(Text::from),
+        part_no: part_no.map(Text::from),
         source_line: line,
     }
 }
@@ -80,7 +80,7 @@ fn invoice_line(
 ) -> InvoiceLine {
     let amount = unit_price.times(qty);
     InvoiceLine {
-        invoice_no: invoice_no.to_owned(),
+        invoice_no: invoice_no.into(),
         line_no,
         invoice_date,
         slip_no: slip.slip_no.clone(),
@@ -131,21 +131,21 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
         let line_no = slips
             .iter()
             .rev()
-            .take_while(|s| s.slip_no == slip_no)
+            .take_while(|s| *s.slip_no == *slip_no)
             .count() as u32
             + 1;
         // List price: the company's cost plus 45 %, to the yuan.
         let list = Fen::yuan((part.unit_cost.0 as f64 * 1.45 / 100.0).round() as i64);
         slips.push(SlipLine {
-            slip_no,
+            slip_no: slip_no.into(),
             line_no,
             slip_date: f.date,
-            part_no: part.part_no.clone(),
+            part_no: part.part_no.as_str().into(),
             qty: i64::from(f.qty),
             list_price: list,
             condition: Condition::New,
-            ship_to: ds.hospital(unit.hospital).code.clone(),
-            category: part.category.clone(),
+            ship_to: ds.hospital(unit.hospital).code.as_str().into(),
+            category: part.category.as_deref().map(Text::from),
             serials: vec![unit.serial.clone()],
             source_line: 0,
         });
@@ -163,8 +163,8 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let promo_part = "CT-DET-M64";
     let promo_day = slips
         .iter()
-        .find(|s| s.part_no == promo_part && s.slip_date.month() == 9)
-        .or_else(|| slips.iter().find(|s| s.part_no == promo_part))
+        .find(|s| &*s.part_no == promo_part && s.slip_date.month() == 9)
+        .or_else(|| slips.iter().find(|s| &*s.part_no == promo_part))
         .map_or(date(2026, 9, 15), |s| s.slip_date);
     let big_customer = ds
         .hospitals
@@ -248,7 +248,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     }
     let in_gap = |d: NaiveDate| d >= gap_from && d <= gap_to;
     let in_promo = |s: &SlipLine| {
-        s.part_no == promo_part
+        &*s.part_no == promo_part
             && s.slip_date >= promo_day - Duration::days(3)
             && s.slip_date <= promo_day + Duration::days(3)
     };
@@ -258,7 +258,10 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
         std::collections::BTreeMap::new();
     for (i, s) in slips.iter().enumerate() {
         by_invoice
-            .entry((s.slip_date.format("%Y%m").to_string(), s.ship_to.clone()))
+            .entry((
+                s.slip_date.format("%Y%m").to_string(),
+                s.ship_to.to_string(),
+            ))
             .or_default()
             .push(i);
     }
@@ -292,7 +295,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     // its invoice's slip, so that each finding stands alone).
     let mut candidates: Vec<usize> = (0..slips.len())
         .filter(|&i| !in_gap(slips[i].slip_date) && !in_promo(&slips[i]))
-        .filter(|&i| slips[i].ship_to != big_customer)
+        .filter(|&i| *slips[i].ship_to != *big_customer)
         .collect();
     candidates.shuffle(&mut rng);
     let mut pick = {
@@ -420,10 +423,10 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let other = ds
         .parts
         .iter()
-        .find(|p| p.part_no != slips[i].part_no && p.category.as_deref() == Some("console"))
+        .find(|p| *p.part_no != *slips[i].part_no && p.category.as_deref() == Some("console"))
         .map(|p| p.part_no.clone())
         .unwrap_or_else(|| "CT-CON-MON".to_owned());
-    invoices[l].part_no = other.clone();
+    invoices[l].part_no = other.as_str().into();
     note(
         "PART_MISMATCH",
         &slips[i],
@@ -500,7 +503,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let l = line_of_slip[i];
     let original = invoices[l].clone();
     let mut red = original.clone();
-    red.invoice_no = format!("{}R", original.invoice_no);
+    red.invoice_no = format!("{}R", original.invoice_no).into();
     red.line_no = 1;
     red.kind = InvoiceKind::Red;
     red.original_invoice_no = Some(original.invoice_no.clone());
@@ -536,7 +539,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
         )
     };
     let mut red = invoices[l].clone();
-    red.invoice_no = format!("{}R", invoices[l].invoice_no);
+    red.invoice_no = format!("{}R", invoices[l].invoice_no).into();
     red.line_no = 1;
     red.kind = InvoiceKind::Red;
     red.original_invoice_no = Some(invoices[l].invoice_no.clone());
@@ -601,7 +604,8 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
             0 => p.to_lowercase(),
             1 => format!(" {} ", p.replace('-', " - ")),
             _ => p.replace('-', "－").replace('C', "Ｃ"),
-        };
+        }
+        .into();
         note(
             "(none)",
             &slips[i],
@@ -635,7 +639,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
 
     // An invoice line for a slip that does not exist.
     let ghost = SlipLine {
-        slip_no: "CK20260999999".to_owned(),
+        slip_no: "CK20260999999".into(),
         line_no: 1,
         ..slips[pick(&slips)].clone()
     };
@@ -783,6 +787,7 @@ pub fn synthetic(slip_lines: usize, seed: u64) -> FinanceSet {
         let hospital = format!("H{:05}", rng.random_range(1..=5000));
         let lines = rng.random_range(1..=3usize).min(slip_lines - n);
         let invoice_no = format!("FP{slip_seq:08}");
+        let inv_date = day + Duration::days(rng.random_range(1..20));
         for k in 0..lines {
             n += 1;
             let spec = &PARTS[rng.random_range(0..PARTS.len())];
@@ -790,10 +795,10 @@ pub fn synthetic(slip_lines: usize, seed: u64) -> FinanceSet {
             let list = Fen::yuan((spec.unit_cost as f64 * 1.45).round() as i64);
             let refurbished = rng.random::<f64>() < 0.01;
             let slip = SlipLine {
-                slip_no: slip_no.clone(),
+                slip_no: slip_no.as_str().into(),
                 line_no: k as u32 + 1,
                 slip_date: day,
-                part_no: spec.part_no.to_owned(),
+                part_no: spec.part_no.into(),
                 qty,
                 list_price: list,
                 condition: if refurbished {
@@ -801,23 +806,23 @@ pub fn synthetic(slip_lines: usize, seed: u64) -> FinanceSet {
                 } else {
                     Condition::New
                 },
-                ship_to: hospital.clone(),
+                ship_to: hospital.as_str().into(),
                 category: Some(
                     categories
                         .iter()
                         .find(|c| **c == spec.category)
                         .copied()
                         .unwrap_or("console")
-                        .to_owned(),
+                        .into(),
                 ),
                 serials: Vec::new(),
                 source_line: 0,
             };
             if refurbished && rng.random::<f64>() < 0.5 {
                 consents.push(Consent {
-                    hospital_id: hospital.clone(),
+                    hospital_id: hospital.as_str().into(),
                     granted_on: day - Duration::days(3),
-                    slip_no: Some(slip_no.clone()),
+                    slip_no: Some(slip_no.as_str().into()),
                     part_no: None,
                     reference: None,
                     source_line: 0,
@@ -831,7 +836,7 @@ pub fn synthetic(slip_lines: usize, seed: u64) -> FinanceSet {
             } else if roll < 0.015 {
                 price += Fen(1);
             }
-            let inv_date = day + Duration::days(rng.random_range(1..20));
+
             if roll > 0.99 {
                 // not invoiced
             } else if qty == 2 && (0.015..0.815).contains(&roll) {
@@ -855,7 +860,7 @@ pub fn synthetic(slip_lines: usize, seed: u64) -> FinanceSet {
                 let q = if roll > 0.985 { qty + 1 } else { qty };
                 let mut line = invoice_line(&invoice_no, k as u32 + 1, inv_date, &slip, q, price);
                 if roll > 0.98 && roll <= 0.985 {
-                    line.part_no = line.part_no.to_lowercase();
+                    line.part_no = line.part_no.to_lowercase().into();
                 }
                 invoices.push(line);
             }
@@ -864,8 +869,8 @@ pub fn synthetic(slip_lines: usize, seed: u64) -> FinanceSet {
         if rng.random::<f64>() < 0.002 {
             // an invoice for a slip that does not exist
             let mut ghost = invoices.last().cloned().expect("an invoice exists");
-            ghost.slip_no = format!("CKX{slip_seq:07}");
-            ghost.invoice_no = format!("FPX{slip_seq:07}");
+            ghost.slip_no = format!("CKX{slip_seq:07}").into();
+            ghost.invoice_no = format!("FPX{slip_seq:07}").into();
             invoices.push(ghost);
         }
     }

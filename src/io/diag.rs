@@ -111,6 +111,11 @@ impl Diagnostics {
         self.push(Severity::Warning, place, message.into(), fix);
     }
 
+    /// Adds the problems of another collector.
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.problems.extend(other.problems);
+    }
+
     pub fn error_count(&self) -> usize {
         self.problems
             .iter()

@@ -4,7 +4,7 @@
 //! what it changed. A repeated `(invoice_no, line_no)` is a warning here, not an error: the
 //! reconciliation flags it as `DUPLICATE_INVOICE`, which is what a clerk needs to see.
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::diag::Diagnostics;
 use super::source::Source;
@@ -17,14 +17,67 @@ pub const INVOICES: &str = "invoices.csv";
 pub const DISCOUNTS: &str = "discounts.csv";
 pub const CONSENTS: &str = "consents.csv";
 
+/// One shared allocation per distinct text value (hospitals, parts, categories, ...).
+#[derive(Default)]
+struct Texts {
+    set: FxHashSet<Text>,
+}
+
+impl Texts {
+    fn get(&mut self, s: &str) -> Text {
+        if let Some(t) = self.set.get(s) {
+            return t.clone();
+        }
+        let t: Text = Text::from(s);
+        self.set.insert(t.clone());
+        t
+    }
+}
+
+/// Shares a value with the previous row when it repeats (the lines of one slip or invoice are
+/// adjacent), without a hash table for numbers that are nearly all distinct.
+#[derive(Default)]
+struct Recent {
+    last: Option<Text>,
+}
+
+impl Recent {
+    fn get(&mut self, s: &str) -> Text {
+        match &self.last {
+            Some(t) if &**t == s => t.clone(),
+            _ => {
+                let t = Text::from(s);
+                self.last = Some(t.clone());
+                t
+            }
+        }
+    }
+}
+
 /// Loads the finance data set from `src`.
 pub fn load_finance(src: &dyn Source) -> Result<Loaded<FinanceSet>, LoadError> {
-    let mut diag = Diagnostics::default();
     let mut set = FinanceSet::default();
-    slips(src, &mut diag, &mut set.slips);
-    invoices(src, &mut diag, &mut set.invoices);
-    discounts(src, &mut diag, &mut set.discounts);
-    consents(src, &mut diag, &mut set.consents);
+    // Slips and invoices are the large files: read them on two threads.
+    let (mut diag, invoice_diag) = std::thread::scope(|scope| {
+        let invoices_job = scope.spawn(|| {
+            let mut diag = Diagnostics::default();
+            let mut texts = Texts::default();
+            let mut lines = Vec::new();
+            invoices(src, &mut diag, &mut texts, &mut lines);
+            (diag, lines)
+        });
+        let mut diag = Diagnostics::default();
+        let mut texts = Texts::default();
+        slips(src, &mut diag, &mut texts, &mut set.slips);
+        discounts(src, &mut diag, &mut texts, &mut set.discounts);
+        consents(src, &mut diag, &mut texts, &mut set.consents);
+        let (invoice_diag, lines) = invoices_job
+            .join()
+            .expect("the invoice reader does not panic");
+        set.invoices = lines;
+        (diag, invoice_diag)
+    });
+    diag.extend(invoice_diag);
     if diag.has_errors() {
         return Err(LoadError::Invalid {
             source_name: src.describe(),
@@ -62,11 +115,11 @@ fn serials(text: Option<&str>) -> Vec<String> {
 }
 
 /// `*` or empty means "all".
-fn scope(text: Option<&str>) -> Option<String> {
-    text.filter(|t| *t != "*").map(str::to_owned)
+fn scope(texts: &mut Texts, text: Option<&str>) -> Option<Text> {
+    text.filter(|t| *t != "*").map(|t| texts.get(t))
 }
 
-fn slips(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<SlipLine>) {
+fn slips(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut Vec<SlipLine>) {
     const COLS: [Col; 10] = [
         req("slip_no"),
         req("line_no"),
@@ -79,7 +132,8 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<SlipLine>) {
         opt("category"),
         opt("serials"),
     ];
-    let mut keys: FxHashMap<(String, u32), u64> = FxHashMap::default();
+    let mut keys: FxHashMap<(Text, u32), u64> = FxHashMap::default();
+    let mut recent = Recent::default();
     table(src, SLIPS, true, &COLS, diag, |row| {
         let slip_no = row.required(0);
         let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
@@ -97,7 +151,7 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<SlipLine>) {
             None => None,
         };
         let ship_to = row.required(7);
-        let category = row.text(8).map(str::to_owned);
+        let category = row.text(8).map(|c| texts.get(c));
         let serials = serials(row.text(9));
         let (
             Some(slip_no),
@@ -115,7 +169,8 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<SlipLine>) {
             return;
         };
         let line_no = line_no as u32;
-        if let Some(first) = keys.insert((slip_no.to_owned(), line_no), row.line) {
+        let slip_no = recent.get(slip_no);
+        if let Some(first) = keys.insert((slip_no.clone(), line_no), row.line) {
             row.error(
                 1,
                 &line_no.to_string(),
@@ -125,14 +180,14 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<SlipLine>) {
             return;
         }
         out.push(SlipLine {
-            slip_no: slip_no.to_owned(),
+            slip_no,
             line_no,
             slip_date,
-            part_no: part_no.to_owned(),
+            part_no: texts.get(part_no),
             qty,
             list_price,
             condition,
-            ship_to: ship_to.to_owned(),
+            ship_to: texts.get(ship_to),
             category,
             serials,
             source_line: row.line,
@@ -140,7 +195,12 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<SlipLine>) {
     });
 }
 
-fn invoices(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<InvoiceLine>) {
+fn invoices(
+    src: &dyn Source,
+    diag: &mut Diagnostics,
+    texts: &mut Texts,
+    out: &mut Vec<InvoiceLine>,
+) {
     const COLS: [Col; 13] = [
         req("invoice_no"),
         req("line_no"),
@@ -156,7 +216,9 @@ fn invoices(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<InvoiceLine>
         opt("original_invoice_no"),
         opt("serials"),
     ];
-    let mut keys: FxHashMap<(String, u32), u64> = FxHashMap::default();
+    let mut keys: FxHashMap<(Text, u32), u64> = FxHashMap::default();
+    let mut recent_invoice = Recent::default();
+    let mut recent_slip = Recent::default();
     table(src, INVOICES, true, &COLS, diag, |row| {
         let invoice_no = row.required(0);
         let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
@@ -177,7 +239,7 @@ fn invoices(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<InvoiceLine>
                 None
             }
         };
-        let original = row.text(11).map(str::to_owned);
+        let original = row.text(11).map(|o| texts.get(o));
         let serials = serials(row.text(12));
         let (
             Some(invoice_no),
@@ -235,20 +297,21 @@ fn invoices(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<InvoiceLine>
             _ => {}
         }
         let line_no = line_no as u32;
-        if let Some(first) = keys.insert((invoice_no.to_owned(), line_no), row.line) {
+        let invoice_no = recent_invoice.get(invoice_no);
+        if let Some(first) = keys.insert((invoice_no.clone(), line_no), row.line) {
             row.warning(
                 0,
-                invoice_no,
+                &invoice_no,
                 format!("the invoice line (invoice_no, line_no) also appears on line {first}"),
                 "reconcile reports it as DUPLICATE_INVOICE; remove the copy if it was entered twice",
             );
         }
         out.push(InvoiceLine {
-            invoice_no: invoice_no.to_owned(),
+            invoice_no,
             line_no,
             invoice_date,
-            slip_no: slip_no.to_owned(),
-            part_no: part_no.to_owned(),
+            slip_no: recent_slip.get(slip_no),
+            part_no: texts.get(part_no),
             qty,
             unit_price,
             amount,
@@ -262,7 +325,12 @@ fn invoices(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<InvoiceLine>
     });
 }
 
-fn discounts(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<DiscountTerm>) {
+fn discounts(
+    src: &dyn Source,
+    diag: &mut Diagnostics,
+    texts: &mut Texts,
+    out: &mut Vec<DiscountTerm>,
+) {
     const COLS: [Col; 7] = [
         req("contract_id"),
         req("valid_from"),
@@ -277,9 +345,9 @@ fn discounts(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<DiscountTer
         let valid_from = row.date(1, true);
         let valid_to = row.date(2, true);
         let rate = row.rate(3, true);
-        let customer = scope(row.text(4));
-        let category = scope(row.text(5));
-        let part_no = scope(row.text(6));
+        let customer = scope(texts, row.text(4));
+        let category = scope(texts, row.text(5));
+        let part_no = scope(texts, row.text(6));
         let (Some(contract_id), Some(valid_from), Some(valid_to), Some(rate)) =
             (contract_id, valid_from, valid_to, rate)
         else {
@@ -296,7 +364,7 @@ fn discounts(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<DiscountTer
             return;
         }
         out.push(DiscountTerm {
-            contract_id: contract_id.to_owned(),
+            contract_id: texts.get(contract_id),
             valid_from,
             valid_to,
             discount_rate: rate,
@@ -308,7 +376,7 @@ fn discounts(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<DiscountTer
     });
 }
 
-fn consents(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<Consent>) {
+fn consents(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut Vec<Consent>) {
     const COLS: [Col; 5] = [
         req("hospital_id"),
         req("granted_on"),
@@ -319,14 +387,14 @@ fn consents(src: &dyn Source, diag: &mut Diagnostics, out: &mut Vec<Consent>) {
     table(src, CONSENTS, false, &COLS, diag, |row| {
         let hospital_id = row.required(0);
         let granted_on = row.date(1, true);
-        let slip_no = row.text(2).map(str::to_owned);
-        let part_no = row.text(3).map(str::to_owned);
+        let slip_no = row.text(2).map(|t| texts.get(t));
+        let part_no = row.text(3).map(|t| texts.get(t));
         let reference = row.text(4).map(str::to_owned);
         let (Some(hospital_id), Some(granted_on)) = (hospital_id, granted_on) else {
             return;
         };
         out.push(Consent {
-            hospital_id: hospital_id.to_owned(),
+            hospital_id: texts.get(hospital_id),
             granted_on,
             slip_no,
             part_no,

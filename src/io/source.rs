@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// A set of named input files.
-pub trait Source {
+pub trait Source: Sync {
     /// How to name the source in messages.
     fn describe(&self) -> String;
     /// Opens `file`; `Ok(None)` when it does not exist.

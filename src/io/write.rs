@@ -107,6 +107,10 @@ fn opt_str(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("")
 }
 
+fn opt_text(s: &Option<Text>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
 /// Shortest text that reads back as the same `f64`.
 pub fn num(v: f64) -> String {
     let mut s = String::new();
@@ -301,7 +305,7 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
     ]);
     for s in &set.slips {
         t.row([
-            s.slip_no.as_str(),
+            &*s.slip_no,
             &s.line_no.to_string(),
             &s.slip_date.to_string(),
             &s.part_no,
@@ -312,7 +316,7 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
                 Condition::Refurbished => "refurbished",
             },
             &s.ship_to,
-            opt_str(&s.category),
+            opt_text(&s.category),
             &s.serials.join(";"),
         ]);
     }
@@ -335,7 +339,7 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
     ]);
     for i in &set.invoices {
         t.row([
-            i.invoice_no.as_str(),
+            &*i.invoice_no,
             &i.line_no.to_string(),
             &i.invoice_date.to_string(),
             &i.slip_no,
@@ -349,7 +353,7 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
                 InvoiceKind::Blue => "blue",
                 InvoiceKind::Red => "red",
             },
-            opt_str(&i.original_invoice_no),
+            opt_text(&i.original_invoice_no),
             &i.serials.join(";"),
         ]);
     }
@@ -364,10 +368,10 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
         "category",
         "part_no",
     ]);
-    let all = |s: &Option<String>| s.clone().unwrap_or_else(|| "*".to_owned());
+    let all = |s: &Option<Text>| s.as_deref().unwrap_or("*").to_owned();
     for d in &set.discounts {
         t.row([
-            d.contract_id.as_str(),
+            &*d.contract_id,
             &d.valid_from.to_string(),
             &d.valid_to.to_string(),
             &d.discount_rate.to_string(),
@@ -387,10 +391,10 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
     ]);
     for c in &set.consents {
         t.row([
-            c.hospital_id.as_str(),
+            &*c.hospital_id,
             &c.granted_on.to_string(),
-            opt_str(&c.slip_no),
-            opt_str(&c.part_no),
+            opt_text(&c.slip_no),
+            opt_text(&c.part_no),
             opt_str(&c.reference),
         ]);
     }

@@ -59,28 +59,6 @@ pub fn candidates(
     Ok(inv.into_iter().zip(slip).collect())
 }
 
-/// For every key, the number of rows carrying it (a group-by count joined back to the rows).
-pub fn counts_per_key(keys: &[u32]) -> PolarsResult<Vec<u32>> {
-    let idx: Vec<u32> = (0..keys.len() as u32).collect();
-    let df = frame(vec![u32_col("row", &idx), u32_col("k", keys)])?;
-    let counts = df
-        .clone()
-        .lazy()
-        .group_by([col("k")])
-        .agg([len().cast(DataType::UInt32).alias("n")]);
-    let out = df
-        .lazy()
-        .join(
-            counts,
-            [col("k")],
-            [col("k")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .sort(["row"], SortMultipleOptions::default())
-        .collect()?;
-    u32_values(&out, "n")
-}
-
 /// For every key, the number of distinct values of `values` among its rows.
 pub fn distinct_per_key(keys: &[u32], values: &[u32]) -> PolarsResult<Vec<u32>> {
     let idx: Vec<u32> = (0..keys.len() as u32).collect();
@@ -159,7 +137,6 @@ mod tests {
     fn joins_and_group_bys_on_small_frames() {
         let pairs = candidates(&[1, 2, 1], &[5, 5, 6], &[1, 1, 2, 1], &[5, 5, 5, 6]).unwrap();
         assert_eq!(pairs, vec![(0, 0), (0, 1), (1, 2), (2, 3)]);
-        assert_eq!(counts_per_key(&[3, 4, 3, 3]).unwrap(), vec![3, 1, 3, 3]);
         assert_eq!(
             distinct_per_key(&[3, 4, 3, 3], &[1, 1, 2, 1]).unwrap(),
             vec![2, 1, 2, 2]

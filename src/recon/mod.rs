@@ -30,10 +30,11 @@ mod frame;
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::model::{Condition, FinanceSet, InvoiceKind, InvoiceLine, SlipLine};
+use crate::model::{Condition, FinanceSet, InvoiceKind, InvoiceLine, SlipLine, Text};
 use crate::money::{Fen, Rate};
 
 /// Tolerances of the price and amount checks.
@@ -144,11 +145,11 @@ impl Accounts {
 pub struct Finding {
     pub code: Code,
     pub severity: &'static str,
-    pub slip_no: String,
+    pub slip_no: Text,
     pub slip_line: Option<u32>,
-    pub invoice_no: String,
+    pub invoice_no: Text,
     pub invoice_line: Option<u32>,
-    pub part_no: String,
+    pub part_no: Text,
     pub expected: Fen,
     pub invoiced: Fen,
     pub difference: Fen,
@@ -227,7 +228,11 @@ struct Priced {
     pricing: Pricing,
 }
 
-fn norm_scope(s: &Option<String>) -> Option<String> {
+fn empty() -> Text {
+    Text::from("")
+}
+
+fn norm_scope(s: &Option<Text>) -> Option<String> {
     s.as_ref().map(|v| v.trim().to_lowercase())
 }
 
@@ -291,7 +296,7 @@ impl<'a> Terms<'a> {
             }
             if t.customer
                 .as_deref()
-                .is_some_and(|c| c.trim() != slip.ship_to)
+                .is_some_and(|c| c.trim() != &*slip.ship_to)
             {
                 continue;
             }
@@ -363,20 +368,30 @@ fn within(diff: Fen, expected: Fen, params: &ReconParams) -> bool {
         && d * 1_000_000 <= i128::from(params.tolerance_pct) * i128::from(expected.0.abs())
 }
 
-struct Interner<'a> {
-    map: FxHashMap<&'a str, u32>,
+/// Part numbers by spelling and by normalised form.
+#[derive(Default)]
+struct PartKeys {
+    /// By the address of the shared text: the loader shares one allocation per spelling, so
+    /// this avoids hashing every line's part number.
+    raw: FxHashMap<usize, u32>,
+    normal: FxHashMap<String, u32>,
+    names: Vec<String>,
 }
 
-impl<'a> Interner<'a> {
-    fn new() -> Self {
-        Interner {
-            map: FxHashMap::default(),
+impl PartKeys {
+    fn key(&mut self, raw: &Text) -> u32 {
+        let address = Text::as_ptr(raw) as *const u8 as usize;
+        if let Some(&k) = self.raw.get(&address) {
+            return k;
         }
-    }
-
-    fn key(&mut self, s: &'a str) -> u32 {
-        let n = self.map.len() as u32;
-        *self.map.entry(s).or_insert(n)
+        let normal = normalize_part(raw);
+        let next = self.names.len() as u32;
+        let k = *self.normal.entry(normal.clone()).or_insert(next);
+        if k == next {
+            self.names.push(normal);
+        }
+        self.raw.insert(address, k);
+        k
     }
 }
 
@@ -424,61 +439,124 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     let mut findings: Vec<Finding> = Vec::new();
 
     // Key order, so that the input's row order cannot change any result.
+    // Rows that compare equal are identical in every field a finding shows, so an unstable
+    // (parallel) sort cannot change the result.
     let mut slips: Vec<&SlipLine> = set.slips.iter().collect();
-    slips.sort_by(|a, b| (&a.slip_no, a.line_no).cmp(&(&b.slip_no, b.line_no)));
     let mut invoices: Vec<&InvoiceLine> = set.invoices.iter().collect();
-    invoices.sort_by(|a, b| line_order(a, b));
+    rayon::join(
+        || {
+            slips.par_sort_unstable_by(|a, b| {
+                (
+                    &a.slip_no,
+                    a.line_no,
+                    a.slip_date,
+                    &a.part_no,
+                    a.qty,
+                    a.list_price,
+                )
+                    .cmp(&(
+                        &b.slip_no,
+                        b.line_no,
+                        b.slip_date,
+                        &b.part_no,
+                        b.qty,
+                        b.list_price,
+                    ))
+            })
+        },
+        || invoices.par_sort_unstable_by(|a, b| line_order(a, b)),
+    );
 
-    // Interned keys.
-    let slip_parts: Vec<String> = slips.iter().map(|s| normalize_part(&s.part_no)).collect();
-    let invoice_parts: Vec<String> = invoices
-        .iter()
-        .map(|l| normalize_part(&l.part_no))
-        .collect();
-    let mut slip_keys = Interner::new();
-    let mut part_keys = Interner::new();
-    let slip_slip: Vec<u32> = slips.iter().map(|s| slip_keys.key(&s.slip_no)).collect();
-    let known_slips = slip_keys.map.len() as u32;
-    let slip_part: Vec<u32> = slip_parts.iter().map(|p| part_keys.key(p)).collect();
-    let invoice_slip: Vec<u32> = invoices.iter().map(|l| slip_keys.key(&l.slip_no)).collect();
-    let invoice_part: Vec<u32> = invoice_parts.iter().map(|p| part_keys.key(p)).collect();
+    // Interned keys; part numbers are normalised once per distinct spelling.
+    let mut part_keys = PartKeys::default();
+    let slip_part: Vec<u32> = slips.iter().map(|s| part_keys.key(&s.part_no)).collect();
+    let invoice_part: Vec<u32> = invoices.iter().map(|l| part_keys.key(&l.part_no)).collect();
+    let part_names = &part_keys.names;
+    // Slip numbers: slips are sorted, so each number is one run and gets the next key.
+    let mut slip_index: FxHashMap<&str, u32> = FxHashMap::default();
+    slip_index.reserve(slips.len() / 2);
+    let mut slip_slip: Vec<u32> = Vec::with_capacity(slips.len());
+    for s in &slips {
+        let n = slip_index.len() as u32;
+        let k = match slip_slip.last() {
+            Some(&k) if *slips[slip_slip.len() - 1].slip_no == *s.slip_no => k,
+            _ => *slip_index.entry(&s.slip_no).or_insert(n),
+        };
+        slip_slip.push(k);
+    }
+    let known_slips = slip_index.len() as u32;
+    let mut invoice_slip: Vec<u32> = Vec::with_capacity(invoices.len());
+    let mut last: Option<(&str, u32)> = None;
+    for l in &invoices {
+        let k = match last {
+            Some((prev, k)) if prev == &*l.slip_no => k,
+            _ => {
+                let n = slip_index.len() as u32;
+                *slip_index.entry(&l.slip_no).or_insert(n)
+            }
+        };
+        last = Some((&l.slip_no, k));
+        invoice_slip.push(k);
+    }
 
     // 1. Prices.
     let terms = Terms::new(set);
     let priced: Vec<Priced> = slips
         .iter()
-        .zip(&slip_parts)
-        .map(|(s, p)| terms.price(s, p))
+        .zip(&slip_part)
+        .map(|(s, &p)| terms.price(s, &part_names[p as usize]))
         .collect();
     overlapping_term_findings(set, &terms, &mut findings);
 
     // 2. Duplicate invoice rows and reused invoice numbers.
-    let mut invoice_no_keys = Interner::new();
-    let inv_no: Vec<u32> = invoices
-        .iter()
-        .map(|l| invoice_no_keys.key(&l.invoice_no))
-        .collect();
-    let mut row_keys: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    let row_key: Vec<u32> = invoices
-        .iter()
-        .zip(&inv_no)
-        .map(|(l, &k)| {
-            let n = row_keys.len() as u32;
-            *row_keys.entry((k, l.line_no)).or_insert(n)
-        })
-        .collect();
-    let repeats = frame::counts_per_key(&row_key)?;
+    // Invoice numbers: one hash look-up per run of equal numbers.
+    let mut invoice_no_keys: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut inv_no: Vec<u32> = Vec::with_capacity(invoices.len());
+    let mut last: Option<(&str, u32)> = None;
+    for l in &invoices {
+        let k = match last {
+            Some((prev, k)) if prev == &*l.invoice_no => k,
+            _ => {
+                let n = invoice_no_keys.len() as u32;
+                *invoice_no_keys.entry(&l.invoice_no).or_insert(n)
+            }
+        };
+        last = Some((&l.invoice_no, k));
+        inv_no.push(k);
+    }
+    // Repeated rows (same invoice number, line and date) are adjacent in key order.
+    let same_row = |a: &InvoiceLine, b: &InvoiceLine| {
+        a.invoice_date == b.invoice_date && a.invoice_no == b.invoice_no && a.line_no == b.line_no
+    };
+    let mut repeats = vec![1u32; invoices.len()];
+    let mut start = 0;
+    for i in 1..=invoices.len() {
+        if i == invoices.len() || !same_row(invoices[i], invoices[start]) {
+            let n = (i - start) as u32;
+            repeats[start..i].fill(n);
+            start = i;
+        }
+    }
     let dates: Vec<u32> = invoices
         .iter()
         .map(|l| (l.invoice_date - NaiveDate::MIN).num_days() as u32)
         .collect();
     let date_variants = frame::distinct_per_key(&inv_no, &dates)?;
+    let mut dates_of: Vec<Vec<NaiveDate>> = vec![Vec::new(); invoice_no_keys.len()];
+    for (i, l) in invoices.iter().enumerate() {
+        if date_variants[i] > 1 {
+            let days = &mut dates_of[inv_no[i] as usize];
+            if !days.contains(&l.invoice_date) {
+                days.push(l.invoice_date);
+                days.sort();
+            }
+        }
+    }
     let mut kept = vec![true; invoices.len()];
-    let mut seen_row = vec![false; row_keys.len()];
-    let mut reported_reuse = vec![false; invoice_no_keys.map.len()];
+    let mut reported_reuse = vec![false; invoice_no_keys.len()];
     for (i, l) in invoices.iter().enumerate() {
         if repeats[i] > 1 {
-            if seen_row[row_key[i] as usize] {
+            if i > 0 && same_row(invoices[i - 1], l) {
                 kept[i] = false;
                 findings.push(Finding {
                     code: Code::DuplicateInvoice,
@@ -498,25 +576,18 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
                     accounts: Accounts::InvoicedNotShipped,
                 });
             }
-            seen_row[row_key[i] as usize] = true;
         }
         if date_variants[i] > 1 && !reported_reuse[inv_no[i] as usize] {
             reported_reuse[inv_no[i] as usize] = true;
-            let mut days: Vec<NaiveDate> = invoices
-                .iter()
-                .filter(|x| x.invoice_no == l.invoice_no)
-                .map(|x| x.invoice_date)
-                .collect();
-            days.sort();
-            days.dedup();
+            let days = &dates_of[inv_no[i] as usize];
             findings.push(Finding {
                 code: Code::DuplicateInvoice,
                 severity: "warning",
-                slip_no: String::new(),
+                slip_no: empty(),
                 slip_line: None,
                 invoice_no: l.invoice_no.clone(),
                 invoice_line: None,
-                part_no: String::new(),
+                part_no: empty(),
                 expected: Fen::ZERO,
                 invoiced: Fen::ZERO,
                 difference: Fen::ZERO,
@@ -571,15 +642,24 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             credited: false,
         })
         .collect();
+    let credited_invoices: rustc_hash::FxHashSet<&str> = invoices
+        .iter()
+        .filter_map(|l| l.original_invoice_no.as_deref())
+        .collect();
     let mut blue_by_key: FxHashMap<(&str, u32, u32), Vec<usize>> = FxHashMap::default();
     for (i, l) in invoices.iter().enumerate() {
-        if kept[i] && l.kind == InvoiceKind::Blue {
+        if kept[i] && l.kind == InvoiceKind::Blue && credited_invoices.contains(&*l.invoice_no) {
             blue_by_key
-                .entry((l.invoice_no.as_str(), invoice_slip[i], invoice_part[i]))
+                .entry((&*l.invoice_no, invoice_slip[i], invoice_part[i]))
                 .or_default()
                 .push(i);
         }
     }
+    let blue_invoice_nos: rustc_hash::FxHashSet<&str> = invoices
+        .iter()
+        .filter(|l| l.kind == InvoiceKind::Blue)
+        .map(|l| &*l.invoice_no)
+        .collect();
     for (i, red) in invoices.iter().enumerate() {
         if !kept[i] || red.kind != InvoiceKind::Red {
             continue;
@@ -633,9 +713,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             });
         }
         if left > 0 {
-            let exists = invoices
-                .iter()
-                .any(|x| x.invoice_no == original && x.kind == InvoiceKind::Blue);
+            let exists = blue_invoice_nos.contains(original);
             let held = credit - left;
             let why = if !exists {
                 format!("the original invoice {original} does not exist")
@@ -675,10 +753,16 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     let mut slip_invoiced = vec![Fen::ZERO; slips.len()];
     let mut no_terms_reported = vec![false; slips.len()];
     let mut matched_value = Fen::ZERO;
-    let mut parts_of_slip: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
-    for (s, &k) in slip_slip.iter().enumerate() {
-        parts_of_slip.entry(k).or_default().push(s);
+    // Slips are in slip-number order, so each slip's lines are contiguous.
+    let mut slip_start = vec![0usize; known_slips as usize + 1];
+    for &k in &slip_slip {
+        slip_start[k as usize + 1] += 1;
     }
+    for k in 0..known_slips as usize {
+        slip_start[k + 1] += slip_start[k];
+    }
+    let mut cands_buf: Vec<usize> = Vec::new();
+    let mut order_buf: Vec<usize> = Vec::new();
     for (i, l) in invoices.iter().enumerate() {
         if !kept[i] || l.kind == InvoiceKind::Red {
             continue;
@@ -691,10 +775,13 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         if net_qty == 0 && net_amount == Fen::ZERO {
             continue;
         }
-        let cands: Vec<usize> = pairs[cand_start[i]..cand_start[i + 1]]
-            .iter()
-            .map(|&(_, s)| s as usize)
-            .collect();
+        cands_buf.clear();
+        cands_buf.extend(
+            pairs[cand_start[i]..cand_start[i + 1]]
+                .iter()
+                .map(|&(_, s)| s as usize),
+        );
+        let cands = &cands_buf;
         let credit_note = if credited {
             " (net of red invoices)"
         } else {
@@ -702,9 +789,9 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         };
         if cands.is_empty() {
             let (code, why) = if invoice_slip[i] < known_slips {
-                let carried: Vec<String> = parts_of_slip[&invoice_slip[i]]
-                    .iter()
-                    .map(|&s| format!("line {} {}", slips[s].line_no, slips[s].part_no))
+                let k = invoice_slip[i] as usize;
+                let carried: Vec<String> = (slip_start[k]..slip_start[k + 1])
+                    .map(|s| format!("line {} {}", slips[s].line_no, slips[s].part_no))
                     .collect();
                 (
                     Code::PartMismatch,
@@ -712,7 +799,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
                         "slip {} does not carry part {:?} (normalised {}); it carries {}",
                         l.slip_no,
                         l.part_no,
-                        invoice_parts[i],
+                        part_names[invoice_part[i] as usize],
                         carried.join(", ")
                     ),
                 )
@@ -740,7 +827,9 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         }
         // Allocation order: a line whose open quantity equals the invoiced quantity, then one
         // whose agreed price equals the invoiced price, then the lowest line number.
-        let mut order = cands.clone();
+        order_buf.clear();
+        order_buf.extend_from_slice(cands);
+        let order = &mut order_buf;
         order.sort_by_key(|&s| {
             (
                 remaining[s] != net_qty,
@@ -749,11 +838,15 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             )
         });
         let mut choice_note = String::new();
-        let open: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|&s| remaining[s] > 0)
-            .collect();
+        let open: Vec<usize> = if order.len() == 1 {
+            Vec::new() // one candidate: nothing to choose, no allocation
+        } else {
+            order
+                .iter()
+                .copied()
+                .filter(|&s| remaining[s] > 0)
+                .collect()
+        };
         if open.len() > 1 {
             let _ = write!(
                 choice_note,
@@ -768,7 +861,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         let mut left = net_qty;
         let mut residual = net_amount - l.unit_price.times(net_qty);
         let mut first = true;
-        for &s in &order {
+        for &s in order.iter() {
             if left == 0 {
                 break;
             }
@@ -792,7 +885,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
                 let _ = write!(
                     note,
                     "; part number {:?} on the invoice normalised to {} to match {:?} on the slip",
-                    l.part_no, slip_parts[s], slip.part_no
+                    l.part_no, part_names[slip_part[s] as usize], slip.part_no
                 );
             }
             note.push_str(&choice_note);
@@ -917,6 +1010,10 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         }
     }
 
+    let mut consents_of: FxHashMap<&str, Vec<&crate::model::Consent>> = FxHashMap::default();
+    for c in &set.consents {
+        consents_of.entry(c.hospital_id.trim()).or_default().push(c);
+    }
     // 5. Slip lines: not invoiced, no terms, overlapping terms, refurbished parts.
     for (s, slip) in slips.iter().enumerate() {
         let agreed = priced[s].agreed;
@@ -925,7 +1022,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             severity: "warning",
             slip_no: slip.slip_no.clone(),
             slip_line: Some(slip.line_no),
-            invoice_no: String::new(),
+            invoice_no: empty(),
             invoice_line: None,
             part_no: slip.part_no.clone(),
             expected: Fen::ZERO,
@@ -978,15 +1075,16 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             _ => {}
         }
         if slip.condition == Condition::Refurbished {
-            let part = &slip_parts[s];
-            let consent = set
-                .consents
+            let part = &part_names[slip_part[s] as usize];
+            let mine = consents_of
+                .get(&*slip.ship_to)
+                .map_or(&[][..], Vec::as_slice);
+            let consent = mine
                 .iter()
-                .filter(|c| c.hospital_id.trim() == slip.ship_to)
                 .filter(|c| {
                     c.slip_no
                         .as_deref()
-                        .is_none_or(|n| n.trim() == slip.slip_no)
+                        .is_none_or(|n| n.trim() == &*slip.slip_no)
                 })
                 .filter(|c| {
                     c.part_no
@@ -1014,16 +1112,13 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
                     ..base.clone()
                 }),
                 None => {
-                    let late = set
-                        .consents
+                    let late = mine
                         .iter()
-                        .filter(|c| {
-                            c.hospital_id.trim() == slip.ship_to && c.granted_on > slip.slip_date
-                        })
+                        .filter(|c| c.granted_on > slip.slip_date)
                         .filter(|c| {
                             c.slip_no
                                 .as_deref()
-                                .is_none_or(|n| n.trim() == slip.slip_no)
+                                .is_none_or(|n| n.trim() == &*slip.slip_no)
                         })
                         .filter(|c| {
                             c.part_no
@@ -1181,11 +1276,11 @@ fn overlapping_term_findings(set: &FinanceSet, terms: &Terms<'_>, findings: &mut
             findings.push(Finding {
                 code: Code::OverlappingTerms,
                 severity: "error",
-                slip_no: String::new(),
+                slip_no: empty(),
                 slip_line: None,
-                invoice_no: String::new(),
+                invoice_no: empty(),
                 invoice_line: None,
-                part_no: d[a].part_no.clone().unwrap_or_default(),
+                part_no: d[a].part_no.clone().unwrap_or_else(empty),
                 expected: Fen::ZERO,
                 invoiced: Fen::ZERO,
                 difference: Fen::ZERO,
