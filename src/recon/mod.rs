@@ -555,27 +555,25 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     let mut kept = vec![true; invoices.len()];
     let mut reported_reuse = vec![false; invoice_no_keys.len()];
     for (i, l) in invoices.iter().enumerate() {
-        if repeats[i] > 1 {
-            if i > 0 && same_row(invoices[i - 1], l) {
-                kept[i] = false;
-                findings.push(Finding {
-                    code: Code::DuplicateInvoice,
-                    severity: "error",
-                    slip_no: l.slip_no.clone(),
-                    slip_line: None,
-                    invoice_no: l.invoice_no.clone(),
-                    invoice_line: Some(l.line_no),
-                    part_no: l.part_no.clone(),
-                    expected: Fen::ZERO,
-                    invoiced: l.amount,
-                    difference: l.amount,
-                    detail: format!(
-                        "invoice {} line {} appears {} times; this copy bills again for nothing shipped and is not matched",
-                        l.invoice_no, l.line_no, repeats[i]
-                    ),
-                    accounts: Accounts::InvoicedNotShipped,
-                });
-            }
+        if repeats[i] > 1 && i > 0 && same_row(invoices[i - 1], l) {
+            kept[i] = false;
+            findings.push(Finding {
+                code: Code::DuplicateInvoice,
+                severity: "error",
+                slip_no: l.slip_no.clone(),
+                slip_line: None,
+                invoice_no: l.invoice_no.clone(),
+                invoice_line: Some(l.line_no),
+                part_no: l.part_no.clone(),
+                expected: Fen::ZERO,
+                invoiced: l.amount,
+                difference: l.amount,
+                detail: format!(
+                    "invoice {} line {} appears {} times; this copy bills again for nothing shipped and is not matched",
+                    l.invoice_no, l.line_no, repeats[i]
+                ),
+                accounts: Accounts::InvoicedNotShipped,
+            });
         }
         if date_variants[i] > 1 && !reported_reuse[inv_no[i] as usize] {
             reported_reuse[inv_no[i] as usize] = true;
