@@ -59,33 +59,6 @@ pub fn candidates(
     Ok(inv.into_iter().zip(slip).collect())
 }
 
-/// For every key, the number of distinct values of `values` among its rows.
-pub fn distinct_per_key(keys: &[u32], values: &[u32]) -> PolarsResult<Vec<u32>> {
-    let idx: Vec<u32> = (0..keys.len() as u32).collect();
-    let df = frame(vec![
-        u32_col("row", &idx),
-        u32_col("k", keys),
-        u32_col("v", values),
-    ])?;
-    let counts = df
-        .clone()
-        .lazy()
-        .group_by([col("k")])
-        .agg([col("v").n_unique().cast(DataType::UInt32).alias("n")]);
-    let out = df
-        .lazy()
-        .select([col("row"), col("k")])
-        .join(
-            counts,
-            [col("k")],
-            [col("k")],
-            JoinArgs::new(JoinType::Left),
-        )
-        .sort(["row"], SortMultipleOptions::default())
-        .collect()?;
-    u32_values(&out, "n")
-}
-
 /// One code's count and sums of expected, invoiced and difference (fen).
 pub type CodeSums = (u32, u32, i64, i64, i64);
 
@@ -137,10 +110,6 @@ mod tests {
     fn joins_and_group_bys_on_small_frames() {
         let pairs = candidates(&[1, 2, 1], &[5, 5, 6], &[1, 1, 2, 1], &[5, 5, 5, 6]).unwrap();
         assert_eq!(pairs, vec![(0, 0), (0, 1), (1, 2), (2, 3)]);
-        assert_eq!(
-            distinct_per_key(&[3, 4, 3, 3], &[1, 1, 2, 1]).unwrap(),
-            vec![2, 1, 2, 2]
-        );
         let totals =
             totals_by_code(&[2, 1, 2], &[10, 20, 30], &[0, 5, 1], &[-10, -15, -29]).unwrap();
         assert_eq!(totals, vec![(1, 1, 20, 5, -15), (2, 2, 40, 1, -39)]);

@@ -499,59 +499,31 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         invoice_slip.push(k);
     }
 
-    // 1. Prices.
+    // 1. Prices, the join of invoice lines to slip lines (polars), and the invoice numbers, on
+    // both cores: none depends on the others.
     let terms = Terms::new(set);
-    let priced: Vec<Priced> = slips
-        .iter()
-        .zip(&slip_part)
-        .map(|(s, &p)| terms.price(s, &part_names[p as usize]))
-        .collect();
-    overlapping_term_findings(set, &terms, &mut findings);
-
-    // 2. Duplicate invoice rows and reused invoice numbers.
-    // Invoice numbers: one hash look-up per run of equal numbers.
-    let mut invoice_no_keys: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut inv_no: Vec<u32> = Vec::with_capacity(invoices.len());
-    let mut last: Option<(&str, u32)> = None;
-    for l in &invoices {
-        let k = match last {
-            Some((prev, k)) if prev == &*l.invoice_no => k,
-            _ => {
-                let n = invoice_no_keys.len() as u32;
-                *invoice_no_keys.entry(&l.invoice_no).or_insert(n)
-            }
-        };
-        last = Some((&l.invoice_no, k));
-        inv_no.push(k);
-    }
-    // Repeated rows (same invoice number, line and date) are adjacent in key order.
     let same_row = |a: &InvoiceLine, b: &InvoiceLine| {
         a.invoice_date == b.invoice_date && a.invoice_no == b.invoice_no && a.line_no == b.line_no
     };
-    let mut repeats = vec![1u32; invoices.len()];
-    let mut start = 0;
-    for i in 1..=invoices.len() {
-        if i == invoices.len() || !same_row(invoices[i], invoices[start]) {
-            let n = (i - start) as u32;
-            repeats[start..i].fill(n);
-            start = i;
-        }
-    }
-    let dates: Vec<u32> = invoices
-        .iter()
-        .map(|l| (l.invoice_date - NaiveDate::MIN).num_days() as u32)
-        .collect();
-    let date_variants = frame::distinct_per_key(&inv_no, &dates)?;
-    let mut dates_of: Vec<Vec<NaiveDate>> = vec![Vec::new(); invoice_no_keys.len()];
-    for (i, l) in invoices.iter().enumerate() {
-        if date_variants[i] > 1 {
-            let days = &mut dates_of[inv_no[i] as usize];
-            if !days.contains(&l.invoice_date) {
-                days.push(l.invoice_date);
-                days.sort();
-            }
-        }
-    }
+    let ((pairs, priced), (invoice_no_keys, inv_no, repeats, dates_of)) = rayon::join(
+        || {
+            rayon::join(
+                || frame::candidates(&invoice_slip, &invoice_part, &slip_slip, &slip_part),
+                || -> Vec<Priced> {
+                    slips
+                        .iter()
+                        .zip(&slip_part)
+                        .map(|(s, &p)| terms.price(s, &part_names[p as usize]))
+                        .collect()
+                },
+            )
+        },
+        || invoice_numbers(&invoices, same_row),
+    );
+    let pairs = pairs?;
+    overlapping_term_findings(set, &terms, &mut findings);
+
+    // 2. Duplicate invoice rows and reused invoice numbers.
     let mut kept = vec![true; invoices.len()];
     let mut reported_reuse = vec![false; invoice_no_keys.len()];
     for (i, l) in invoices.iter().enumerate() {
@@ -575,7 +547,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
                 accounts: Accounts::InvoicedNotShipped,
             });
         }
-        if date_variants[i] > 1 && !reported_reuse[inv_no[i] as usize] {
+        if dates_of[inv_no[i] as usize].len() > 1 && !reported_reuse[inv_no[i] as usize] {
             reported_reuse[inv_no[i] as usize] = true;
             let days = &dates_of[inv_no[i] as usize];
             findings.push(Finding {
@@ -640,24 +612,31 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             credited: false,
         })
         .collect();
-    let credited_invoices: rustc_hash::FxHashSet<&str> = invoices
-        .iter()
-        .filter_map(|l| l.original_invoice_no.as_deref())
-        .collect();
-    let mut blue_by_key: FxHashMap<(&str, u32, u32), Vec<usize>> = FxHashMap::default();
+    let mut has_blue = vec![false; invoice_no_keys.len()];
+    let mut credited_key = vec![false; invoice_no_keys.len()];
     for (i, l) in invoices.iter().enumerate() {
-        if kept[i] && l.kind == InvoiceKind::Blue && credited_invoices.contains(&*l.invoice_no) {
+        match l.kind {
+            InvoiceKind::Blue => has_blue[inv_no[i] as usize] = true,
+            InvoiceKind::Red => {
+                if let Some(&k) = l
+                    .original_invoice_no
+                    .as_deref()
+                    .and_then(|o| invoice_no_keys.get(o))
+                {
+                    credited_key[k as usize] = true;
+                }
+            }
+        }
+    }
+    let mut blue_by_key: FxHashMap<(u32, u32, u32), Vec<usize>> = FxHashMap::default();
+    for (i, l) in invoices.iter().enumerate() {
+        if kept[i] && l.kind == InvoiceKind::Blue && credited_key[inv_no[i] as usize] {
             blue_by_key
-                .entry((&*l.invoice_no, invoice_slip[i], invoice_part[i]))
+                .entry((inv_no[i], invoice_slip[i], invoice_part[i]))
                 .or_default()
                 .push(i);
         }
     }
-    let blue_invoice_nos: rustc_hash::FxHashSet<&str> = invoices
-        .iter()
-        .filter(|l| l.kind == InvoiceKind::Blue)
-        .map(|l| &*l.invoice_no)
-        .collect();
     for (i, red) in invoices.iter().enumerate() {
         if !kept[i] || red.kind != InvoiceKind::Red {
             continue;
@@ -666,8 +645,9 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         let credit = -red.qty;
         let mut left = credit;
         let mut amount_left = red.amount;
-        let candidates = blue_by_key
-            .get(&(original, invoice_slip[i], invoice_part[i]))
+        let original_key = invoice_no_keys.get(original).copied();
+        let candidates = original_key
+            .and_then(|k| blue_by_key.get(&(k, invoice_slip[i], invoice_part[i])))
             .cloned()
             .unwrap_or_default();
         for b in candidates {
@@ -711,7 +691,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             });
         }
         if left > 0 {
-            let exists = blue_invoice_nos.contains(original);
+            let exists = original_key.is_some_and(|k| has_blue[k as usize]);
             let held = credit - left;
             let why = if !exists {
                 format!("the original invoice {original} does not exist")
@@ -739,7 +719,6 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     }
 
     // 4. Matching, through the join of invoice lines and slip lines.
-    let pairs = frame::candidates(&invoice_slip, &invoice_part, &slip_slip, &slip_part)?;
     let mut cand_start = vec![0usize; invoices.len() + 1];
     for &(inv, _) in &pairs {
         cand_start[inv as usize + 1] += 1;
@@ -1222,6 +1201,53 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         slip_lines: set.slips.len(),
         invoice_lines: set.invoices.len(),
     })
+}
+
+/// Invoice-number keys (one hash look-up per run of equal numbers), how many times each row
+/// repeats (repeated rows are adjacent in key order), and the dates each number is used on.
+#[allow(clippy::type_complexity)]
+fn invoice_numbers<'a>(
+    invoices: &[&'a InvoiceLine],
+    same_row: impl Fn(&InvoiceLine, &InvoiceLine) -> bool,
+) -> (
+    FxHashMap<&'a str, u32>,
+    Vec<u32>,
+    Vec<u32>,
+    Vec<Vec<NaiveDate>>,
+) {
+    let mut keys: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut inv_no: Vec<u32> = Vec::with_capacity(invoices.len());
+    let mut last: Option<(&str, u32)> = None;
+    for l in invoices {
+        let k = match last {
+            Some((prev, k)) if prev == &*l.invoice_no => k,
+            _ => {
+                let n = keys.len() as u32;
+                *keys.entry(&l.invoice_no).or_insert(n)
+            }
+        };
+        last = Some((&l.invoice_no, k));
+        inv_no.push(k);
+    }
+    let mut repeats = vec![1u32; invoices.len()];
+    let mut start = 0;
+    for i in 1..=invoices.len() {
+        if i == invoices.len() || !same_row(invoices[i], invoices[start]) {
+            repeats[start..i].fill((i - start) as u32);
+            start = i;
+        }
+    }
+    let mut dates_of: Vec<Vec<NaiveDate>> = vec![Vec::new(); keys.len()];
+    for (i, l) in invoices.iter().enumerate() {
+        let days = &mut dates_of[inv_no[i] as usize];
+        if !days.contains(&l.invoice_date) {
+            days.push(l.invoice_date);
+        }
+    }
+    for days in &mut dates_of {
+        days.sort();
+    }
+    (keys, inv_no, repeats, dates_of)
 }
 
 fn term_label(set: &FinanceSet, i: usize) -> String {
