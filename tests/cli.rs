@@ -125,3 +125,122 @@ fn a_missing_folder_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/folder is not a folder"));
 }
+
+#[test]
+fn reconcile_writes_findings_and_a_balanced_summary() {
+    let out = temp_dir("recon");
+    let run = bin()
+        .arg("reconcile")
+        .arg(china())
+        .arg("--out")
+        .arg(&out)
+        .arg("--excel")
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("unexplained                                0.00"),
+        "{stdout}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary"))
+            .expect("json");
+    assert_eq!(summary["unexplained"], "0.00");
+    for key in [
+        "shipped_value",
+        "invoiced_value",
+        "matched_value",
+        "shipped_not_invoiced_value",
+        "invoiced_not_shipped_value",
+        "net_difference",
+    ] {
+        assert!(summary[key].is_string(), "{key}");
+    }
+    let findings = std::fs::read_to_string(out.join("findings.csv")).expect("findings");
+    assert!(findings.starts_with(
+        "code,severity,slip_no,slip_line,invoice_no,invoice_line,part_no,expected,invoiced,difference,detail"
+    ));
+    let excel = std::fs::read(out.join("findings_excel.csv")).expect("excel");
+    assert_eq!(&excel[..3], b"\xEF\xBB\xBF");
+    assert_eq!(&excel[3..], findings.as_bytes());
+    // Same inputs, same bytes.
+    let again = temp_dir("recon-again");
+    let run = bin()
+        .arg("reconcile")
+        .arg(china())
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .expect("runs");
+    assert!(run.status.success());
+    assert!(std::fs::read(again.join("findings.csv")).unwrap() == findings.as_bytes());
+    assert!(
+        std::fs::read(again.join("summary.json")).unwrap()
+            == std::fs::read(out.join("summary.json")).unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&out);
+    let _ = std::fs::remove_dir_all(&again);
+}
+
+#[test]
+fn reconcile_refuses_bad_data_and_writes_nothing() {
+    let dir = temp_dir("recon-bad");
+    let out = dir.join("out");
+    std::fs::write(
+        dir.join("slips.csv"),
+        "slip_no,line_no,slip_date,part_no,qty,list_price,condition,ship_to\nCK1,1,2026-02-30,P1,1,10.00,new,H1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("invoices.csv"),
+        "invoice_no,line_no,invoice_date,slip_no,part_no,qty,unit_price,amount\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("discounts.csv"),
+        "contract_id,valid_from,valid_to,discount_rate\nHT,2026-01-01,2026-12-31,0.1\n",
+    )
+    .unwrap();
+    let run = bin()
+        .arg("reconcile")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("slips.csv line 2, column 3 (slip_date), value \"2026-02-30\""),
+        "{stderr}"
+    );
+    assert!(!out.join("findings.csv").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn routes_writes_the_contract_files() {
+    let out = temp_dir("routes");
+    let run = bin()
+        .arg("routes")
+        .arg(china())
+        .arg("--out")
+        .arg(&out)
+        .arg("--json")
+        .output()
+        .expect("runs");
+    assert!(run.status.success());
+    let summary: serde_json::Value = serde_json::from_slice(&run.stdout).expect("json on stdout");
+    assert_eq!(summary["hospitals"], 740);
+    let routes = std::fs::read_to_string(out.join("routes.csv")).unwrap();
+    assert!(routes.starts_with(
+        "depot_id,hospital_id,hours,cost,hops,path,economy_hours,economy_cost,economy_path"
+    ));
+    assert_eq!(routes.lines().count(), 1 + 5 * 740);
+    let coverage = std::fs::read_to_string(out.join("coverage.csv")).unwrap();
+    assert!(coverage.starts_with(
+        "hospital_id,fastest_depot_id,fastest_hours,depots_within_72h,engineer_hours"
+    ));
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -475,29 +475,9 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     // Slip numbers: slips are sorted, so each number is one run and gets the next key.
     let mut slip_index: FxHashMap<&str, u32> = FxHashMap::default();
     slip_index.reserve(slips.len() / 2);
-    let mut slip_slip: Vec<u32> = Vec::with_capacity(slips.len());
-    for s in &slips {
-        let n = slip_index.len() as u32;
-        let k = match slip_slip.last() {
-            Some(&k) if *slips[slip_slip.len() - 1].slip_no == *s.slip_no => k,
-            _ => *slip_index.entry(&s.slip_no).or_insert(n),
-        };
-        slip_slip.push(k);
-    }
+    let slip_slip = run_keys(&mut slip_index, slips.iter().map(|s| &*s.slip_no));
     let known_slips = slip_index.len() as u32;
-    let mut invoice_slip: Vec<u32> = Vec::with_capacity(invoices.len());
-    let mut last: Option<(&str, u32)> = None;
-    for l in &invoices {
-        let k = match last {
-            Some((prev, k)) if prev == &*l.slip_no => k,
-            _ => {
-                let n = slip_index.len() as u32;
-                *slip_index.entry(&l.slip_no).or_insert(n)
-            }
-        };
-        last = Some((&l.slip_no, k));
-        invoice_slip.push(k);
-    }
+    let invoice_slip = run_keys(&mut slip_index, invoices.iter().map(|l| &*l.slip_no));
 
     // 1. Prices, the join of invoice lines to slip lines (polars), and the invoice numbers, on
     // both cores: none depends on the others.
@@ -1203,6 +1183,28 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     })
 }
 
+/// Keys of a sequence of texts, one hash look-up per run of equal values (the lines of one slip or
+/// invoice are adjacent in key order); a new text gets the next key.
+fn run_keys<'a>(
+    map: &mut FxHashMap<&'a str, u32>,
+    texts: impl Iterator<Item = &'a str>,
+) -> Vec<u32> {
+    let mut keys = Vec::with_capacity(texts.size_hint().0);
+    let mut last: Option<(&str, u32)> = None;
+    for t in texts {
+        let k = match last {
+            Some((prev, k)) if prev == t => k,
+            _ => {
+                let n = map.len() as u32;
+                *map.entry(t).or_insert(n)
+            }
+        };
+        last = Some((t, k));
+        keys.push(k);
+    }
+    keys
+}
+
 /// Invoice-number keys (one hash look-up per run of equal numbers), how many times each row
 /// repeats (repeated rows are adjacent in key order), and the dates each number is used on.
 #[allow(clippy::type_complexity)]
@@ -1216,19 +1218,7 @@ fn invoice_numbers<'a>(
     Vec<Vec<NaiveDate>>,
 ) {
     let mut keys: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut inv_no: Vec<u32> = Vec::with_capacity(invoices.len());
-    let mut last: Option<(&str, u32)> = None;
-    for l in invoices {
-        let k = match last {
-            Some((prev, k)) if prev == &*l.invoice_no => k,
-            _ => {
-                let n = keys.len() as u32;
-                *keys.entry(&l.invoice_no).or_insert(n)
-            }
-        };
-        last = Some((&l.invoice_no, k));
-        inv_no.push(k);
-    }
+    let inv_no = run_keys(&mut keys, invoices.iter().map(|l| &*l.invoice_no));
     let mut repeats = vec![1u32; invoices.len()];
     let mut start = 0;
     for i in 1..=invoices.len() {
