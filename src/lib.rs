@@ -5,9 +5,11 @@
 
 pub mod cli;
 pub mod coverage;
+pub mod forecast;
 pub mod gen;
 pub mod io;
 pub mod model;
 pub mod money;
 pub mod network;
 pub mod recon;
+pub mod stock;

@@ -7,3 +7,4 @@ mod generated;
 mod recon;
 mod robustness;
 mod routes;
+mod stock;
