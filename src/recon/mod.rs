@@ -720,7 +720,23 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     }
     let mut cands_buf: Vec<usize> = Vec::new();
     let mut order_buf: Vec<usize> = Vec::new();
-    for (i, l) in invoices.iter().enumerate() {
+    // An invoice line only ever draws on the lines of its own slip, so matching slip by slip (in
+    // key order within a slip) gives the same result as matching in key order overall, and walks
+    // the slip tables in order instead of at random.
+    let mut by_slip = vec![0usize; slip_index_len(&invoice_slip, known_slips) + 1];
+    for &k in &invoice_slip {
+        by_slip[k as usize + 1] += 1;
+    }
+    for k in 1..by_slip.len() {
+        by_slip[k] += by_slip[k - 1];
+    }
+    let mut match_order = vec![0usize; invoices.len()];
+    for (i, &k) in invoice_slip.iter().enumerate() {
+        match_order[by_slip[k as usize]] = i;
+        by_slip[k as usize] += 1;
+    }
+    for &i in &match_order {
+        let l = invoices[i];
         if !kept[i] || l.kind == InvoiceKind::Red {
             continue;
         }
@@ -1181,6 +1197,16 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         slip_lines: set.slips.len(),
         invoice_lines: set.invoices.len(),
     })
+}
+
+/// Number of distinct slip keys (known slips and the unknown numbers invoices name).
+fn slip_index_len(invoice_slip: &[u32], known_slips: u32) -> usize {
+    invoice_slip
+        .iter()
+        .map(|&k| k + 1)
+        .max()
+        .unwrap_or(0)
+        .max(known_slips) as usize
 }
 
 /// Keys of a sequence of texts, one hash look-up per run of equal values (the lines of one slip or
