@@ -23,40 +23,52 @@ fn u32_values(df: &DataFrame, name: &str) -> PolarsResult<Vec<u32>> {
 }
 
 /// Candidate slip lines of every invoice line: the inner join of invoice lines and slip lines on
-/// (slip number, normalised part number). Returns (invoice index, slip index) pairs sorted by
-/// invoice, then slip index.
+/// (slip number, normalised part number), both keys packed into one `u64` join column. Returns
+/// (invoice index, slip index) pairs sorted by invoice, then slip index.
 pub fn candidates(
     invoice_slip: &[u32],
     invoice_part: &[u32],
     slip_slip: &[u32],
     slip_part: &[u32],
 ) -> PolarsResult<Vec<(u32, u32)>> {
+    let pack = |s: &[u32], p: &[u32]| -> Vec<u64> {
+        s.iter()
+            .zip(p)
+            .map(|(&s, &p)| (u64::from(s) << 32) | u64::from(p))
+            .collect()
+    };
     let inv_idx: Vec<u32> = (0..invoice_slip.len() as u32).collect();
     let slip_idx: Vec<u32> = (0..slip_slip.len() as u32).collect();
     let invoices = frame(vec![
         u32_col("inv", &inv_idx),
-        u32_col("sk", invoice_slip),
-        u32_col("pk", invoice_part),
+        Column::new("key".into(), pack(invoice_slip, invoice_part)),
     ])?;
     let slips = frame(vec![
         u32_col("slip", &slip_idx),
-        u32_col("sk", slip_slip),
-        u32_col("pk", slip_part),
+        Column::new("key".into(), pack(slip_slip, slip_part)),
     ])?;
     let joined = invoices
         .lazy()
         .join(
             slips.lazy(),
-            [col("sk"), col("pk")],
-            [col("sk"), col("pk")],
+            [col("key")],
+            [col("key")],
             JoinArgs::new(JoinType::Inner),
         )
         .select([col("inv"), col("slip")])
-        .sort(["inv", "slip"], SortMultipleOptions::default())
         .collect()?;
     let inv = u32_values(&joined, "inv")?;
     let slip = u32_values(&joined, "slip")?;
-    Ok(inv.into_iter().zip(slip).collect())
+    let mut packed: Vec<u64> = inv
+        .iter()
+        .zip(&slip)
+        .map(|(&i, &s)| (u64::from(i) << 32) | u64::from(s))
+        .collect();
+    packed.sort_unstable();
+    Ok(packed
+        .into_iter()
+        .map(|v| ((v >> 32) as u32, v as u32))
+        .collect())
 }
 
 /// One code's count and sums of expected, invoiced and difference (fen).
