@@ -266,7 +266,9 @@ fn validate(dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
                     f.discounts.len(),
                     f.consents.len()
                 ));
-                loaded.warnings
+                let mut warnings = loaded.warnings;
+                warnings.extend(io::finance::repeated_invoice_lines(f));
+                warnings
             }
             Err(LoadError::Invalid { problems: p, .. }) => p,
         };

@@ -1,12 +1,14 @@
 //! Loads and validates the finance data set (outbound slips, invoices, discount terms, consents).
 //!
 //! Part numbers are kept as written: normalising them is part of reconciliation, which records
-//! what it changed. A repeated `(invoice_no, line_no)` is a warning here, not an error: the
-//! reconciliation flags it as `DUPLICATE_INVOICE`, which is what a clerk needs to see.
+//! what it changed. A repeated `(invoice_no, line_no)` is not an error: the reconciliation flags it
+//! as `DUPLICATE_INVOICE`, which is what a clerk needs to see, and [`repeated_invoice_lines`] gives
+//! `validate` the same news as warnings (kept out of the loader, where a hash table of a million
+//! invoice keys would cost a third of the load time).
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
-use super::diag::Diagnostics;
+use super::diag::{Diagnostics, Problem};
 use super::source::Source;
 use super::table::{opt, read_table, req, Col, Row};
 use super::{open_file, LoadError, Loaded};
@@ -97,10 +99,9 @@ fn table(
     cols: &[Col],
     diag: &mut Diagnostics,
     on_row: impl FnMut(&mut Row<'_>),
-) {
-    if let Some(reader) = open_file(src, file, required, diag) {
-        let _ = read_table(file, reader, cols, diag, on_row);
-    }
+) -> Option<Vec<Option<usize>>> {
+    let reader = open_file(src, file, required, diag)?;
+    read_table(file, reader, cols, diag, on_row)
 }
 
 fn serials(text: Option<&str>) -> Vec<String> {
@@ -132,9 +133,9 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut 
         opt("category"),
         opt("serials"),
     ];
-    let mut keys: FxHashMap<(Text, u32), u64> = FxHashMap::default();
     let mut recent = Recent::default();
-    table(src, SLIPS, true, &COLS, diag, |row| {
+    let start = out.len();
+    let map = table(src, SLIPS, true, &COLS, diag, |row| {
         let slip_no = row.required(0);
         let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
         let slip_date = row.date(2, true);
@@ -170,15 +171,6 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut 
         };
         let line_no = line_no as u32;
         let slip_no = recent.get(slip_no);
-        if let Some(first) = keys.insert((slip_no.clone(), line_no), row.line) {
-            row.error(
-                1,
-                &line_no.to_string(),
-                format!("duplicate (slip_no, line_no): also on line {first}"),
-                "give every line of a slip its own line_no",
-            );
-            return;
-        }
         out.push(SlipLine {
             slip_no,
             line_no,
@@ -193,8 +185,44 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut 
             source_line: row.line,
         });
     });
+    // Duplicate keys, by sorting rather than a hash table of a million slip numbers: equal keys
+    // end up adjacent, and the later line is the one reported.
+    let mut order: Vec<(u64, u32, u64, usize)> = out[start..]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut h = rustc_hash::FxHasher::default();
+            std::hash::Hash::hash(&*l.slip_no, &mut h);
+            (
+                std::hash::Hasher::finish(&h),
+                l.line_no,
+                l.source_line,
+                start + i,
+            )
+        })
+        .collect();
+    order.sort_unstable();
+    let column = map.as_ref().and_then(|m| m[1]).map(|p| p + 1);
+    for pair in order.windows(2) {
+        let (a, b) = (&out[pair[0].3], &out[pair[1].3]);
+        if pair[0].0 == pair[1].0 && a.line_no == b.line_no && a.slip_no == b.slip_no {
+            let line_no = b.line_no.to_string();
+            diag.error(
+                super::diag::Place {
+                    column,
+                    column_name: Some("line_no"),
+                    value: Some(&line_no),
+                    ..super::diag::Place::line(SLIPS, b.source_line)
+                },
+                format!(
+                    "duplicate (slip_no, line_no): also on line {}",
+                    a.source_line
+                ),
+                "give every line of a slip its own line_no",
+            );
+        }
+    }
 }
-
 fn invoices(
     src: &dyn Source,
     diag: &mut Diagnostics,
@@ -216,7 +244,6 @@ fn invoices(
         opt("original_invoice_no"),
         opt("serials"),
     ];
-    let mut keys: FxHashMap<(Text, u32), u64> = FxHashMap::default();
     let mut recent_invoice = Recent::default();
     let mut recent_slip = Recent::default();
     table(src, INVOICES, true, &COLS, diag, |row| {
@@ -298,14 +325,6 @@ fn invoices(
         }
         let line_no = line_no as u32;
         let invoice_no = recent_invoice.get(invoice_no);
-        if let Some(first) = keys.insert((invoice_no.clone(), line_no), row.line) {
-            row.warning(
-                0,
-                &invoice_no,
-                format!("the invoice line (invoice_no, line_no) also appears on line {first}"),
-                "reconcile reports it as DUPLICATE_INVOICE; remove the copy if it was entered twice",
-            );
-        }
         out.push(InvoiceLine {
             invoice_no,
             line_no,
@@ -402,4 +421,34 @@ fn consents(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &m
             source_line: row.line,
         });
     });
+}
+
+/// Warnings for invoice lines whose `(invoice_no, line_no)` appears more than once, each naming
+/// the line of the first occurrence.
+pub fn repeated_invoice_lines(set: &FinanceSet) -> Vec<Problem> {
+    let mut order: Vec<usize> = (0..set.invoices.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (x, y) = (&set.invoices[a], &set.invoices[b]);
+        (&x.invoice_no, x.line_no, x.source_line).cmp(&(&y.invoice_no, y.line_no, y.source_line))
+    });
+    let mut diag = Diagnostics::default();
+    for pair in order.windows(2) {
+        let (first, this) = (&set.invoices[pair[0]], &set.invoices[pair[1]]);
+        if first.invoice_no == this.invoice_no && first.line_no == this.line_no {
+            diag.warning(
+                super::diag::Place {
+                    column: None,
+                    column_name: Some("invoice_no"),
+                    value: Some(&this.invoice_no),
+                    ..super::diag::Place::line(INVOICES, this.source_line)
+                },
+                format!(
+                    "the invoice line (invoice_no, line_no) also appears on line {}",
+                    first.source_line
+                ),
+                "reconcile reports it as DUPLICATE_INVOICE; remove the copy if it was entered twice",
+            );
+        }
+    }
+    diag.into_sorted()
 }
