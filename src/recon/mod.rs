@@ -467,37 +467,41 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         || invoices.par_sort_unstable_by(|a, b| line_order(a, b)),
     );
 
-    // Interned keys; part numbers are normalised once per distinct spelling.
-    let mut part_keys = PartKeys::default();
-    let slip_part: Vec<u32> = slips.iter().map(|s| part_keys.key(&s.part_no)).collect();
-    let invoice_part: Vec<u32> = invoices.iter().map(|l| part_keys.key(&l.part_no)).collect();
-    let part_names = &part_keys.names;
-    // Slip numbers: slips are sorted, so each number is one run and gets the next key.
-    let mut slip_index: FxHashMap<&str, u32> = FxHashMap::default();
-    slip_index.reserve(slips.len() / 2);
-    let slip_slip = run_keys(&mut slip_index, slips.iter().map(|s| &*s.slip_no));
-    let known_slips = slip_index.len() as u32;
-    let invoice_slip = run_keys(&mut slip_index, invoices.iter().map(|l| &*l.slip_no));
-
-    // 1. Prices, the join of invoice lines to slip lines (polars), and the invoice numbers, on
-    // both cores: none depends on the others.
+    // Keys, then prices, on both cores: slip numbers on one; part numbers, prices and invoice
+    // numbers on the other (none depends on another).
     let terms = Terms::new(set);
     let same_row = |a: &InvoiceLine, b: &InvoiceLine| {
         a.invoice_date == b.invoice_date && a.invoice_no == b.invoice_no && a.line_no == b.line_no
     };
-    let ((pairs, priced), (invoice_no_keys, inv_no, repeats, dates_of)) = rayon::join(
-        || {
-            rayon::join(
-                || frame::candidates(&invoice_slip, &invoice_part, &slip_slip, &slip_part),
-                || -> Vec<Priced> {
-                    slips
-                        .iter()
-                        .zip(&slip_part)
-                        .map(|(s, &p)| terms.price(s, &part_names[p as usize]))
-                        .collect()
-                },
-            )
-        },
+    let ((slip_slip, known_slips, invoice_slip), (part_keys, slip_part, invoice_part, priced)) =
+        rayon::join(
+            || {
+                // Slip numbers: slips are sorted, so each number is one run and gets the next key.
+                let mut slip_index: FxHashMap<&str, u32> = FxHashMap::default();
+                slip_index.reserve(slips.len() / 2);
+                let slip_slip = run_keys(&mut slip_index, slips.iter().map(|s| &*s.slip_no));
+                let known_slips = slip_index.len() as u32;
+                let invoice_slip = run_keys(&mut slip_index, invoices.iter().map(|l| &*l.slip_no));
+                (slip_slip, known_slips, invoice_slip)
+            },
+            || {
+                // Part numbers are normalised once per distinct spelling.
+                let mut part_keys = PartKeys::default();
+                let slip_part: Vec<u32> = slips.iter().map(|s| part_keys.key(&s.part_no)).collect();
+                let invoice_part: Vec<u32> =
+                    invoices.iter().map(|l| part_keys.key(&l.part_no)).collect();
+                let priced: Vec<Priced> = slips
+                    .iter()
+                    .zip(&slip_part)
+                    .map(|(s, &p)| terms.price(s, &part_keys.names[p as usize]))
+                    .collect();
+                (part_keys, slip_part, invoice_part, priced)
+            },
+        );
+    let part_names = &part_keys.names;
+    // 1. The join of invoice lines to slip lines (polars) beside the invoice numbers.
+    let (pairs, (invoice_no_keys, inv_no, repeats, dates_of)) = rayon::join(
+        || frame::candidates(&invoice_slip, &invoice_part, &slip_slip, &slip_part),
         || invoice_numbers(&invoices, same_row),
     );
     let pairs = pairs?;
