@@ -13,6 +13,9 @@ use crate::model::{Dataset, DepotId, HospitalId, Mode, NodeRef};
 use crate::money::Fen;
 use crate::network::{to_micros, Network, Route};
 
+/// The contract's parts promise, in hours.
+pub const PROMISE_HOURS: f64 = 72.0;
+
 /// What to compute.
 #[derive(Clone, Debug)]
 pub struct CoverageParams {
@@ -51,6 +54,9 @@ pub struct HospitalCoverage {
     pub fastest: Option<(DepotId, i64)>,
     /// Depots that deliver within the deadline, fastest first.
     pub within_deadline: Vec<DepotId>,
+    /// Depots that deliver within the contract's 72 hours, fastest first (`depots_within_72h`
+    /// counts them whatever `--deadline` says).
+    pub within_72h: Vec<DepotId>,
     /// Fastest delivery using road and courier lanes only.
     pub by_road: Option<(DepotId, i64)>,
     /// Travel time from the nearest engineer base.
@@ -81,6 +87,7 @@ pub fn compute(ds: &Dataset, params: &CoverageParams) -> Coverage {
             hospital: h,
             fastest: None,
             within_deadline: Vec::new(),
+            within_72h: Vec::new(),
             by_road: None,
             engineer_micros: None,
         })
@@ -108,9 +115,6 @@ pub fn compute(ds: &Dataset, params: &CoverageParams) -> Coverage {
             if cov.fastest.is_none_or(|(_, best)| delivery < best) {
                 cov.fastest = Some((d, delivery));
             }
-            if delivery <= deadline {
-                cov.within_deadline.push(d);
-            }
             let economy = net
                 .economy_route(&economy, target)
                 .map(|r| (r.micros + handling, r));
@@ -128,12 +132,18 @@ pub fn compute(ds: &Dataset, params: &CoverageParams) -> Coverage {
     for p in &pairs {
         delivery[p.hospital.index()].push((p.delivery_micros, p.depot));
     }
+    let promise = to_micros(PROMISE_HOURS);
     for (cov, mut times) in hospitals.iter_mut().zip(delivery) {
         times.sort();
         cov.within_deadline = times
-            .into_iter()
-            .filter(|&(t, _)| t <= deadline)
-            .map(|(_, d)| d)
+            .iter()
+            .filter(|&&(t, _)| t <= deadline)
+            .map(|&(_, d)| d)
+            .collect();
+        cov.within_72h = times
+            .iter()
+            .filter(|&&(t, _)| t <= promise)
+            .map(|&(_, d)| d)
             .collect();
     }
     let bases: Vec<NodeRef> = ds

@@ -329,3 +329,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_72_hour_count_does_not_follow_the_deadline_option() {
+    // D1 reaches H in 2 + 30 = 32 h, D2 in 1 + 80 = 81 h.
+    let ds = dataset("D1,H,road,30,1\nD2,H,road,80,1\n", &["H"]);
+    let cov = coverage::compute(
+        &ds,
+        &CoverageParams {
+            deadline_hours: 24.0,
+            ..CoverageParams::default()
+        },
+    );
+    assert_eq!(cov.hospitals[0].within_72h, vec![DepotId(0)]);
+    assert!(cov.hospitals[0].within_deadline.is_empty());
+    assert!(pair(&cov, &ds, "D1", "H").economy.is_none());
+    let csv = String::from_utf8(spareplan::io::output::coverage_csv(&ds, &cov)).unwrap();
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with("H,D1,32,1,,D1,0,"),
+        "{csv}"
+    );
+}

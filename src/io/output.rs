@@ -68,6 +68,7 @@ pub fn coverage_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
         "depots_within_72h",
         "engineer_hours",
         "depot_ids_within_72h",
+        "depots_within_deadline",
         "road_only_hours",
         "name",
         "province",
@@ -79,7 +80,7 @@ pub fn coverage_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
             None => ("", String::new()),
         };
         let ids: Vec<&str> = c
-            .within_deadline
+            .within_72h
             .iter()
             .map(|&d| ds.depot(d).code.as_str())
             .collect();
@@ -87,9 +88,10 @@ pub fn coverage_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
             h.code.as_str(),
             depot,
             &hours,
-            &c.within_deadline.len().to_string(),
+            &c.within_72h.len().to_string(),
             &c.engineer_micros.map(hours_text).unwrap_or_default(),
             &ids.join(";"),
+            &c.within_deadline.len().to_string(),
             &c.by_road.map(|(_, t)| hours_text(t)).unwrap_or_default(),
             &h.name,
             h.province.as_deref().unwrap_or(""),
