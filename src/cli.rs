@@ -85,6 +85,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The uptime and warranty-extension ledger from downtime records.
+    ///
+    /// Per unit: the warranty period from its acceptance date, downtime merged and clipped to the
+    /// period (up to the run date), uptime, days short of its target (any started day counts) and
+    /// the warranty end extended by 5 days per day short. Writes units.csv and summary.json.
+    Uptime {
+        dir: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Run date (default: the latest date in the data set's records).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Print the summary as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write a data set on the real geography.
     ///
     /// With --china, the bundled data/china set (census-sized installed base, 52-part catalogue,
@@ -143,6 +160,21 @@ where
             slowest,
             json,
         } => routes(&dir, &out, deadline, slowest, json),
+        Command::Uptime {
+            dir,
+            out,
+            as_of,
+            json,
+        } => {
+            let as_of = match as_of {
+                Some(text) => Some(
+                    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                        .with_context(|| format!("--as-of {text:?} is not a YYYY-MM-DD date"))?,
+                ),
+                None => None,
+            };
+            uptime(&dir, &out, as_of, json)
+        }
         Command::Reconcile {
             dir,
             out,
@@ -605,6 +637,98 @@ fn reconcile(
             c.expected.to_string(),
             c.invoiced.to_string(),
             c.difference.to_string()
+        );
+    }
+    for w in written {
+        println!("wrote {}", w.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn uptime(
+    dir: &Path,
+    out: &Path,
+    as_of: Option<NaiveDate>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let Some(ds) = load_planning(dir)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let as_of = match as_of {
+        Some(d) => d,
+        None => {
+            let latest = ds
+                .downtime
+                .iter()
+                .map(|d| d.end.date())
+                .chain(ds.faults.iter().map(|f| f.date))
+                .chain(ds.units.iter().map(|u| u.accepted_on))
+                .max();
+            match latest {
+                Some(d) => d,
+                None => bail!("the data set has no installed units; nothing to measure"),
+            }
+        }
+    };
+    let ledger = crate::uptime::ledger(&ds, as_of);
+    let n = ledger.units.len();
+    let below: Vec<&crate::uptime::UnitLedger> = ledger
+        .units
+        .iter()
+        .filter(|u| u.uptime < u.target)
+        .collect();
+    let short: i64 = ledger.units.iter().map(|u| u.days_short).sum();
+    let extension: i64 = ledger.units.iter().map(|u| u.extension_days).sum();
+    let mean = if n == 0 {
+        1.0
+    } else {
+        ledger.units.iter().map(|u| u.uptime).sum::<f64>() / n as f64
+    };
+    let min = ledger.units.iter().map(|u| u.uptime).fold(1.0f64, f64::min);
+    let summary = serde_json::json!({
+        "as_of": as_of.to_string(),
+        "units": ds.units.len(),
+        "units_measured": n,
+        "units_not_yet_accepted": ledger.not_started.len(),
+        "units_period_complete": ledger.units.iter().filter(|u| u.complete).count(),
+        "units_below_target": below.len(),
+        "days_short_total": short,
+        "extension_days_total": extension,
+        "uptime_mean": (mean * 1e6).round() / 1e6,
+        "uptime_min": (min * 1e6).round() / 1e6,
+    });
+    let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
+    let mut output = io::OutputDir::create(out)?;
+    output.stage("units.csv", &io::output::uptime_csv(&ds, &ledger))?;
+    output.stage("summary.json", summary_json.as_bytes())?;
+    let written = output.commit()?;
+    if json {
+        print!("{summary_json}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "uptime ledger at {as_of}: {n} units measured ({} not yet accepted)",
+        ledger.not_started.len()
+    );
+    println!(
+        "  mean uptime {:.4}, lowest {:.4}; {} units below their target",
+        mean,
+        min,
+        below.len()
+    );
+    println!("  days short {short}, warranty extension owed {extension} days");
+    let mut worst: Vec<&crate::uptime::UnitLedger> = ledger.units.iter().collect();
+    worst.sort_by_key(|u| (std::cmp::Reverse(u.days_short), u.unit));
+    for u in worst.iter().take(10).filter(|u| u.days_short > 0) {
+        let unit = ds.unit(u.unit);
+        println!(
+            "  {:<18} {:<12} uptime {:.4} (target {}) {} days short, warranty to {}",
+            unit.serial,
+            ds.hospital(unit.hospital).code,
+            u.uptime,
+            u.target,
+            u.days_short,
+            u.warranty_end
         );
     }
     for w in written {

@@ -13,3 +13,4 @@ pub mod money;
 pub mod network;
 pub mod recon;
 pub mod stock;
+pub mod uptime;

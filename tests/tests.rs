@@ -8,3 +8,4 @@ mod recon;
 mod robustness;
 mod routes;
 mod stock;
+mod uptime;

@@ -194,3 +194,37 @@ mod tests {
         assert_eq!(hours_text(0), "0");
     }
 }
+
+/// `units.csv` of `uptime`.
+pub fn uptime_csv(ds: &crate::model::Dataset, ledger: &crate::uptime::Ledger) -> Vec<u8> {
+    let mut t = CsvBuf::new(&[
+        "serial",
+        "hospital_id",
+        "period_start",
+        "period_end",
+        "downtime_hours",
+        "uptime",
+        "days_short",
+        "extension_days",
+        "warranty_end",
+        "uptime_target",
+        "period_complete",
+    ]);
+    for u in &ledger.units {
+        let unit = ds.unit(u.unit);
+        t.row([
+            unit.serial.as_str(),
+            &ds.hospital(unit.hospital).code,
+            &u.period_start.to_string(),
+            &u.period_end.to_string(),
+            &format!("{:.4}", u.downtime_minutes as f64 / 60.0),
+            &format!("{:.6}", u.uptime),
+            &u.days_short.to_string(),
+            &u.extension_days.to_string(),
+            &u.warranty_end.to_string(),
+            &super::write::num(u.target),
+            if u.complete { "yes" } else { "no" },
+        ]);
+    }
+    t.into_bytes()
+}
