@@ -182,19 +182,6 @@ pub fn recon_summary(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hours_are_written_exactly() {
-        assert_eq!(hours_text(12_350_000), "12.35");
-        assert_eq!(hours_text(4_000_000), "4");
-        assert_eq!(hours_text(1), "0.000001");
-        assert_eq!(hours_text(0), "0");
-    }
-}
-
 /// `units.csv` of `uptime`.
 pub fn uptime_csv(ds: &crate::model::Dataset, ledger: &crate::uptime::Ledger) -> Vec<u8> {
     let mut t = CsvBuf::new(&[
@@ -227,4 +214,17 @@ pub fn uptime_csv(ds: &crate::model::Dataset, ledger: &crate::uptime::Ledger) ->
         ]);
     }
     t.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hours_are_written_exactly() {
+        assert_eq!(hours_text(12_350_000), "12.35");
+        assert_eq!(hours_text(4_000_000), "4");
+        assert_eq!(hours_text(1), "0.000001");
+        assert_eq!(hours_text(0), "0");
+    }
 }
