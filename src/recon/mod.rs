@@ -672,11 +672,121 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         }
     }
 
+    // 5. Slip lines: not invoiced, no terms, overlapping terms, refurbished parts.
+    slip_line_findings(
+        set,
+        &SlipOutcome {
+            slips: &slips,
+            priced: &priced,
+            remaining: &remaining,
+            slip_invoiced: &slip_invoiced,
+            no_terms_reported: &no_terms_reported,
+            slip_part: &slip_part,
+            part_names,
+        },
+        &mut findings,
+    );
+
+    findings.sort_by(|a, b| {
+        (
+            &a.slip_no,
+            a.slip_line,
+            &a.invoice_no,
+            a.invoice_line,
+            a.code,
+            &a.detail,
+        )
+            .cmp(&(
+                &b.slip_no,
+                b.slip_line,
+                &b.invoice_no,
+                b.invoice_line,
+                b.code,
+                &b.detail,
+            ))
+    });
+
+    // Totals.
+    let shipped_value: Fen = slips
+        .iter()
+        .zip(&priced)
+        .map(|(s, p)| p.agreed.times(s.qty))
+        .sum();
+    let invoiced_value: Fen = invoices.iter().map(|l| l.amount).sum();
+    let sum_of = |a: Accounts| -> Fen {
+        findings
+            .iter()
+            .filter(|f| f.accounts == a)
+            .map(|f| f.difference)
+            .sum()
+    };
+    let invoiced_not_shipped_value = sum_of(Accounts::InvoicedNotShipped);
+    let shipped_not_invoiced_value = -sum_of(Accounts::ShippedNotInvoiced);
+    let explained_difference = sum_of(Accounts::NetDifference);
+    let net_difference = invoiced_value - matched_value - invoiced_not_shipped_value;
+    let unexplained = (net_difference - explained_difference)
+        + (shipped_value - matched_value - shipped_not_invoiced_value);
+    let totals = Totals {
+        shipped_value,
+        invoiced_value,
+        matched_value,
+        shipped_not_invoiced_value,
+        invoiced_not_shipped_value,
+        net_difference,
+        explained_difference,
+        unexplained,
+    };
+
+    let codes: Vec<u32> = findings.iter().map(|f| f.code as u32).collect();
+    let exp: Vec<i64> = findings.iter().map(|f| f.expected.0).collect();
+    let inv: Vec<i64> = findings.iter().map(|f| f.invoiced.0).collect();
+    let diff: Vec<i64> = findings.iter().map(|f| f.difference.0).collect();
+    let by_code = frame::totals_by_code(&codes, &exp, &inv, &diff)?
+        .into_iter()
+        .map(|(c, n, e, i, d)| CodeTotal {
+            code: Code::ALL[c as usize],
+            count: n,
+            expected: Fen(e),
+            invoiced: Fen(i),
+            difference: Fen(d),
+        })
+        .collect();
+    Ok(Reconciliation {
+        findings,
+        totals,
+        by_code,
+        slip_lines: set.slips.len(),
+        invoice_lines: set.invoices.len(),
+    })
+}
+
+/// What matching left on each slip line, in slip order.
+struct SlipOutcome<'a> {
+    slips: &'a [&'a SlipLine],
+    priced: &'a [Priced],
+    remaining: &'a [i64],
+    slip_invoiced: &'a [Fen],
+    no_terms_reported: &'a [bool],
+    slip_part: &'a [u32],
+    part_names: &'a [String],
+}
+
+/// Findings of the slip lines themselves: not invoiced, no terms, overlapping terms, refurbished
+/// parts with or without consent.
+fn slip_line_findings(set: &FinanceSet, outcome: &SlipOutcome<'_>, findings: &mut Vec<Finding>) {
+    let SlipOutcome {
+        slips,
+        priced,
+        remaining,
+        slip_invoiced,
+        no_terms_reported,
+        slip_part,
+        part_names,
+    } = *outcome;
     let mut consents_of: FxHashMap<&str, Vec<&crate::model::Consent>> = FxHashMap::default();
     for c in &set.consents {
         consents_of.entry(c.hospital_id.trim()).or_default().push(c);
     }
-    // 5. Slip lines: not invoiced, no terms, overlapping terms, refurbished parts.
     for (s, slip) in slips.iter().enumerate() {
         let agreed = priced[s].agreed;
         let base = Finding {
@@ -814,76 +924,4 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             }
         }
     }
-
-    findings.sort_by(|a, b| {
-        (
-            &a.slip_no,
-            a.slip_line,
-            &a.invoice_no,
-            a.invoice_line,
-            a.code,
-            &a.detail,
-        )
-            .cmp(&(
-                &b.slip_no,
-                b.slip_line,
-                &b.invoice_no,
-                b.invoice_line,
-                b.code,
-                &b.detail,
-            ))
-    });
-
-    // Totals.
-    let shipped_value: Fen = slips
-        .iter()
-        .zip(&priced)
-        .map(|(s, p)| p.agreed.times(s.qty))
-        .sum();
-    let invoiced_value: Fen = invoices.iter().map(|l| l.amount).sum();
-    let sum_of = |a: Accounts| -> Fen {
-        findings
-            .iter()
-            .filter(|f| f.accounts == a)
-            .map(|f| f.difference)
-            .sum()
-    };
-    let invoiced_not_shipped_value = sum_of(Accounts::InvoicedNotShipped);
-    let shipped_not_invoiced_value = -sum_of(Accounts::ShippedNotInvoiced);
-    let explained_difference = sum_of(Accounts::NetDifference);
-    let net_difference = invoiced_value - matched_value - invoiced_not_shipped_value;
-    let unexplained = (net_difference - explained_difference)
-        + (shipped_value - matched_value - shipped_not_invoiced_value);
-    let totals = Totals {
-        shipped_value,
-        invoiced_value,
-        matched_value,
-        shipped_not_invoiced_value,
-        invoiced_not_shipped_value,
-        net_difference,
-        explained_difference,
-        unexplained,
-    };
-
-    let codes: Vec<u32> = findings.iter().map(|f| f.code as u32).collect();
-    let exp: Vec<i64> = findings.iter().map(|f| f.expected.0).collect();
-    let inv: Vec<i64> = findings.iter().map(|f| f.invoiced.0).collect();
-    let diff: Vec<i64> = findings.iter().map(|f| f.difference.0).collect();
-    let by_code = frame::totals_by_code(&codes, &exp, &inv, &diff)?
-        .into_iter()
-        .map(|(c, n, e, i, d)| CodeTotal {
-            code: Code::ALL[c as usize],
-            count: n,
-            expected: Fen(e),
-            invoiced: Fen(i),
-            difference: Fen(d),
-        })
-        .collect();
-    Ok(Reconciliation {
-        findings,
-        totals,
-        by_code,
-        slip_lines: set.slips.len(),
-        invoice_lines: set.invoices.len(),
-    })
 }
