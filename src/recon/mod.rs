@@ -242,35 +242,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     }
 
     // Tax on every kept line.
-    for (i, l) in invoices.iter().enumerate() {
-        if !kept[i] {
-            continue;
-        }
-        if let (Some(rate), Some(tax)) = (l.tax_rate, l.tax_amount) {
-            let expected = l.amount.scaled_by(rate);
-            let diff = tax - expected;
-            if diff != Fen::ZERO && !within(diff, expected, params) {
-                findings.push(Finding {
-                    code: Code::TaxMismatch,
-                    severity: "error",
-                    slip_no: l.slip_no.clone(),
-                    slip_line: None,
-                    invoice_no: l.invoice_no.clone(),
-                    invoice_line: Some(l.line_no),
-                    part_no: l.part_no.clone(),
-                    expected,
-                    invoiced: tax,
-                    difference: diff,
-                    detail: format!(
-                        "tax {tax} on amount {} should be {expected} at the stated rate {}",
-                        l.amount,
-                        pct(rate)
-                    ),
-                    accounts: Accounts::Nothing,
-                });
-            }
-        }
-    }
+    tax_findings(&invoices, &kept, params, &mut findings);
 
     // 3. Red invoices netted against the invoices they name.
     let mut lines: Vec<Line> = invoices
@@ -921,6 +893,44 @@ fn slip_line_findings(set: &FinanceSet, outcome: &SlipOutcome<'_>, findings: &mu
                         ..base.clone()
                     });
                 }
+            }
+        }
+    }
+}
+
+/// `TAX_MISMATCH` for every kept line whose tax amount is not its amount at its stated rate.
+fn tax_findings(
+    invoices: &[&InvoiceLine],
+    kept: &[bool],
+    params: &ReconParams,
+    findings: &mut Vec<Finding>,
+) {
+    for (i, l) in invoices.iter().enumerate() {
+        if !kept[i] {
+            continue;
+        }
+        if let (Some(rate), Some(tax)) = (l.tax_rate, l.tax_amount) {
+            let expected = l.amount.scaled_by(rate);
+            let diff = tax - expected;
+            if diff != Fen::ZERO && !within(diff, expected, params) {
+                findings.push(Finding {
+                    code: Code::TaxMismatch,
+                    severity: "error",
+                    slip_no: l.slip_no.clone(),
+                    slip_line: None,
+                    invoice_no: l.invoice_no.clone(),
+                    invoice_line: Some(l.line_no),
+                    part_no: l.part_no.clone(),
+                    expected,
+                    invoiced: tax,
+                    difference: diff,
+                    detail: format!(
+                        "tax {tax} on amount {} should be {expected} at the stated rate {}",
+                        l.amount,
+                        pct(rate)
+                    ),
+                    accounts: Accounts::Nothing,
+                });
             }
         }
     }
