@@ -1,5 +1,5 @@
-//! Loading and validating planning data sets: the bundled `data/china` and a generated
-//! national-scale set of 20,000 hospitals and 2,000 parts.
+//! Loading and validating planning data sets, and generating them: the bundled `data/china` and
+//! a generated national-scale set of 20,000 hospitals and 2,000 parts.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use spareplan::io::{self, DirSource};
@@ -22,5 +22,24 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load);
+fn generate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("generate");
+    group.sample_size(10);
+    let geo = spareplan::io::geo::load_geography(&spareplan::io::geo::EmbeddedGeo).expect("geo");
+    group.bench_function("china", |b| {
+        b.iter(|| spareplan::gen::china(&geo).dataset.units.len())
+    });
+    let params = spareplan::gen::GenParams {
+        hospitals: Some(20_000),
+        parts: Some(2_000),
+        seed: 1,
+        ..spareplan::gen::GenParams::default()
+    };
+    group.bench_function("generated_20000h_2000p", |b| {
+        b.iter(|| spareplan::gen::synthetic(&geo, &params).dataset.units.len())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, load, generate);
 criterion_main!(benches);
