@@ -131,3 +131,38 @@ fn graves_variance_exceeds_the_poisson_variance_when_the_depot_backorders() {
     let p = base_pipeline(18.56, 0.01, 92.8, &depot, 40, true);
     assert!(close(p.variance, p.mean, 1e-9));
 }
+
+#[test]
+fn planning_input_from_the_small_data_set() {
+    use spareplan::coverage::{self, CoverageParams};
+    use spareplan::model::{DepotId, HospitalId, PartId};
+    use spareplan::stock::input;
+
+    let ds = spareplan::io::load_planning(&crate::common::planning())
+        .expect("valid")
+        .data;
+    let cov = coverage::compute(&ds, &CoverageParams::default());
+    let plan = input::build(&ds, &cov);
+    assert_eq!(plan.targets, vec![Some(0.95), Some(0.97)]);
+    assert_eq!(plan.parts.len(), 2);
+    // P1 (72 h) at H1 (one uCT 760 at 0.25 a year): only DC reaches it, in 4 + 2 = 6 h.
+    let p1 = &plan.parts[0];
+    assert_eq!(p1.part, PartId(0));
+    assert_eq!(p1.hospitals, vec![HospitalId(0)]);
+    assert_eq!(p1.network.hospitals[0].rate, 0.25);
+    assert_eq!(p1.network.hospitals[0].candidates, vec![0]);
+    assert!(p1.out_of_reach.is_empty());
+    assert_eq!(p1.network.depots[1].parent, Some(0));
+    assert!((p1.network.depots[0].lead_years - 21.0 / 365.0).abs() < 1e-15);
+    // P2 (4 h) at H2: R1 in 2 + 3 = 5 h and DC in 4 + 10 + 8 = 22 h, neither within 4 h.
+    let p2 = &plan.parts[1];
+    assert_eq!(p2.network.hospitals[0].candidates, Vec::<usize>::new());
+    assert_eq!(p2.network.hospitals[0].primary, 1);
+    assert_eq!(
+        p2.out_of_reach,
+        vec![input::OutOfReach {
+            hospital: HospitalId(1),
+            best: Some((DepotId(1), 5.0)),
+        }]
+    );
+}
