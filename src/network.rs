@@ -148,14 +148,6 @@ impl Network {
         })
     }
 
-    pub fn node_count(&self) -> usize {
-        self.graph.node_count()
-    }
-
-    pub fn edge_count(&self) -> usize {
-        self.graph.edge_count()
-    }
-
     /// Fastest routes from `origin` to every node.
     pub fn fastest_from(&self, origin: NodeRef) -> FastestTree {
         self.fastest_from_many(&[origin])

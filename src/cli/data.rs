@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 
 use crate::gen::{self, GenParams};
-use crate::io::{self, DirSource, LoadError, MemorySource, Problem, Severity, Source};
+use crate::io::{self, DirSource, LoadError, MemorySource, Problem, Severity};
 
 /// What kinds of data set a folder holds.
 fn kinds(dir: &Path) -> (bool, Option<PathBuf>) {
@@ -175,6 +175,5 @@ pub(super) fn generate(
         d.units.len(),
         d.faults.len()
     );
-    let _ = mem.describe();
     Ok(ExitCode::SUCCESS)
 }

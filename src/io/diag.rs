@@ -116,13 +116,6 @@ impl Diagnostics {
         self.problems.extend(other.problems);
     }
 
-    pub fn error_count(&self) -> usize {
-        self.problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .count()
-    }
-
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }

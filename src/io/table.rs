@@ -114,7 +114,6 @@ pub fn read_table<R: Read>(
             map: &map,
             cols,
             diag,
-            ok: true,
         };
         on_row(&mut row);
     }
@@ -204,14 +203,11 @@ pub struct Row<'r> {
     map: &'r [Option<usize>],
     cols: &'r [Col],
     pub diag: &'r mut Diagnostics,
-    /// False once any accessor reported an error on this row.
-    pub ok: bool,
 }
 
 impl<'r> Row<'r> {
     /// Records an error at column `c` with the given value.
     pub fn error(&mut self, c: usize, value: &str, message: impl Into<String>, fix: &str) {
-        self.ok = false;
         let place = self.place(c, value);
         self.diag.error(place, message, fix);
     }

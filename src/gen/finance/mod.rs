@@ -7,7 +7,6 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::seq::SliceRandom;
-use rand::Rng;
 
 mod synthetic;
 
@@ -99,6 +98,15 @@ fn invoice_line(
         serials: slip.serials.clone(),
         source_line: 0,
     }
+}
+
+/// Bills `line` again for `slip` at `qty` x `unit_price`, keeping its invoice number, line and date.
+fn bill_again(line: &mut InvoiceLine, slip: &SlipLine, qty: i64, unit_price: Fen) {
+    let invoice_no = line.invoice_no.clone();
+    *line = InvoiceLine {
+        line_no: line.line_no,
+        ..invoice_line(&invoice_no, 1, line.invoice_date, slip, qty, unit_price)
+    };
 }
 
 /// Generates the finance set and the text of `PLANTED.md`.
@@ -331,17 +339,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let i = pick(&slips);
     let l = line_of_slip[i];
     let list = slips[i].list_price;
-    invoices[l] = InvoiceLine {
-        line_no: invoices[l].line_no,
-        ..invoice_line(
-            &invoices[l].invoice_no.clone(),
-            1,
-            invoices[l].invoice_date,
-            &slips[i],
-            slips[i].qty,
-            list,
-        )
-    };
+    bill_again(&mut invoices[l], &slips[i], slips[i].qty, list);
     note(
         "PRICE_OVER",
         &slips[i],
@@ -352,17 +350,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let i = pick(&slips);
     let l = line_of_slip[i];
     let low = Fen((agreed(&slips[i]).0 * 9 + 5) / 10);
-    invoices[l] = InvoiceLine {
-        line_no: invoices[l].line_no,
-        ..invoice_line(
-            &invoices[l].invoice_no.clone(),
-            1,
-            invoices[l].invoice_date,
-            &slips[i],
-            slips[i].qty,
-            low,
-        )
-    };
+    bill_again(&mut invoices[l], &slips[i], slips[i].qty, low);
     note(
         "PRICE_UNDER",
         &slips[i],
@@ -373,17 +361,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let i = pick(&slips);
     let l = line_of_slip[i];
     let off = agreed(&slips[i]) + Fen(1);
-    invoices[l] = InvoiceLine {
-        line_no: invoices[l].line_no,
-        ..invoice_line(
-            &invoices[l].invoice_no.clone(),
-            1,
-            invoices[l].invoice_date,
-            &slips[i],
-            slips[i].qty,
-            off,
-        )
-    };
+    bill_again(&mut invoices[l], &slips[i], slips[i].qty, off);
     note(
         "ROUNDING",
         &slips[i],
@@ -394,17 +372,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let i = pick(&slips);
     let l = line_of_slip[i];
     let price = invoices[l].unit_price;
-    invoices[l] = InvoiceLine {
-        line_no: invoices[l].line_no,
-        ..invoice_line(
-            &invoices[l].invoice_no.clone(),
-            1,
-            invoices[l].invoice_date,
-            &slips[i],
-            slips[i].qty + 1,
-            price,
-        )
-    };
+    bill_again(&mut invoices[l], &slips[i], slips[i].qty + 1, price);
     note(
         "QTY_OVER",
         &slips[i],
@@ -531,17 +499,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let l = line_of_slip[i];
     let wrong = slips[i].list_price;
     let right = invoices[l].unit_price;
-    invoices[l] = InvoiceLine {
-        line_no: invoices[l].line_no,
-        ..invoice_line(
-            &invoices[l].invoice_no.clone(),
-            1,
-            invoices[l].invoice_date,
-            &slips[i],
-            slips[i].qty,
-            wrong,
-        )
-    };
+    bill_again(&mut invoices[l], &slips[i], slips[i].qty, wrong);
     let mut red = invoices[l].clone();
     red.invoice_no = format!("{}R", invoices[l].invoice_no).into();
     red.line_no = 1;
@@ -569,17 +527,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let l = line_of_slip[i];
     slips[i].qty = 2;
     let price = invoices[l].unit_price;
-    invoices[l] = InvoiceLine {
-        line_no: invoices[l].line_no,
-        ..invoice_line(
-            &invoices[l].invoice_no.clone(),
-            1,
-            invoices[l].invoice_date,
-            &slips[i],
-            1,
-            price,
-        )
-    };
+    bill_again(&mut invoices[l], &slips[i], 1, price);
     let second = invoice_line(
         &format!("{}P", invoices[l].invoice_no),
         1,
@@ -661,7 +609,6 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     // Findings that arise from the terms themselves.
     let gap_lines = slips.iter().filter(|s| in_gap(s.slip_date)).count();
     let promo_lines = slips.iter().filter(|s| in_promo(s)).count();
-    let _ = rng.random::<u8>();
 
     let mut text = String::from(
         "# Planted discrepancies in `data/china/finance`\n\n\
