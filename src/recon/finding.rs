@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::Text;
+use crate::model::{InvoiceLine, Text};
 use crate::money::Fen;
 
 /// Finding codes; the order is the order of the summary.
@@ -104,6 +104,32 @@ pub struct Finding {
     pub difference: Fen,
     pub detail: String,
     pub accounts: Accounts,
+}
+
+impl Finding {
+    /// A finding on one invoice line that no shipment accounts for: nothing expected, `amount`
+    /// invoiced, counted in the invoiced-not-shipped balance.
+    pub(super) fn unshipped(
+        code: Code,
+        line: &InvoiceLine,
+        amount: Fen,
+        detail: String,
+    ) -> Finding {
+        Finding {
+            code,
+            severity: "error",
+            slip_no: line.slip_no.clone(),
+            slip_line: None,
+            invoice_no: line.invoice_no.clone(),
+            invoice_line: Some(line.line_no),
+            part_no: line.part_no.clone(),
+            expected: Fen::ZERO,
+            invoiced: amount,
+            difference: amount,
+            detail,
+            accounts: Accounts::InvoicedNotShipped,
+        }
+    }
 }
 
 /// The totals of `summary.json`, in fen.

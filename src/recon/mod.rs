@@ -25,24 +25,26 @@
 //!
 //! Deliberately absent: file formats (see `io`), and any judgement of which party is right.
 
+mod credit;
 mod finding;
 mod frame;
 mod keys;
+mod lines;
 mod pricing;
 
+use credit::{net_credit_notes, CreditInput, Line};
 pub use finding::{Accounts, Code, CodeTotal, Finding, Totals};
 use keys::{invoice_numbers, run_keys, slip_index_len, PartKeys};
+use lines::{slip_line_findings, tax_findings, SlipOutcome};
 pub use pricing::normalize_part;
-use pricing::{
-    empty, overlapping_term_findings, pct, term_label, term_text, within, Priced, Pricing, Terms,
-};
+use pricing::{empty, overlapping_term_findings, term_text, within, Priced, Pricing, Terms};
 
 use std::fmt::Write as _;
 
 use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 
-use crate::model::{Condition, FinanceSet, InvoiceKind, InvoiceLine, SlipLine};
+use crate::model::{FinanceSet, InvoiceKind, InvoiceLine, SlipLine};
 use crate::money::Fen;
 
 /// Tolerances of the price and amount checks.
@@ -78,14 +80,6 @@ pub struct Reconciliation {
 pub enum ReconError {
     #[error("the table engine failed: {0}")]
     Frame(#[from] polars::error::PolarsError),
-}
-
-/// Working state of a kept invoice line.
-#[derive(Clone, Debug)]
-struct Line {
-    net_qty: i64,
-    net_amount: Fen,
-    credited: bool,
 }
 
 fn line_order(a: &InvoiceLine, b: &InvoiceLine) -> std::cmp::Ordering {
@@ -198,23 +192,15 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     for (i, l) in invoices.iter().enumerate() {
         if repeats[i] > 1 && i > 0 && same_row(invoices[i - 1], l) {
             kept[i] = false;
-            findings.push(Finding {
-                code: Code::DuplicateInvoice,
-                severity: "error",
-                slip_no: l.slip_no.clone(),
-                slip_line: None,
-                invoice_no: l.invoice_no.clone(),
-                invoice_line: Some(l.line_no),
-                part_no: l.part_no.clone(),
-                expected: Fen::ZERO,
-                invoiced: l.amount,
-                difference: l.amount,
-                detail: format!(
+            findings.push(Finding::unshipped(
+                Code::DuplicateInvoice,
+                l,
+                l.amount,
+                format!(
                     "invoice {} line {} appears {} times; this copy bills again for nothing shipped and is not matched",
                     l.invoice_no, l.line_no, repeats[i]
                 ),
-                accounts: Accounts::InvoicedNotShipped,
-            });
+            ));
         }
         if dates_of[inv_no[i] as usize].len() > 1 && !reported_reuse[inv_no[i] as usize] {
             reported_reuse[inv_no[i] as usize] = true;
@@ -245,119 +231,17 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     tax_findings(&invoices, &kept, params, &mut findings);
 
     // 3. Red invoices netted against the invoices they name.
-    let mut lines: Vec<Line> = invoices
-        .iter()
-        .map(|l| Line {
-            net_qty: l.qty,
-            net_amount: l.amount,
-            credited: false,
-        })
-        .collect();
-    let mut has_blue = vec![false; invoice_no_keys.len()];
-    let mut credited_key = vec![false; invoice_no_keys.len()];
-    for (i, l) in invoices.iter().enumerate() {
-        match l.kind {
-            InvoiceKind::Blue => has_blue[inv_no[i] as usize] = true,
-            InvoiceKind::Red => {
-                if let Some(&k) = l
-                    .original_invoice_no
-                    .as_deref()
-                    .and_then(|o| invoice_no_keys.get(o))
-                {
-                    credited_key[k as usize] = true;
-                }
-            }
-        }
-    }
-    let mut blue_by_key: FxHashMap<(u32, u32, u32), Vec<usize>> = FxHashMap::default();
-    for (i, l) in invoices.iter().enumerate() {
-        if kept[i] && l.kind == InvoiceKind::Blue && credited_key[inv_no[i] as usize] {
-            blue_by_key
-                .entry((inv_no[i], invoice_slip[i], invoice_part[i]))
-                .or_default()
-                .push(i);
-        }
-    }
-    for (i, red) in invoices.iter().enumerate() {
-        if !kept[i] || red.kind != InvoiceKind::Red {
-            continue;
-        }
-        let original = red.original_invoice_no.as_deref().unwrap_or("");
-        let credit = -red.qty;
-        let mut left = credit;
-        let mut amount_left = red.amount;
-        let original_key = invoice_no_keys.get(original).copied();
-        let candidates = original_key
-            .and_then(|k| blue_by_key.get(&(k, invoice_slip[i], invoice_part[i])))
-            .cloned()
-            .unwrap_or_default();
-        for b in candidates {
-            if left == 0 {
-                break;
-            }
-            let c = left.min(lines[b].net_qty.max(0));
-            if c == 0 {
-                continue;
-            }
-            let share = if c == left {
-                amount_left
-            } else {
-                Fen((i128::from(red.amount.0) * i128::from(c) / i128::from(credit)) as i64)
-            };
-            lines[b].net_qty -= c;
-            lines[b].net_amount += share;
-            lines[b].credited = true;
-            left -= c;
-            amount_left -= share;
-        }
-        lines[i].net_qty = 0;
-        lines[i].net_amount = Fen::ZERO;
-        if left <= 0 && amount_left != Fen::ZERO {
-            findings.push(Finding {
-                code: Code::AmountMismatch,
-                severity: "error",
-                slip_no: red.slip_no.clone(),
-                slip_line: None,
-                invoice_no: red.invoice_no.clone(),
-                invoice_line: Some(red.line_no),
-                part_no: red.part_no.clone(),
-                expected: Fen::ZERO,
-                invoiced: amount_left,
-                difference: amount_left,
-                detail: format!(
-                    "red invoice line credits {credit} unit(s) for an amount of {}, of which {amount_left} is not attached to any credited unit",
-                    red.amount
-                ),
-                accounts: Accounts::InvoicedNotShipped,
-            });
-        }
-        if left > 0 {
-            let exists = original_key.is_some_and(|k| has_blue[k as usize]);
-            let held = credit - left;
-            let why = if !exists {
-                format!("the original invoice {original} does not exist")
-            } else {
-                format!(
-                    "invoice {original} holds only {held} unit(s) of this part for slip {} still uncredited",
-                    red.slip_no
-                )
-            };
-            findings.push(Finding {
-                code: Code::RedExceedsOriginal,
-                severity: "error",
-                slip_no: red.slip_no.clone(),
-                slip_line: None,
-                invoice_no: red.invoice_no.clone(),
-                invoice_line: Some(red.line_no),
-                part_no: red.part_no.clone(),
-                expected: Fen::ZERO,
-                invoiced: amount_left,
-                difference: amount_left,
-                detail: format!("red invoice credits {credit} unit(s) but {why}; {left} unit(s) credited in excess"),
-                accounts: Accounts::InvoicedNotShipped,
-            });
-        }
-    }
+    let lines = net_credit_notes(
+        &CreditInput {
+            invoices: &invoices,
+            kept: &kept,
+            inv_no: &inv_no,
+            invoice_no_keys: &invoice_no_keys,
+            invoice_slip: &invoice_slip,
+            invoice_part: &invoice_part,
+        },
+        &mut findings,
+    );
 
     // 4. Matching, through the join of invoice lines and slip lines.
     let mut cand_start = vec![0usize; invoices.len() + 1];
@@ -730,208 +614,4 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         slip_lines: set.slips.len(),
         invoice_lines: set.invoices.len(),
     })
-}
-
-/// What matching left on each slip line, in slip order.
-struct SlipOutcome<'a> {
-    slips: &'a [&'a SlipLine],
-    priced: &'a [Priced],
-    remaining: &'a [i64],
-    slip_invoiced: &'a [Fen],
-    no_terms_reported: &'a [bool],
-    slip_part: &'a [u32],
-    part_names: &'a [String],
-}
-
-/// Findings of the slip lines themselves: not invoiced, no terms, overlapping terms, refurbished
-/// parts with or without consent.
-fn slip_line_findings(set: &FinanceSet, outcome: &SlipOutcome<'_>, findings: &mut Vec<Finding>) {
-    let SlipOutcome {
-        slips,
-        priced,
-        remaining,
-        slip_invoiced,
-        no_terms_reported,
-        slip_part,
-        part_names,
-    } = *outcome;
-    let mut consents_of: FxHashMap<&str, Vec<&crate::model::Consent>> = FxHashMap::default();
-    for c in &set.consents {
-        consents_of.entry(c.hospital_id.trim()).or_default().push(c);
-    }
-    for (s, slip) in slips.iter().enumerate() {
-        let agreed = priced[s].agreed;
-        let base = Finding {
-            code: Code::ShippedNotInvoiced,
-            severity: "warning",
-            slip_no: slip.slip_no.clone(),
-            slip_line: Some(slip.line_no),
-            invoice_no: empty(),
-            invoice_line: None,
-            part_no: slip.part_no.clone(),
-            expected: Fen::ZERO,
-            invoiced: Fen::ZERO,
-            difference: Fen::ZERO,
-            detail: String::new(),
-            accounts: Accounts::Nothing,
-        };
-        if remaining[s] > 0 {
-            let value = agreed.times(remaining[s]);
-            findings.push(Finding {
-                expected: value,
-                difference: -value,
-                detail: format!(
-                    "{} of {} unit(s) shipped on {} to {} are not invoiced",
-                    remaining[s], slip.qty, slip.slip_date, slip.ship_to
-                ),
-                accounts: Accounts::ShippedNotInvoiced,
-                ..base.clone()
-            });
-        }
-        let line_value = agreed.times(slip.qty);
-        match &priced[s].pricing {
-            Pricing::NoTerms if !no_terms_reported[s] => findings.push(Finding {
-                code: Code::NoDiscountTerms,
-                severity: "error",
-                expected: line_value,
-                invoiced: slip_invoiced[s],
-                difference: slip_invoiced[s] - line_value,
-                detail: format!(
-                    "no discount term covers {} for this line; valued at list price until terms are agreed",
-                    slip.slip_date
-                ),
-                ..base.clone()
-            }),
-            Pricing::Overlap { chosen, others } => findings.push(Finding {
-                code: Code::OverlappingTerms,
-                severity: "warning",
-                expected: line_value,
-                invoiced: slip_invoiced[s],
-                difference: slip_invoiced[s] - line_value,
-                detail: format!(
-                    "equally specific terms overlap on {}: priced with {} (the later-starting term); also valid: {}",
-                    slip.slip_date,
-                    term_label(set, *chosen),
-                    others.iter().map(|&o| term_label(set, o)).collect::<Vec<_>>().join(", ")
-                ),
-                ..base.clone()
-            }),
-            _ => {}
-        }
-        if slip.condition == Condition::Refurbished {
-            let part = &part_names[slip_part[s] as usize];
-            let mine = consents_of
-                .get(&*slip.ship_to)
-                .map_or(&[][..], Vec::as_slice);
-            let consent = mine
-                .iter()
-                .filter(|c| {
-                    c.slip_no
-                        .as_deref()
-                        .is_none_or(|n| n.trim() == &*slip.slip_no)
-                })
-                .filter(|c| {
-                    c.part_no
-                        .as_deref()
-                        .is_none_or(|p| normalize_part(p) == *part)
-                })
-                .filter(|c| c.granted_on <= slip.slip_date)
-                .min_by_key(|c| (c.granted_on, c.source_line));
-            match consent {
-                Some(c) => findings.push(Finding {
-                    code: Code::RefurbWithConsent,
-                    severity: "info",
-                    expected: line_value,
-                    invoiced: slip_invoiced[s],
-                    difference: slip_invoiced[s] - line_value,
-                    detail: format!(
-                        "refurbished part covered by the consent of {} granted on {}{}",
-                        c.hospital_id,
-                        c.granted_on,
-                        c.reference
-                            .as_ref()
-                            .map(|r| format!(" (reference {r})"))
-                            .unwrap_or_default()
-                    ),
-                    ..base.clone()
-                }),
-                None => {
-                    let late = mine
-                        .iter()
-                        .filter(|c| c.granted_on > slip.slip_date)
-                        .filter(|c| {
-                            c.slip_no
-                                .as_deref()
-                                .is_none_or(|n| n.trim() == &*slip.slip_no)
-                        })
-                        .filter(|c| {
-                            c.part_no
-                                .as_deref()
-                                .is_none_or(|p| normalize_part(p) == *part)
-                        })
-                        .map(|c| c.granted_on)
-                        .min();
-                    let why = match late {
-                        Some(d) => format!(
-                            "the only matching consent was granted on {d}, after the slip date {}",
-                            slip.slip_date
-                        ),
-                        None => format!(
-                            "{} has no consent covering this slip and part",
-                            slip.ship_to
-                        ),
-                    };
-                    findings.push(Finding {
-                        code: Code::RefurbNoConsent,
-                        severity: "error",
-                        expected: line_value,
-                        invoiced: slip_invoiced[s],
-                        difference: slip_invoiced[s] - line_value,
-                        detail: format!(
-                            "refurbished part shipped as genuine new parts are contracted: {why}"
-                        ),
-                        ..base.clone()
-                    });
-                }
-            }
-        }
-    }
-}
-
-/// `TAX_MISMATCH` for every kept line whose tax amount is not its amount at its stated rate.
-fn tax_findings(
-    invoices: &[&InvoiceLine],
-    kept: &[bool],
-    params: &ReconParams,
-    findings: &mut Vec<Finding>,
-) {
-    for (i, l) in invoices.iter().enumerate() {
-        if !kept[i] {
-            continue;
-        }
-        if let (Some(rate), Some(tax)) = (l.tax_rate, l.tax_amount) {
-            let expected = l.amount.scaled_by(rate);
-            let diff = tax - expected;
-            if diff != Fen::ZERO && !within(diff, expected, params) {
-                findings.push(Finding {
-                    code: Code::TaxMismatch,
-                    severity: "error",
-                    slip_no: l.slip_no.clone(),
-                    slip_line: None,
-                    invoice_no: l.invoice_no.clone(),
-                    invoice_line: Some(l.line_no),
-                    part_no: l.part_no.clone(),
-                    expected,
-                    invoiced: tax,
-                    difference: diff,
-                    detail: format!(
-                        "tax {tax} on amount {} should be {expected} at the stated rate {}",
-                        l.amount,
-                        pct(rate)
-                    ),
-                    accounts: Accounts::Nothing,
-                });
-            }
-        }
-    }
 }

@@ -1,0 +1,217 @@
+//! Findings of single lines: what each slip line ended with after matching (not invoiced, no
+//! terms, overlapping terms, refurbished parts) and the tax of each invoice line.
+
+use super::pricing::normalize_part;
+use super::pricing::{empty, pct, term_label, within, Priced, Pricing};
+use super::{Accounts, Code, Finding, ReconParams};
+use crate::model::{Condition, FinanceSet, InvoiceLine, SlipLine};
+use crate::money::Fen;
+use rustc_hash::FxHashMap;
+
+/// What matching left on each slip line, in slip order.
+pub(super) struct SlipOutcome<'a> {
+    pub(super) slips: &'a [&'a SlipLine],
+    pub(super) priced: &'a [Priced],
+    pub(super) remaining: &'a [i64],
+    pub(super) slip_invoiced: &'a [Fen],
+    pub(super) no_terms_reported: &'a [bool],
+    pub(super) slip_part: &'a [u32],
+    pub(super) part_names: &'a [String],
+}
+
+/// Findings of the slip lines themselves: not invoiced, no terms, overlapping terms, refurbished
+/// parts with or without consent.
+pub(super) fn slip_line_findings(
+    set: &FinanceSet,
+    outcome: &SlipOutcome<'_>,
+    findings: &mut Vec<Finding>,
+) {
+    let SlipOutcome {
+        slips,
+        priced,
+        remaining,
+        slip_invoiced,
+        no_terms_reported,
+        slip_part,
+        part_names,
+    } = *outcome;
+    let mut consents_of: FxHashMap<&str, Vec<&crate::model::Consent>> = FxHashMap::default();
+    for c in &set.consents {
+        consents_of.entry(c.hospital_id.trim()).or_default().push(c);
+    }
+    for (s, slip) in slips.iter().enumerate() {
+        let agreed = priced[s].agreed;
+        let base = Finding {
+            code: Code::ShippedNotInvoiced,
+            severity: "warning",
+            slip_no: slip.slip_no.clone(),
+            slip_line: Some(slip.line_no),
+            invoice_no: empty(),
+            invoice_line: None,
+            part_no: slip.part_no.clone(),
+            expected: Fen::ZERO,
+            invoiced: Fen::ZERO,
+            difference: Fen::ZERO,
+            detail: String::new(),
+            accounts: Accounts::Nothing,
+        };
+        if remaining[s] > 0 {
+            let value = agreed.times(remaining[s]);
+            findings.push(Finding {
+                expected: value,
+                difference: -value,
+                detail: format!(
+                    "{} of {} unit(s) shipped on {} to {} are not invoiced",
+                    remaining[s], slip.qty, slip.slip_date, slip.ship_to
+                ),
+                accounts: Accounts::ShippedNotInvoiced,
+                ..base.clone()
+            });
+        }
+        let line_value = agreed.times(slip.qty);
+        match &priced[s].pricing {
+            Pricing::NoTerms if !no_terms_reported[s] => findings.push(Finding {
+                code: Code::NoDiscountTerms,
+                severity: "error",
+                expected: line_value,
+                invoiced: slip_invoiced[s],
+                difference: slip_invoiced[s] - line_value,
+                detail: format!(
+                    "no discount term covers {} for this line; valued at list price until terms are agreed",
+                    slip.slip_date
+                ),
+                ..base.clone()
+            }),
+            Pricing::Overlap { chosen, others } => findings.push(Finding {
+                code: Code::OverlappingTerms,
+                severity: "warning",
+                expected: line_value,
+                invoiced: slip_invoiced[s],
+                difference: slip_invoiced[s] - line_value,
+                detail: format!(
+                    "equally specific terms overlap on {}: priced with {} (the later-starting term); also valid: {}",
+                    slip.slip_date,
+                    term_label(set, *chosen),
+                    others.iter().map(|&o| term_label(set, o)).collect::<Vec<_>>().join(", ")
+                ),
+                ..base.clone()
+            }),
+            _ => {}
+        }
+        if slip.condition == Condition::Refurbished {
+            let part = &part_names[slip_part[s] as usize];
+            let mine = consents_of
+                .get(&*slip.ship_to)
+                .map_or(&[][..], Vec::as_slice);
+            let consent = mine
+                .iter()
+                .filter(|c| {
+                    c.slip_no
+                        .as_deref()
+                        .is_none_or(|n| n.trim() == &*slip.slip_no)
+                })
+                .filter(|c| {
+                    c.part_no
+                        .as_deref()
+                        .is_none_or(|p| normalize_part(p) == *part)
+                })
+                .filter(|c| c.granted_on <= slip.slip_date)
+                .min_by_key(|c| (c.granted_on, c.source_line));
+            match consent {
+                Some(c) => findings.push(Finding {
+                    code: Code::RefurbWithConsent,
+                    severity: "info",
+                    expected: line_value,
+                    invoiced: slip_invoiced[s],
+                    difference: slip_invoiced[s] - line_value,
+                    detail: format!(
+                        "refurbished part covered by the consent of {} granted on {}{}",
+                        c.hospital_id,
+                        c.granted_on,
+                        c.reference
+                            .as_ref()
+                            .map(|r| format!(" (reference {r})"))
+                            .unwrap_or_default()
+                    ),
+                    ..base.clone()
+                }),
+                None => {
+                    let late = mine
+                        .iter()
+                        .filter(|c| c.granted_on > slip.slip_date)
+                        .filter(|c| {
+                            c.slip_no
+                                .as_deref()
+                                .is_none_or(|n| n.trim() == &*slip.slip_no)
+                        })
+                        .filter(|c| {
+                            c.part_no
+                                .as_deref()
+                                .is_none_or(|p| normalize_part(p) == *part)
+                        })
+                        .map(|c| c.granted_on)
+                        .min();
+                    let why = match late {
+                        Some(d) => format!(
+                            "the only matching consent was granted on {d}, after the slip date {}",
+                            slip.slip_date
+                        ),
+                        None => format!(
+                            "{} has no consent covering this slip and part",
+                            slip.ship_to
+                        ),
+                    };
+                    findings.push(Finding {
+                        code: Code::RefurbNoConsent,
+                        severity: "error",
+                        expected: line_value,
+                        invoiced: slip_invoiced[s],
+                        difference: slip_invoiced[s] - line_value,
+                        detail: format!(
+                            "refurbished part shipped as genuine new parts are contracted: {why}"
+                        ),
+                        ..base.clone()
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// `TAX_MISMATCH` for every kept line whose tax amount is not its amount at its stated rate.
+pub(super) fn tax_findings(
+    invoices: &[&InvoiceLine],
+    kept: &[bool],
+    params: &ReconParams,
+    findings: &mut Vec<Finding>,
+) {
+    for (i, l) in invoices.iter().enumerate() {
+        if !kept[i] {
+            continue;
+        }
+        if let (Some(rate), Some(tax)) = (l.tax_rate, l.tax_amount) {
+            let expected = l.amount.scaled_by(rate);
+            let diff = tax - expected;
+            if diff != Fen::ZERO && !within(diff, expected, params) {
+                findings.push(Finding {
+                    code: Code::TaxMismatch,
+                    severity: "error",
+                    slip_no: l.slip_no.clone(),
+                    slip_line: None,
+                    invoice_no: l.invoice_no.clone(),
+                    invoice_line: Some(l.line_no),
+                    part_no: l.part_no.clone(),
+                    expected,
+                    invoiced: tax,
+                    difference: diff,
+                    detail: format!(
+                        "tax {tax} on amount {} should be {expected} at the stated rate {}",
+                        l.amount,
+                        pct(rate)
+                    ),
+                    accounts: Accounts::Nothing,
+                });
+            }
+        }
+    }
+}
