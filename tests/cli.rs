@@ -244,3 +244,108 @@ fn routes_writes_the_contract_files() {
     ));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+#[test]
+fn plan_writes_a_checked_plan_of_the_bundled_data_set() {
+    let out = temp_dir("plan");
+    let run = bin()
+        .args(["plan"])
+        .arg(china())
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}");
+    assert!(stdout.contains("annual holding cost"), "{stdout}");
+    let plan = std::fs::read_to_string(out.join("stock_plan.csv")).expect("stock_plan.csv");
+    assert!(plan.starts_with("depot_id,part_no,base_stock,fill_rate,investment"));
+    // 5 depots x 52 parts.
+    assert_eq!(plan.lines().count(), 1 + 5 * 52);
+    let service = std::fs::read_to_string(out.join("service.csv")).expect("service.csv");
+    assert!(
+        service.starts_with("hospital_id,demand_per_year,on_time_probability,target,meets_target")
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
+            .expect("valid JSON");
+    for key in [
+        "total_investment",
+        "annual_holding_cost",
+        "system_on_time",
+        "min_hospital_on_time",
+        "lower_bound",
+        "gap",
+    ] {
+        assert!(summary.get(key).is_some_and(|v| !v.is_null()), "{key}");
+    }
+    // Investment and holding cost are the sums of the rows, to the fen.
+    let mut investment = 0i64;
+    let mut holding = 0i64;
+    for line in plan.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let fen = |s: &str| spareplan::money::Fen::parse(s).expect("money").0;
+        investment += fen(f[4]);
+        holding += fen(f[5]);
+    }
+    let fen_of = |v: &serde_json::Value| {
+        spareplan::money::Fen::parse(&v.to_string())
+            .expect("decimal")
+            .0
+    };
+    assert_eq!(fen_of(&summary["total_investment"]), investment);
+    assert_eq!(fen_of(&summary["annual_holding_cost"]), holding);
+    assert!(fen_of(&summary["lower_bound"]) <= holding);
+    // Every hospital that every depot-part pair reaches meets its target.
+    let reach = std::fs::read_to_string(out.join("out_of_reach.csv")).expect("out_of_reach.csv");
+    let unreached: std::collections::HashSet<&str> = reach
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().expect("id"))
+        .collect();
+    for line in service.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        if !unreached.contains(f[0]) {
+            assert_eq!(f[4], "true", "{line}");
+        }
+    }
+    // Same inputs, same bytes.
+    let again = temp_dir("plan-again");
+    let rerun = bin()
+        .args(["plan"])
+        .arg(china())
+        .arg("--out")
+        .arg(&again)
+        .output()
+        .expect("runs");
+    assert!(rerun.status.success());
+    for f in [
+        "stock_plan.csv",
+        "service.csv",
+        "summary.json",
+        "stock_reasons.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(out.join(f)).expect("first"),
+            std::fs::read(again.join(f)).expect("second"),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn plan_refuses_a_target_of_one_and_writes_nothing() {
+    let out = temp_dir("plan-target");
+    let dest = out.join("plan");
+    let run = bin()
+        .args(["plan"])
+        .arg(china())
+        .arg("--out")
+        .arg(&dest)
+        .args(["--target", "1.0", "--no-curve", "--no-bound"])
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("target 1"));
+    assert!(!dest.exists());
+}

@@ -148,18 +148,20 @@ fn planning_input_from_the_small_data_set() {
     // P1 (72 h) at H1 (one uCT 760 at 0.25 a year): only DC reaches it, in 4 + 2 = 6 h.
     let p1 = &plan.parts[0];
     assert_eq!(p1.part, PartId(0));
-    assert_eq!(p1.hospitals, vec![HospitalId(0)]);
-    assert_eq!(p1.network.hospitals[0].rate, 0.25);
-    assert_eq!(p1.network.hospitals[0].candidates, vec![0]);
-    assert!(p1.out_of_reach.is_empty());
+    assert_eq!(plan.rate(0, 0), 0.25);
+    let k = plan.class(0, 0).expect("H1 is reached");
+    assert_eq!(p1.network.hospitals[k].candidates, vec![0]);
+    assert_eq!(p1.network.hospitals[k].rate, 0.25);
+    assert!(plan.out_of_reach(p1.group).is_empty());
     assert_eq!(p1.network.depots[1].parent, Some(0));
     assert!((p1.network.depots[0].lead_years - 21.0 / 365.0).abs() < 1e-15);
     // P2 (4 h) at H2: R1 in 2 + 3 = 5 h and DC in 4 + 10 + 8 = 22 h, neither within 4 h.
     let p2 = &plan.parts[1];
-    assert_eq!(p2.network.hospitals[0].candidates, Vec::<usize>::new());
-    assert_eq!(p2.network.hospitals[0].primary, 1);
+    let k = plan.class(1, 1).expect("H2 is reached");
+    assert_eq!(p2.network.hospitals[k].candidates, Vec::<usize>::new());
+    assert_eq!(p2.network.hospitals[k].primary, 1);
     assert_eq!(
-        p2.out_of_reach,
+        plan.out_of_reach(p2.group),
         vec![input::OutOfReach {
             hospital: HospitalId(1),
             best: Some((DepotId(1), 5.0)),

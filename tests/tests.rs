@@ -4,6 +4,7 @@ mod cli;
 mod common;
 mod fixtures;
 mod generated;
+mod plan;
 mod recon;
 mod robustness;
 mod routes;

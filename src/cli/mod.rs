@@ -5,6 +5,7 @@
 
 mod data;
 mod finance;
+mod plan;
 mod planning;
 
 use std::path::{Path, PathBuf};
@@ -19,6 +20,7 @@ use crate::io::{self, DirSource};
 use crate::model::Dataset;
 use data::{generate, validate};
 use finance::reconcile;
+use plan::plan;
 use planning::{routes, uptime};
 
 #[derive(Parser, Debug)]
@@ -86,6 +88,31 @@ pub enum Command {
         /// Also write findings_excel.csv (UTF-8 with BOM) for spreadsheet programs.
         #[arg(long)]
         excel: bool,
+        /// Print the summary as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The least-cost stock plan that meets every hospital's on-time target.
+    ///
+    /// Base-stock levels per depot and part (greedy marginal analysis, then drop and exchange
+    /// passes), checked by an independent recomputation before anything is written, with a proven
+    /// lower bound on the annual holding cost. Writes stock_plan.csv, service.csv,
+    /// stock_reasons.csv, out_of_reach.csv, curve.csv and summary.json.
+    Plan {
+        dir: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// One on-time target for every hospital (default: each hospital's strictest
+        /// uptime_target in the installed base).
+        #[arg(long)]
+        target: Option<f64>,
+        /// Skip the lower bound.
+        #[arg(long)]
+        no_bound: bool,
+        /// Skip the cost-versus-target curve.
+        #[arg(long)]
+        no_curve: bool,
         /// Print the summary as JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -165,6 +192,25 @@ where
             slowest,
             json,
         } => routes(&dir, &out, deadline, slowest, json),
+        Command::Plan {
+            dir,
+            out,
+            target,
+            no_bound,
+            no_curve,
+            json,
+        } => {
+            let params = crate::stock::plan::PlanParams {
+                target,
+                bound: !no_bound,
+                curve: if no_curve {
+                    Vec::new()
+                } else {
+                    crate::stock::plan::CURVE_TARGETS.to_vec()
+                },
+            };
+            plan(&dir, &out, &params, json)
+        }
         Command::Uptime {
             dir,
             out,

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod finance;
 pub mod geo;
 pub mod output;
+pub mod plan_output;
 pub mod planning;
 pub mod source;
 pub mod table;

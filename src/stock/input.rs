@@ -1,12 +1,20 @@
-//! From a validated data set and its routes to one service network per part.
+//! From a validated data set and its routes to the planning input.
 //!
-//! For part `p` with deadline `D`: each hospital's demand is the sum over its units of the
-//! model's failure rate for `p`; its candidates are the depots whose delivery time
-//! (handling + fastest path) is within `D`, fastest first (ties by depot order); its primary depot
-//! is the fastest overall. A hospital with demand but no candidate is out of reach for that part
-//! and is reported with its best time and the depot that gives it.
+//! Which depots can serve a hospital depends only on the part's deadline, so hospitals are grouped
+//! once per distinct deadline: within a deadline group, hospitals with the same candidate depots
+//! (those within the deadline, fastest first, ties by depot order) and the same primary (fastest
+//! overall) depot form one *class*, and every hospital of a class gets the same on-time
+//! probability for every part of the group. Each part's service network therefore has one demand
+//! entry per class, whatever the number of hospitals, and a hospital's demand for a part is
+//! `sum over models of units(h, m) x rate(m, p)`, computed when needed instead of stored.
+//!
+//! A hospital with demand but no candidate for a group is out of reach for that deadline and is
+//! reported with its best time and the depot that gives it; a hospital no depot reaches at all has
+//! no class and adds no flow.
 //!
 //! Deliberately absent: stock levels and any optimisation.
+
+use rustc_hash::FxHashMap;
 
 use crate::coverage::Coverage;
 use crate::model::{Dataset, DepotId, HospitalId, PartId};
@@ -17,7 +25,7 @@ use super::service::{DepotSpec, HospitalDemand, PartNetwork};
 /// Days per year for lead times given in days.
 pub const DAYS_PER_YEAR: f64 = 365.0;
 
-/// A hospital that no depot serves within a part's deadline.
+/// A hospital that no depot serves within a deadline.
 #[derive(Clone, Debug, PartialEq)]
 pub struct OutOfReach {
     pub hospital: HospitalId,
@@ -25,29 +33,137 @@ pub struct OutOfReach {
     pub best: Option<(DepotId, f64)>,
 }
 
+/// Hospitals served alike for one deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Class {
+    /// Depots within the deadline, fastest first.
+    pub candidates: Vec<usize>,
+    /// The fastest depot overall.
+    pub primary: usize,
+}
+
+/// The classes of one deadline.
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub deadline_hours: f64,
+    pub classes: Vec<Class>,
+    /// The class of each hospital; `None` when no depot reaches it at all.
+    pub class_of: Vec<Option<u32>>,
+    /// The hospitals of each class, in hospital order.
+    pub members: Vec<Vec<u32>>,
+}
+
 /// One part's planning input.
 #[derive(Clone, Debug)]
 pub struct PartInput {
     pub part: PartId,
+    /// Index into [`PlanInput::groups`].
+    pub group: usize,
+    /// `(model index, failures per unit-year)` of the models that use the part.
+    pub usage: Vec<(usize, f64)>,
+    /// The service network: one demand entry per class of the group, in class order.
     pub network: PartNetwork,
-    /// The hospital of each entry of `network.hospitals`.
-    pub hospitals: Vec<HospitalId>,
-    pub out_of_reach: Vec<OutOfReach>,
 }
 
 /// The planning input of a data set.
 #[derive(Clone, Debug)]
 pub struct PlanInput {
+    pub depots: Vec<DepotSpec>,
+    pub groups: Vec<Group>,
     /// Parts with demand, in part order.
     pub parts: Vec<PartInput>,
+    /// Number of models; `units` is hospital-major.
+    pub models: usize,
+    /// Installed units per hospital and model.
+    pub units: Vec<f64>,
     /// Each hospital's on-time target: the strictest `uptime_target` of its units.
     pub targets: Vec<Option<f64>>,
+    /// Delivery hours of every depot-hospital pair with a route, depot-major.
+    pub hours: Vec<Option<f64>>,
+}
+
+impl PlanInput {
+    pub fn hospitals(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Demand of hospital `h` for the part at `part` (an index into `parts`), per year.
+    pub fn rate(&self, h: usize, part: usize) -> f64 {
+        let row = &self.units[h * self.models..(h + 1) * self.models];
+        self.parts[part]
+            .usage
+            .iter()
+            .map(|&(m, r)| row[m] * r)
+            .sum()
+    }
+
+    /// The class of hospital `h` for the part at `part`.
+    pub fn class(&self, h: usize, part: usize) -> Option<usize> {
+        let p = &self.parts[part];
+        self.groups[p.group].class_of[h].map(|k| k as usize)
+    }
+
+    /// Hospitals with demand that no depot serves within the deadline of `group`.
+    pub fn out_of_reach(&self, group: usize) -> Vec<OutOfReach> {
+        let g = &self.groups[group];
+        let nh = self.hospitals();
+        let parts: Vec<usize> = (0..self.parts.len())
+            .filter(|&i| self.parts[i].group == group)
+            .collect();
+        (0..nh)
+            .filter(|&h| {
+                let unserved = match g.class_of[h] {
+                    None => true,
+                    Some(k) => g.classes[k as usize].candidates.is_empty(),
+                };
+                unserved && parts.iter().any(|&p| self.rate(h, p) > 0.0)
+            })
+            .map(|h| OutOfReach {
+                hospital: HospitalId::from_index(h),
+                best: g.class_of[h].map(|k| {
+                    let d = g.classes[k as usize].primary;
+                    let hours = self.hours[d * nh + h].expect("the primary depot has a route");
+                    (DepotId::from_index(d), hours)
+                }),
+            })
+            .collect()
+    }
+
+    /// One part's network with one demand entry per hospital (in hospital order, hospitals without
+    /// demand or without any route left out), built from the data directly rather than from the
+    /// classes: the checker's view.
+    pub fn per_hospital_network(&self, part: usize) -> (Vec<usize>, PartNetwork) {
+        let p = &self.parts[part];
+        let g = &self.groups[p.group];
+        let mut ids = Vec::new();
+        let mut hospitals = Vec::new();
+        for h in 0..self.hospitals() {
+            let rate = self.rate(h, part);
+            let Some(k) = g.class_of[h] else { continue };
+            if rate <= 0.0 {
+                continue;
+            }
+            let class = &g.classes[k as usize];
+            ids.push(h);
+            hospitals.push(HospitalDemand {
+                rate,
+                candidates: class.candidates.clone(),
+                primary: class.primary,
+            });
+        }
+        let net = PartNetwork {
+            depots: self.depots.clone(),
+            hospitals,
+        };
+        (ids, net)
+    }
 }
 
 /// Builds the planning input from a data set and its routes.
 pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
     let nd = ds.depots.len();
     let nh = ds.hospitals.len();
+    let nm = ds.models.len();
     let mut time: Vec<Option<i64>> = vec![None; nd * nh];
     for p in &cov.pairs {
         time[p.depot.index() * nh + p.hospital.index()] = Some(p.delivery_micros);
@@ -60,11 +176,10 @@ pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
             lead_years: d.resupply_days / DAYS_PER_YEAR,
         })
         .collect();
-    // Units of each model at each hospital.
-    let mut units = vec![0u32; nh * ds.models.len()];
+    let mut units = vec![0f64; nh * nm];
     let mut targets: Vec<Option<f64>> = vec![None; nh];
     for u in &ds.units {
-        units[u.hospital.index() * ds.models.len() + u.model.index()] += 1;
+        units[u.hospital.index() * nm + u.model.index()] += 1.0;
         let t = &mut targets[u.hospital.index()];
         *t = Some(t.map_or(u.uptime_target, |x: f64| x.max(u.uptime_target)));
     }
@@ -74,62 +189,98 @@ pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
             usage_of_part[u.part.index()].push((u.model.index(), u.failures_per_unit_year));
         }
     }
+    // Depots reaching each hospital, fastest first (ties by depot order).
+    let reach: Vec<Vec<(i64, usize)>> = (0..nh)
+        .map(|h| {
+            let mut r: Vec<(i64, usize)> = (0..nd)
+                .filter_map(|d| time[d * nh + h].map(|t| (t, d)))
+                .collect();
+            r.sort();
+            r
+        })
+        .collect();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of_deadline: FxHashMap<i64, usize> = FxHashMap::default();
     let mut parts = Vec::new();
     for p in ds.part_ids() {
-        let usage = &usage_of_part[p.index()];
+        let mut usage = std::mem::take(&mut usage_of_part[p.index()]);
+        usage.sort_by_key(|&(m, _)| m);
         if usage.is_empty() {
             continue;
         }
         let deadline = to_micros(ds.part(p).deadline_hours);
-        let mut hospitals = Vec::new();
-        let mut demands = Vec::new();
-        let mut out_of_reach = Vec::new();
-        for h in ds.hospital_ids() {
-            let rate: f64 = usage
-                .iter()
-                .map(|&(m, r)| f64::from(units[h.index() * ds.models.len() + m]) * r)
-                .sum();
-            if rate <= 0.0 {
-                continue;
-            }
-            let mut reach: Vec<(i64, usize)> = (0..nd)
-                .filter_map(|d| time[d * nh + h.index()].map(|t| (t, d)))
-                .collect();
-            reach.sort();
-            let Some(&(best_time, primary)) = reach.first() else {
-                out_of_reach.push(OutOfReach {
-                    hospital: h,
-                    best: None,
-                });
-                continue;
-            };
-            let candidates: Vec<usize> = reach
-                .iter()
-                .filter(|&&(t, _)| t <= deadline)
-                .map(|&(_, d)| d)
-                .collect();
-            if candidates.is_empty() {
-                out_of_reach.push(OutOfReach {
-                    hospital: h,
-                    best: Some((DepotId::from_index(primary), to_hours(best_time))),
-                });
-            }
-            hospitals.push(h);
-            demands.push(HospitalDemand {
-                rate,
-                candidates,
-                primary,
-            });
-        }
+        let group = *group_of_deadline.entry(deadline).or_insert_with(|| {
+            groups.push(make_group(ds.part(p).deadline_hours, deadline, &reach));
+            groups.len() - 1
+        });
         parts.push(PartInput {
             part: p,
+            group,
+            usage,
             network: PartNetwork {
                 depots: depots.clone(),
-                hospitals: demands,
+                hospitals: Vec::new(),
             },
-            hospitals,
-            out_of_reach,
         });
     }
-    PlanInput { parts, targets }
+    let hours = time.iter().map(|t| t.map(to_hours)).collect();
+    let mut input = PlanInput {
+        depots,
+        groups,
+        parts,
+        models: nm,
+        units,
+        targets,
+        hours,
+    };
+    // Class demand: the sum of its hospitals' demand.
+    for i in 0..input.parts.len() {
+        let g = &input.groups[input.parts[i].group];
+        let demands: Vec<HospitalDemand> = g
+            .classes
+            .iter()
+            .zip(&g.members)
+            .map(|(c, members)| HospitalDemand {
+                rate: members.iter().map(|&h| input.rate(h as usize, i)).sum(),
+                candidates: c.candidates.clone(),
+                primary: c.primary,
+            })
+            .collect();
+        input.parts[i].network.hospitals = demands;
+    }
+    input
+}
+
+fn make_group(deadline_hours: f64, deadline: i64, reach: &[Vec<(i64, usize)>]) -> Group {
+    let mut classes: Vec<Class> = Vec::new();
+    let mut index: FxHashMap<Class, u32> = FxHashMap::default();
+    let mut members: Vec<Vec<u32>> = Vec::new();
+    let class_of = reach
+        .iter()
+        .enumerate()
+        .map(|(h, r)| {
+            let &(_, primary) = r.first()?;
+            let class = Class {
+                candidates: r
+                    .iter()
+                    .filter(|&&(t, _)| t <= deadline)
+                    .map(|&(_, d)| d)
+                    .collect(),
+                primary,
+            };
+            let k = *index.entry(class.clone()).or_insert_with(|| {
+                classes.push(class);
+                members.push(Vec::new());
+                (classes.len() - 1) as u32
+            });
+            members[k as usize].push(h as u32);
+            Some(k)
+        })
+        .collect();
+    Group {
+        deadline_hours,
+        classes,
+        class_of,
+        members,
+    }
 }

@@ -53,11 +53,13 @@ pub struct PartService {
     pub fill_rate: Vec<f64>,
     /// Replenishment orders per year each depot places (requests filled plus backorders taken).
     pub flow: Vec<f64>,
+    /// Requests per year each depot fills within the deadline.
+    pub filled: Vec<f64>,
     /// On-time probability of each hospital.
     pub on_time: Vec<f64>,
 }
 
-const MAX_ITERATIONS: usize = 100;
+const MAX_ITERATIONS: usize = 2000;
 const TOLERANCE: f64 = 1e-12;
 
 /// Evaluates the service of `stock` (one base-stock level per depot).
@@ -67,6 +69,12 @@ pub fn evaluate(net: &PartNetwork, stock: &[u32]) -> PartService {
     let order = parents_first(net);
     let mut fill = vec![1.0; n];
     let mut flow = vec![0.0; n];
+    // The map from fill rates to fill rates is decreasing (a depot that fills more attracts more
+    // orders and a longer pipeline), so the plain iteration can oscillate between two states.
+    // It is damped: each step moves part of the way, and the step shrinks whenever the change
+    // grows.
+    let mut step = 1.0;
+    let mut last_change = f64::INFINITY;
     for _ in 0..MAX_ITERATIONS {
         // Flows from the fill rates.
         let mut new_flow = vec![0.0; n];
@@ -107,10 +115,27 @@ pub fn evaluate(net: &PartNetwork, stock: &[u32]) -> PartService {
             .zip(&fill)
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, f64::max);
-        fill = new_fill;
         flow = new_flow;
         if change < TOLERANCE {
+            fill = new_fill;
             break;
+        }
+        if change >= last_change {
+            step = (step * 0.5f64).max(0.05);
+        } else if step == 1.0 {
+            step = 0.7;
+        }
+        last_change = change;
+        for (f, n) in fill.iter_mut().zip(&new_fill) {
+            *f += step * (n - *f);
+        }
+    }
+    let mut filled = vec![0.0; n];
+    for h in &net.hospitals {
+        let mut reach = 1.0;
+        for &d in &h.candidates {
+            filled[d] += h.rate * reach * fill[d];
+            reach *= 1.0 - fill[d];
         }
     }
     // No candidate: the empty product is 1 and the hospital is never on time.
@@ -122,6 +147,7 @@ pub fn evaluate(net: &PartNetwork, stock: &[u32]) -> PartService {
     PartService {
         fill_rate: fill,
         flow,
+        filled,
         on_time,
     }
 }

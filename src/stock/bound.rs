@@ -1,0 +1,532 @@
+//! A proven lower bound on the least annual holding cost, from a relaxation solved by column
+//! generation on a linear programme (good_lp with the pure-Rust Clarabel solver).
+//!
+//! **Relaxation.** In the service model a depot's fill rate depends on every stock level of the
+//! part (overflow from other depots, the parent's delay). It is bounded above by a function of the
+//! depot's own level alone, [`fill_bound`]:
+//! - the root depot's replenishment orders are all the part's requests (each request is filled or
+//!   backordered at exactly one depot, and every order climbs the tree to the root), so its
+//!   pipeline is Poisson with mean `demand x lead time` whatever the other levels: exact;
+//! - any other depot places at least the orders of the requests it fills as first choice plus the
+//!   backorders of the hospitals it is primary for that no depot serves in time, over a lead time
+//!   at least its own; with a Poisson pipeline the fill rate falls as the pipeline grows, so its
+//!   fill rate is at most the fixed point `a = F(S - 1; (first-choice demand x a + backorders) x
+//!   lead)`. Graves' correction widens the pipeline, which lowers fill rates where plans operate
+//!   but can raise the fill rate of a level below the pipeline mean; the bound therefore takes the
+//!   larger of the Poisson value and the negative binomial at the same least mean with the widest
+//!   variance the parent's backorders allow. This last step is checked, not proven: the property
+//!   tests compare the bound with the full model on random networks.
+//!
+//! A class's on-time `1 - prod(1 - fill)` over its candidates is increasing in each fill rate, so
+//! replacing fill rates by their bounds gives every plan at least its true on-time: every feasible
+//! plan stays feasible and the relaxed minimum is no higher than the true one.
+//!
+//! **Bound.** For multipliers `mu_h >= 0` on the hospital requirements, the Lagrangian
+//! `sum_h mu_h need_h + sum_p min_S [cost_p(S) - sum_k W_pk ontime_k(S)]` (with `W_pk` the
+//! multiplier-weighted demand of class `k`) is at most the relaxed minimum for any `mu`; each
+//! part's minimum is found exactly by enumerating its stock levels, pruned by cost (no level whose
+//! cost exceeds the total weight can be best). The multipliers are the duals of the restricted
+//! master programme over the stock vectors found so far (one convexity row per part, hospital rows
+//! through per-model aggregates); the pricing adds each part's best vector as a column, and the
+//! loop stops when the bound meets the master's value or after [`MAX_ROUNDS`] rounds. The bound
+//! reported is the largest Lagrangian value seen, so an inexact dual never makes it invalid.
+
+use good_lp::solvers::clarabel::clarabel;
+use good_lp::{
+    constraint, variable, DualValues, Expression, ProblemVariables, Solution, SolutionWithDual,
+    SolverModel, Variable,
+};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::dist::Pmf;
+use super::input::PlanInput;
+use super::optimise::{Costs, Plan, Requirement};
+
+/// Column-generation rounds at most.
+pub const MAX_ROUNDS: usize = 40;
+
+/// Relative distance between bound and master value at which the loop stops.
+const CONVERGED: f64 = 1e-6;
+
+/// Fill-rate tail below which more stock is not enumerated (its value is below any unit cost).
+const TAIL: f64 = 1e-12;
+
+/// The bound and how it was found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bound {
+    /// Proven lower bound on the least annual holding cost, in yuan.
+    pub lower_bound: f64,
+    /// The relaxed master programme's value at the last round.
+    pub master_value: f64,
+    pub rounds: usize,
+    pub columns: usize,
+}
+
+/// The bound could not be computed.
+#[derive(Debug, thiserror::Error)]
+#[error("the lower bound's linear programme failed: {0}")]
+pub struct BoundError(String);
+
+/// Upper bounds on one part's depot fill rates by stock level: `[d][s_parent][s]` (a root depot
+/// has a single row), each row up to the level where the tail is below [`TAIL`].
+///
+/// A child's bound uses its parent's delay: the root's orders are all the part's requests, so the
+/// METRIC delay at the root, `EBO_root(S_root) / demand`, is exact whatever the other levels, and
+/// the child's pipeline is at least its own orders times `lead + delay`. Deeper depots use their
+/// own lead time only.
+pub fn fill_bound(input: &PlanInput, part: usize) -> Vec<Vec<Vec<f64>>> {
+    let net = &input.parts[part].network;
+    let nd = net.depots.len();
+    let mut first = vec![0.0; nd];
+    let mut backorders = vec![0.0; nd];
+    let mut total = 0.0;
+    for h in &net.hospitals {
+        total += h.rate;
+        match h.candidates.first() {
+            Some(&d) => first[d] += h.rate,
+            None => backorders[h.primary] += h.rate,
+        }
+    }
+    let root_pipeline = |d: usize| Pmf::poisson(total * net.depots[d].lead_years);
+    let levels = |f: &dyn Fn(u32) -> f64| {
+        let mut out = Vec::new();
+        for s in 0..=MAX_LEVEL {
+            let a = f(s);
+            out.push(a);
+            if 1.0 - a <= TAIL {
+                break;
+            }
+        }
+        out
+    };
+    (0..nd)
+        .map(|d| {
+            let lead = net.depots[d].lead_years;
+            match net.depots[d].parent {
+                None => {
+                    let pmf = root_pipeline(d);
+                    vec![levels(&|s| pmf.fill_rate(s))]
+                }
+                Some(p) if net.depots[p].parent.is_none() && total > 0.0 => {
+                    let parent = root_pipeline(p);
+                    let parent_levels = levels(&|s| parent.fill_rate(s)).len() as u32;
+                    (0..parent_levels)
+                        .map(|sp| {
+                            let ebo = parent.expected_backorders(sp);
+                            let delay = ebo / total;
+                            // Graves widens the pipeline by at most the whole of the parent's
+                            // backorder over-dispersion (a share of 1).
+                            let widen = (parent.backorder_variance(sp) - ebo).max(0.0);
+                            levels(&|s| {
+                                let a = fixed_point(s, first[d], backorders[d], lead + delay);
+                                let mean = (first[d] * a + backorders[d]) * (lead + delay);
+                                let wide = if widen > 0.0 && s > 0 {
+                                    Pmf::with_variance(mean, mean + widen).fill_rate(s)
+                                } else {
+                                    0.0
+                                };
+                                a.max(wide)
+                            })
+                        })
+                        .collect()
+                }
+                Some(_) => vec![levels(&|s| fixed_point(s, first[d], backorders[d], lead))],
+            }
+        })
+        .collect()
+}
+
+/// Stock levels enumerated per depot at most.
+const MAX_LEVEL: u32 = 10_000;
+
+/// `P(Poisson(mean) <= s - 1)`, the fill rate of base stock `s`.
+fn poisson_fill(mean: f64, s: u32) -> f64 {
+    if s == 0 {
+        return 0.0;
+    }
+    if mean > 50.0 {
+        return Pmf::poisson(mean).fill_rate(s);
+    }
+    let mut term = (-mean).exp();
+    let mut sum = term;
+    for k in 1..s {
+        term *= mean / f64::from(k);
+        sum += term;
+    }
+    sum.min(1.0)
+}
+
+/// The largest `a` in `[0, 1]` with `a <= F(s - 1; (first x a + backorders) x lead)`.
+fn fixed_point(s: u32, first: f64, backorders: f64, lead: f64) -> f64 {
+    if s == 0 {
+        return 0.0;
+    }
+    let g = |a: f64| poisson_fill((first * a + backorders) * lead, s) - a;
+    if g(1.0) >= 0.0 {
+        return 1.0;
+    }
+    // g is decreasing: bisect to a root and return its upper end, so the bound stays above.
+    let (mut lo, mut hi) = (0.0, 1.0);
+    for _ in 0..40 {
+        let mid = 0.5 * (lo + hi);
+        if g(mid) >= 0.0 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
+/// One part's relaxed options: the fill bounds, class candidates and unit costs.
+struct PartOptions {
+    fills: Vec<Vec<Vec<f64>>>,
+    classes: Vec<Vec<usize>>,
+    unit_cost: Vec<f64>,
+    parent: Vec<Option<usize>>,
+    /// Depots with every parent first.
+    order: Vec<usize>,
+}
+
+impl PartOptions {
+    fn cost(&self, stock: &[u32]) -> f64 {
+        stock
+            .iter()
+            .zip(&self.unit_cost)
+            .map(|(&s, c)| f64::from(s) * c)
+            .sum()
+    }
+
+    /// The row of depot `d`'s table for the stock of its parent.
+    fn row(&self, d: usize, stock: &[u32]) -> &[f64] {
+        let rows = &self.fills[d];
+        let r = match self.parent[d] {
+            Some(p) if rows.len() > 1 => (stock[p] as usize).min(rows.len() - 1),
+            _ => 0,
+        };
+        &rows[r]
+    }
+
+    fn fill(&self, d: usize, stock: &[u32]) -> f64 {
+        let levels = self.row(d, stock);
+        levels[(stock[d] as usize).min(levels.len() - 1)]
+    }
+
+    /// Relaxed on-time of each class.
+    fn on_time(&self, stock: &[u32]) -> Vec<f64> {
+        self.classes
+            .iter()
+            .map(|c| {
+                1.0 - c
+                    .iter()
+                    .map(|&d| 1.0 - self.fill(d, stock))
+                    .product::<f64>()
+            })
+            .collect()
+    }
+
+    /// The stock vector minimising `cost - sum_k w_k ontime_k`, and that minimum.
+    fn price(&self, w: &[f64]) -> (Vec<u32>, f64) {
+        let nd = self.unit_cost.len();
+        let total_w: f64 = w.iter().sum();
+        let mut best = (vec![0u32; nd], self.value(&vec![0u32; nd], w));
+        let mut stock = vec![0u32; nd];
+        // Remaining product of (1 - fill) of each class over the depots set so far.
+        let miss = vec![1.0; self.classes.len()];
+        self.search(0, 0.0, &miss, &mut stock, w, total_w, &mut best);
+        best
+    }
+
+    fn value(&self, stock: &[u32], w: &[f64]) -> f64 {
+        self.cost(stock)
+            - self
+                .on_time(stock)
+                .iter()
+                .zip(w)
+                .map(|(o, w)| o * w)
+                .sum::<f64>()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
+        i: usize,
+        cost: f64,
+        miss: &[f64],
+        stock: &mut [u32],
+        w: &[f64],
+        total_w: f64,
+        best: &mut (Vec<u32>, f64),
+    ) {
+        let nd = self.unit_cost.len();
+        if i == nd {
+            let v = cost - miss.iter().zip(w).map(|(m, w)| (1.0 - m) * w).sum::<f64>();
+            if v < best.1 {
+                *best = (stock.to_vec(), v);
+            }
+            return;
+        }
+        let d = self.order[i];
+        let max_level = self.row(d, stock).len() as u32 - 1;
+        let mut next = miss.to_vec();
+        for s in 0..=max_level {
+            let c = cost + f64::from(s) * self.unit_cost[d];
+            // Even on time everywhere, the value cannot beat the best: more stock only costs more.
+            if c - total_w >= best.1 {
+                break;
+            }
+            stock[d] = s;
+            let keep = 1.0 - self.fill(d, stock);
+            for (k, class) in self.classes.iter().enumerate() {
+                next[k] = if class.contains(&d) {
+                    miss[k] * keep
+                } else {
+                    miss[k]
+                };
+            }
+            self.search(i + 1, c, &next, stock, w, total_w, best);
+        }
+        stock[d] = 0;
+    }
+}
+
+/// Computes the bound, starting the columns from `plan` (which meets every requirement).
+pub fn bound(
+    input: &PlanInput,
+    costs: &Costs,
+    req: &[Requirement],
+    plan: &Plan,
+) -> Result<Bound, BoundError> {
+    let nd = input.depots.len();
+    let options: Vec<PartOptions> = (0..input.parts.len())
+        .into_par_iter()
+        .map(|p| PartOptions {
+            fills: fill_bound(input, p),
+            classes: input.parts[p]
+                .network
+                .hospitals
+                .iter()
+                .map(|h| h.candidates.clone())
+                .collect(),
+            unit_cost: (0..nd).map(|d| costs.at(p, d)).collect(),
+            parent: input.depots.iter().map(|d| d.parent).collect(),
+            order: parents_first(input),
+        })
+        .collect();
+    // Hospital rows, one per distinct (classes, units, need).
+    let rows = hospital_rows(input, req);
+    let mut columns: Vec<Vec<Vec<u32>>> = options
+        .iter()
+        .enumerate()
+        .map(|(p, o)| {
+            // Every depot at its top level for the parent's top level: on time everywhere.
+            let top: Vec<u32> = o
+                .fills
+                .iter()
+                .map(|rows| rows.last().map_or(0, |r| r.len() as u32 - 1))
+                .collect();
+            let mut c = vec![plan.stock[p].clone()];
+            if top != plan.stock[p] {
+                c.push(top);
+            }
+            c
+        })
+        .collect();
+    let mut best = f64::NEG_INFINITY;
+    let mut master_value = f64::NAN;
+    let mut rounds = 0;
+    while rounds < MAX_ROUNDS {
+        rounds += 1;
+        let (value, mu) = solve_master(input, &options, &columns, &rows)?;
+        master_value = value;
+        // Class weights per part from the multipliers.
+        let mut weight: FxHashMap<(usize, usize, usize), f64> = FxHashMap::default();
+        let mut constant = 0.0;
+        for (row, &m) in rows.iter().zip(&mu) {
+            if m <= 0.0 {
+                continue;
+            }
+            constant += m * row.need;
+            for &(g, k) in &row.classes {
+                for (model, &n) in row.units.iter().enumerate() {
+                    if n > 0.0 {
+                        *weight.entry((g, k, model)).or_default() += m * n;
+                    }
+                }
+            }
+        }
+        let priced: Vec<(Vec<u32>, f64)> = (0..input.parts.len())
+            .into_par_iter()
+            .map(|p| {
+                let part = &input.parts[p];
+                let w: Vec<f64> = (0..options[p].classes.len())
+                    .map(|k| {
+                        part.usage
+                            .iter()
+                            .map(|&(m, r)| r * weight.get(&(part.group, k, m)).unwrap_or(&0.0))
+                            .sum()
+                    })
+                    .collect();
+                options[p].price(&w)
+            })
+            .collect();
+        let lagrangian = constant + priced.iter().map(|(_, v)| v).sum::<f64>();
+        best = best.max(lagrangian);
+        let mut added = 0;
+        for (p, (stock, _)) in priced.into_iter().enumerate() {
+            if !columns[p].contains(&stock) {
+                columns[p].push(stock);
+                added += 1;
+            }
+        }
+        if added == 0 || best >= master_value * (1.0 - CONVERGED) {
+            break;
+        }
+    }
+    Ok(Bound {
+        lower_bound: best.max(0.0),
+        master_value,
+        rounds,
+        columns: columns.iter().map(Vec::len).sum(),
+    })
+}
+
+fn parents_first(input: &PlanInput) -> Vec<usize> {
+    let depth = |mut d: usize| {
+        let mut k = 0;
+        while let Some(p) = input.depots[d].parent {
+            d = p;
+            k += 1;
+        }
+        k
+    };
+    let mut order: Vec<usize> = (0..input.depots.len()).collect();
+    order.sort_by_key(|&d| (depth(d), d));
+    order
+}
+
+/// A hospital requirement as a row over per-model aggregates; identical hospitals share a row.
+struct Row {
+    /// `(group, class)` of the hospital in each group it is reached in.
+    classes: Vec<(usize, usize)>,
+    units: Vec<f64>,
+    /// Requests per year that must be on time, per hospital of the row.
+    need: f64,
+}
+
+/// Classes, units (as bits) and need (as bits) of a hospital.
+type RowKey = (Vec<(usize, usize)>, Vec<u64>, u64);
+
+fn hospital_rows(input: &PlanInput, req: &[Requirement]) -> Vec<Row> {
+    let nm = input.models;
+    let mut index: FxHashMap<RowKey, usize> = FxHashMap::default();
+    let mut rows: Vec<Row> = Vec::new();
+    for h in 0..input.hospitals() {
+        if req[h].need <= 0.0 {
+            continue;
+        }
+        let classes: Vec<(usize, usize)> = input
+            .groups
+            .iter()
+            .enumerate()
+            .filter_map(|(g, grp)| grp.class_of[h].map(|k| (g, k as usize)))
+            .collect();
+        let units = input.units[h * nm..(h + 1) * nm].to_vec();
+        let key = (
+            classes.clone(),
+            units.iter().map(|u| u.to_bits()).collect(),
+            req[h].need.to_bits(),
+        );
+        if let std::collections::hash_map::Entry::Vacant(e) = index.entry(key) {
+            e.insert(rows.len());
+            rows.push(Row {
+                classes,
+                units,
+                need: req[h].need,
+            });
+        }
+    }
+    rows
+}
+
+/// Solves the restricted master programme; returns its value and each row's multiplier per
+/// hospital of the row.
+fn solve_master(
+    input: &PlanInput,
+    options: &[PartOptions],
+    columns: &[Vec<Vec<u32>>],
+    rows: &[Row],
+) -> Result<(f64, Vec<f64>), BoundError> {
+    // Scaled for the interior-point solver: costs relative to the dearest column, each hospital
+    // row relative to its need.
+    let scale = columns
+        .iter()
+        .enumerate()
+        .flat_map(|(p, cols)| cols.iter().map(move |c| options[p].cost(c)))
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    let mut vars = ProblemVariables::new();
+    let x: Vec<Vec<Variable>> = columns
+        .iter()
+        .map(|c| c.iter().map(|_| vars.add(variable().min(0.0))).collect())
+        .collect();
+    // Aggregates Y[(group, class, model)] = sum_p r_mp sum_j ontime_k(column j) x_pj.
+    let mut aggregate: FxHashMap<(usize, usize, usize), Expression> = FxHashMap::default();
+    let mut objective = Expression::from(0.0);
+    for (p, cols) in columns.iter().enumerate() {
+        let part = &input.parts[p];
+        for (j, stock) in cols.iter().enumerate() {
+            objective += (options[p].cost(stock) / scale) * x[p][j];
+            for (k, ot) in options[p].on_time(stock).into_iter().enumerate() {
+                if ot <= 0.0 {
+                    continue;
+                }
+                for &(m, r) in &part.usage {
+                    *aggregate
+                        .entry((part.group, k, m))
+                        .or_insert_with(|| Expression::from(0.0)) += (r * ot) * x[p][j];
+                }
+            }
+        }
+    }
+    // One variable per aggregate, so that hospital rows stay short.
+    let mut keys: Vec<(usize, usize, usize)> = aggregate.keys().copied().collect();
+    keys.sort_unstable();
+    let y: FxHashMap<(usize, usize, usize), Variable> = keys
+        .iter()
+        .map(|&key| (key, vars.add(variable())))
+        .collect();
+    let mut model = vars.minimise(objective.clone()).using(clarabel);
+    for (p, cols) in columns.iter().enumerate() {
+        let sum: Expression = cols.iter().enumerate().map(|(j, _)| x[p][j]).sum();
+        model.add_constraint(constraint!(sum == 1.0));
+    }
+    for key in &keys {
+        let e = aggregate.remove(key).expect("a key of the map");
+        model.add_constraint(constraint!(y[key] == e));
+    }
+    let mut refs = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut lhs = Expression::from(0.0);
+        for &(g, k) in &row.classes {
+            for (m, &n) in row.units.iter().enumerate() {
+                if n > 0.0 {
+                    if let Some(&v) = y.get(&(g, k, m)) {
+                        lhs += (n / row.need) * v;
+                    }
+                }
+            }
+        }
+        refs.push(model.add_constraint(constraint!(lhs >= 1.0)));
+    }
+    let mut solution = model.solve().map_err(|e| BoundError(e.to_string()))?;
+    let value = solution.eval(&objective) * scale;
+    let dual = solution.compute_dual();
+    let mu = refs
+        .into_iter()
+        .zip(rows)
+        .map(|(r, row)| (dual.dual(r) * scale / row.need).max(0.0))
+        .collect();
+    Ok((value, mu))
+}

@@ -1,0 +1,130 @@
+//! The checker: every hospital's on-time probability recomputed from a plan and the model,
+//! independently of the optimiser's bookkeeping.
+//!
+//! The optimiser works on classes of hospitals and updates running totals; the checker builds
+//! each part's network with one demand entry per hospital straight from the installed base,
+//! evaluates it once with the plan's stock, and sums `lambda(h,p) x ontime(h,p)` per hospital
+//! from scratch. A plan is accepted only when every hospital's on-time requests reach its
+//! requirement.
+
+use rayon::prelude::*;
+
+use super::input::PlanInput;
+use super::optimise::{Plan, Requirement};
+use super::service::evaluate;
+
+/// Parts evaluated together before their results are added up, to bound memory.
+const CHUNK: usize = 64;
+
+/// One hospital's service under a plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HospitalService {
+    /// Requests per year, all parts.
+    pub demand: f64,
+    /// Requests per year delivered within their part's deadline.
+    pub on_time_requests: f64,
+    /// `on_time_requests / demand` (1 when the hospital has no demand).
+    pub on_time: f64,
+    /// Whether the on-time requests reach the hospital's requirement.
+    pub meets_requirement: bool,
+}
+
+/// One part at one depot under a plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepotPart {
+    pub fill_rate: f64,
+    /// Requests per year the depot fills within the deadline.
+    pub filled: f64,
+    /// Replenishment orders per year.
+    pub flow: f64,
+}
+
+/// The checker's verdict.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    pub hospitals: Vec<HospitalService>,
+    /// Per part (in `PlanInput::parts` order) and depot.
+    pub depots: Vec<Vec<DepotPart>>,
+    /// Hospitals whose requirement is not met.
+    pub failures: Vec<usize>,
+}
+
+impl Checked {
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// Requests on time over all requests.
+    pub fn system_on_time(&self) -> f64 {
+        let demand: f64 = self.hospitals.iter().map(|h| h.demand).sum();
+        let on_time: f64 = self.hospitals.iter().map(|h| h.on_time_requests).sum();
+        if demand > 0.0 {
+            on_time / demand
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Recomputes the service of `plan`.
+pub fn check(input: &PlanInput, req: &[Requirement], plan: &Plan) -> Checked {
+    let nh = input.hospitals();
+    let mut demand = vec![0.0; nh];
+    let mut on_time = vec![0.0; nh];
+    let mut depots = Vec::with_capacity(input.parts.len());
+    let parts: Vec<usize> = (0..input.parts.len()).collect();
+    for chunk in parts.chunks(CHUNK) {
+        let results: Vec<_> = chunk
+            .par_iter()
+            .map(|&p| {
+                let (ids, net) = input.per_hospital_network(p);
+                let service = evaluate(&net, &plan.stock[p]);
+                (ids, net, service)
+            })
+            .collect();
+        for (ids, net, service) in results {
+            for ((&h, demand_of), ot) in ids.iter().zip(&net.hospitals).zip(&service.on_time) {
+                demand[h] += demand_of.rate;
+                on_time[h] += demand_of.rate * ot;
+            }
+            depots.push(
+                (0..input.depots.len())
+                    .map(|d| DepotPart {
+                        fill_rate: service.fill_rate[d],
+                        filled: service.filled[d],
+                        flow: service.flow[d],
+                    })
+                    .collect(),
+            );
+        }
+    }
+    // Hospitals no depot reaches at all are in no network: their demand is counted, never on time.
+    for (p, _) in input.parts.iter().enumerate() {
+        let g = &input.groups[input.parts[p].group];
+        for h in 0..nh {
+            if g.class_of[h].is_none() {
+                demand[h] += input.rate(h, p);
+            }
+        }
+    }
+    let hospitals: Vec<HospitalService> = (0..nh)
+        .map(|h| HospitalService {
+            demand: demand[h],
+            on_time_requests: on_time[h],
+            on_time: if demand[h] > 0.0 {
+                on_time[h] / demand[h]
+            } else {
+                1.0
+            },
+            meets_requirement: on_time[h] >= req[h].need,
+        })
+        .collect();
+    let failures = (0..nh)
+        .filter(|&h| !hospitals[h].meets_requirement)
+        .collect();
+    Checked {
+        hospitals,
+        depots,
+        failures,
+    }
+}

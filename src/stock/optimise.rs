@@ -1,0 +1,541 @@
+//! The least-cost base-stock plan: greedy marginal analysis on the hospitals' shortfalls, then
+//! a drop pass and (on small instances) an exchange pass.
+//!
+//! Every hospital must reach its on-time target (model.md): `sum_p lambda(h,p) x ontime(h,p)`
+//! at least `target x demand`. The optimiser keeps each hospital's shortfall below that line and
+//! repeatedly buys the stock increment (one to a few units of one part at one depot) with the
+//! largest reduction of the total shortfall per unit of annual holding cost, until no hospital
+//! falls short. Looking a few units ahead gets past the flat start of a fill-rate curve (the first
+//! unit of a part with a long pipeline adds little; the third may add much). Increments are kept
+//! in a lazily re-evaluated heap: a hospital's shortfall only shrinks, so an increment's value only
+//! falls, and the top of the heap is re-priced before it is bought.
+//!
+//! Then every unit whose removal keeps every target is removed, dearest first; on instances of at
+//! most [`EXCHANGE_LIMIT`] units each unit is also tried out in turn (remove it, buy back greedily,
+//! drop again) and the exchange kept when it lowers the cost. Finally, when the stock vectors
+//! cheaper than the plan number at most [`EXACT_LIMIT`], they are all searched, so that small
+//! instances get the optimum.
+//!
+//! A hospital that cannot be served within some part's deadline cannot reach a target counted on
+//! all its demand when its reachable share is too small: its requirement then counts only the
+//! parts within reach (see [`Requirement`]), and the plan reports it as out of reach.
+//!
+//! Deliberately absent: the service model (see [`super::service`]) and the proof of quality (see
+//! [`super::bound`]).
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use rayon::prelude::*;
+
+use super::input::PlanInput;
+use super::service::evaluate;
+
+/// The highest on-time a requirement may ask of the parts within reach when the target is
+/// counted on all demand; beyond it the requirement counts the reachable parts only.
+pub const MAX_REACHABLE_ON_TIME: f64 = 0.999;
+
+/// Relative margin kept above each requirement, so that an independent recomputation, which
+/// adds the same numbers in another order, agrees.
+const MARGIN: f64 = 1e-9;
+
+/// Units of one part at one depot bought in one step, at most.
+const LOOKAHEAD: u32 = 6;
+
+/// Instances whose stock vectors cheaper than the heuristic plan number at most this many are
+/// searched exhaustively, so that small plans are optimal, not merely good.
+pub const EXACT_LIMIT: f64 = 200_000.0;
+
+/// Instances with at most this many units get the exchange pass.
+pub const EXCHANGE_LIMIT: u32 = 40;
+
+/// What one hospital must get.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Requirement {
+    pub target: f64,
+    /// Requests per year, all parts.
+    pub demand: f64,
+    /// Requests per year for parts some depot serves within the deadline.
+    pub reachable: f64,
+    /// Whether the target is counted on the reachable parts only.
+    pub reachable_only: bool,
+    /// Requests per year that must be on time.
+    pub need: f64,
+}
+
+/// Each hospital's requirement: `target x demand`, or `target x reachable demand` when meeting
+/// the former would need more than [`MAX_REACHABLE_ON_TIME`] on the reachable parts.
+pub fn requirements(input: &PlanInput, target: Option<f64>) -> Vec<Requirement> {
+    let nh = input.hospitals();
+    let mut demand = vec![0.0; nh];
+    let mut reachable = vec![0.0; nh];
+    for (i, part) in input.parts.iter().enumerate() {
+        let g = &input.groups[part.group];
+        for h in 0..nh {
+            let rate = input.rate(h, i);
+            if rate <= 0.0 {
+                continue;
+            }
+            demand[h] += rate;
+            if let Some(k) = g.class_of[h] {
+                if !g.classes[k as usize].candidates.is_empty() {
+                    reachable[h] += rate;
+                }
+            }
+        }
+    }
+    (0..nh)
+        .map(|h| {
+            let t = target.or(input.targets[h]).unwrap_or(0.0);
+            let full = t * demand[h];
+            let reachable_only = full > MAX_REACHABLE_ON_TIME * reachable[h];
+            let need = if reachable_only {
+                t * reachable[h]
+            } else {
+                full
+            };
+            Requirement {
+                target: t,
+                demand: demand[h],
+                reachable: reachable[h],
+                reachable_only,
+                need,
+            }
+        })
+        .collect()
+}
+
+/// Yearly holding cost of one unit of each part at each depot, part-major, in yuan (a weight for
+/// the search; reported money is computed exactly elsewhere).
+#[derive(Clone, Debug)]
+pub struct Costs {
+    pub depots: usize,
+    pub per_unit: Vec<f64>,
+}
+
+impl Costs {
+    pub fn at(&self, part: usize, depot: usize) -> f64 {
+        self.per_unit[part * self.depots + depot]
+    }
+}
+
+/// A stock plan: base-stock levels per part (in `PlanInput::parts` order) and depot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Plan {
+    pub stock: Vec<Vec<u32>>,
+}
+
+impl Plan {
+    pub fn cost(&self, costs: &Costs) -> f64 {
+        let mut total = 0.0;
+        for (p, levels) in self.stock.iter().enumerate() {
+            for (d, &s) in levels.iter().enumerate() {
+                total += f64::from(s) * costs.at(p, d);
+            }
+        }
+        total
+    }
+
+    pub fn units(&self) -> u32 {
+        self.stock.iter().flatten().sum()
+    }
+}
+
+/// The optimiser failed: some requirement cannot be met by any stock.
+#[derive(Debug, thiserror::Error)]
+#[error("no stock meets the requirement of hospital index {hospital}: {detail}")]
+pub struct Infeasible {
+    pub hospital: usize,
+    pub detail: String,
+}
+
+/// The least-cost plan found for `req` (see the module docs).
+pub fn optimise(input: &PlanInput, costs: &Costs, req: &[Requirement]) -> Result<Plan, Infeasible> {
+    let mut state = State::new(input, costs, req);
+    state.greedy(None)?;
+    state.drop_pass();
+    if state.plan.units() <= EXCHANGE_LIMIT {
+        state.exchange_pass();
+    }
+    if let Some(better) = exact(input, costs, &state.need, &state.plan) {
+        state.plan = better;
+    }
+    Ok(state.plan)
+}
+
+/// The least-cost plan among all stock vectors cheaper than `plan`, by exhaustive search, when
+/// there are at most [`EXACT_LIMIT`] of them; `None` when the instance is too large or `plan` is
+/// already optimal.
+fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan) -> Option<Plan> {
+    let nd = input.depots.len();
+    let budget = plan.cost(costs);
+    let mut count = 1.0f64;
+    for p in 0..input.parts.len() {
+        for d in 0..nd {
+            let c = costs.at(p, d);
+            if c <= 0.0 {
+                return None;
+            }
+            count *= (budget / c).floor() + 1.0;
+            if count > EXACT_LIMIT {
+                return None;
+            }
+        }
+    }
+    let mut search = Exact {
+        input,
+        costs,
+        need,
+        best_cost: budget * (1.0 - 1e-12) - 1e-9,
+        best: None,
+        stock: vec![vec![0; nd]; input.parts.len()],
+        got: vec![0.0; need.len()],
+    };
+    search.part(0, 0.0);
+    search.best.map(|stock| Plan { stock })
+}
+
+struct Exact<'a> {
+    input: &'a PlanInput,
+    costs: &'a Costs,
+    need: &'a [f64],
+    best_cost: f64,
+    best: Option<Vec<Vec<u32>>>,
+    stock: Vec<Vec<u32>>,
+    got: Vec<f64>,
+}
+
+impl Exact<'_> {
+    /// Enumerates the levels of part `p`, then the parts after it.
+    fn part(&mut self, p: usize, cost: f64) {
+        if p == self.input.parts.len() {
+            if self.got.iter().zip(self.need).all(|(g, n)| g >= n) {
+                self.best_cost = cost;
+                self.best = Some(self.stock.clone());
+            }
+            return;
+        }
+        self.depot(p, 0, cost);
+    }
+
+    fn depot(&mut self, p: usize, d: usize, cost: f64) {
+        let nd = self.input.depots.len();
+        if d == nd {
+            let on_time = evaluate(&self.input.parts[p].network, &self.stock[p]).on_time;
+            let g = &self.input.groups[self.input.parts[p].group];
+            let mut added = Vec::new();
+            for (k, members) in g.members.iter().enumerate() {
+                for &h in members {
+                    let x = self.input.rate(h as usize, p) * on_time[k];
+                    self.got[h as usize] += x;
+                    added.push((h as usize, x));
+                }
+            }
+            self.part(p + 1, cost);
+            for (h, x) in added {
+                self.got[h] -= x;
+            }
+            return;
+        }
+        let unit = self.costs.at(p, d);
+        let mut level = 0u32;
+        while cost + f64::from(level) * unit < self.best_cost {
+            self.stock[p][d] = level;
+            self.depot(p, d + 1, cost + f64::from(level) * unit);
+            level += 1;
+        }
+        self.stock[p][d] = 0;
+    }
+}
+
+/// Bookkeeping of the search.
+#[derive(Clone)]
+struct State<'a> {
+    input: &'a PlanInput,
+    costs: &'a Costs,
+    need: Vec<f64>,
+    plan: Plan,
+    /// On-time of each class of each part.
+    on_time: Vec<Vec<f64>>,
+    /// On-time requests per year of each hospital.
+    got: Vec<f64>,
+    /// Bumped whenever a part's stock changes.
+    version: Vec<u32>,
+}
+
+/// A priced increment.
+struct Step {
+    ratio: f64,
+    part: usize,
+    depot: usize,
+    units: u32,
+    version: u32,
+    on_time: Vec<f64>,
+}
+
+impl PartialEq for Step {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Step {}
+impl PartialOrd for Step {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Step {
+    /// Larger ratio first; ties to the lower part, depot and unit count, so the search is
+    /// deterministic.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.ratio
+            .total_cmp(&other.ratio)
+            .then(other.part.cmp(&self.part))
+            .then(other.depot.cmp(&self.depot))
+            .then(other.units.cmp(&self.units))
+    }
+}
+
+impl<'a> State<'a> {
+    fn new(input: &'a PlanInput, costs: &'a Costs, req: &[Requirement]) -> State<'a> {
+        let nd = input.depots.len();
+        let stock = vec![vec![0u32; nd]; input.parts.len()];
+        let on_time: Vec<Vec<f64>> = input
+            .parts
+            .par_iter()
+            .zip(&stock)
+            .map(|(p, s)| evaluate(&p.network, s).on_time)
+            .collect();
+        let mut state = State {
+            input,
+            costs,
+            need: req.iter().map(|r| r.need * (1.0 + MARGIN)).collect(),
+            plan: Plan { stock },
+            on_time,
+            got: vec![0.0; input.hospitals()],
+            version: vec![0; input.parts.len()],
+        };
+        for p in 0..input.parts.len() {
+            let zero = vec![0.0; state.on_time[p].len()];
+            let now = state.on_time[p].clone();
+            state.apply(p, &zero, &now);
+        }
+        state
+    }
+
+    /// Adds the change of one part's class on-time from `old` to `new` to the hospitals.
+    fn apply(&mut self, part: usize, old: &[f64], new: &[f64]) {
+        let g = &self.input.groups[self.input.parts[part].group];
+        for (k, members) in g.members.iter().enumerate() {
+            let delta = new[k] - old[k];
+            if delta == 0.0 {
+                continue;
+            }
+            for &h in members {
+                self.got[h as usize] += self.input.rate(h as usize, part) * delta;
+            }
+        }
+    }
+
+    fn shortfall(&self, h: usize) -> f64 {
+        (self.need[h] - self.got[h]).max(0.0)
+    }
+
+    fn short(&self) -> Option<usize> {
+        (0..self.need.len()).find(|&h| self.shortfall(h) > 0.0)
+    }
+
+    /// Reduction of the total shortfall if the part's class on-time became `new`.
+    fn benefit(&self, part: usize, new: &[f64]) -> f64 {
+        let g = &self.input.groups[self.input.parts[part].group];
+        let old = &self.on_time[part];
+        let mut total = 0.0;
+        for (k, members) in g.members.iter().enumerate() {
+            let delta = new[k] - old[k];
+            if delta == 0.0 {
+                continue;
+            }
+            for &h in members {
+                let h = h as usize;
+                let before = self.shortfall(h);
+                let gain = self.input.rate(h, part) * delta;
+                let after = (self.need[h] - self.got[h] - gain).max(0.0);
+                total += before - after;
+            }
+        }
+        total
+    }
+
+    /// The best increment of one part at one depot, looking up to [`LOOKAHEAD`] units ahead.
+    fn price(&self, part: usize, depot: usize) -> Option<Step> {
+        let net = &self.input.parts[part].network;
+        let unit = self.unit_cost(part, depot);
+        let mut stock = self.plan.stock[part].clone();
+        let mut best: Option<Step> = None;
+        for q in 1..=LOOKAHEAD {
+            stock[depot] += 1;
+            let on_time = evaluate(net, &stock).on_time;
+            let gain = self.benefit(part, &on_time);
+            let ratio = gain / (unit * f64::from(q));
+            if gain > 0.0 && best.as_ref().is_none_or(|b| ratio > b.ratio) {
+                best = Some(Step {
+                    ratio,
+                    part,
+                    depot,
+                    units: q,
+                    version: self.version[part],
+                    on_time,
+                });
+            } else if best.is_some() {
+                break;
+            }
+        }
+        best
+    }
+
+    fn price_part(&self, part: usize) -> Vec<Step> {
+        (0..self.input.depots.len())
+            .filter_map(|d| self.price(part, d))
+            .collect()
+    }
+
+    fn set(&mut self, part: usize, depot: usize, level: u32, on_time: Vec<f64>) {
+        let old = std::mem::take(&mut self.on_time[part]);
+        self.apply(part, &old, &on_time);
+        self.on_time[part] = on_time;
+        self.plan.stock[part][depot] = level;
+        self.version[part] += 1;
+    }
+
+    /// Buys increments until no hospital falls short, leaving the `frozen` (part, depot) pair
+    /// at its level.
+    fn greedy(&mut self, frozen: Option<(usize, usize)>) -> Result<(), Infeasible> {
+        if self.short().is_none() {
+            return Ok(());
+        }
+        let this = &*self;
+        let allowed = |s: &Step| Some((s.part, s.depot)) != frozen;
+        let mut heap: BinaryHeap<Step> = (0..self.input.parts.len())
+            .into_par_iter()
+            .map(|p| this.price_part(p))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flatten()
+            .filter(allowed)
+            .collect();
+        while let Some(top) = heap.pop() {
+            if top.version != self.version[top.part] {
+                continue;
+            }
+            // Re-price with today's shortfalls.
+            let gain = self.benefit(top.part, &top.on_time);
+            if gain <= 0.0 {
+                continue;
+            }
+            let ratio = gain / (self.unit_cost(top.part, top.depot) * f64::from(top.units));
+            if heap.peek().is_some_and(|next| ratio < next.ratio) {
+                heap.push(Step { ratio, ..top });
+                continue;
+            }
+            let level = self.plan.stock[top.part][top.depot] + top.units;
+            self.set(top.part, top.depot, level, top.on_time);
+            if self.short().is_none() {
+                return Ok(());
+            }
+            heap.extend(self.price_part(top.part).into_iter().filter(allowed));
+        }
+        let h = self
+            .short()
+            .expect("the loop ends early when no hospital is short");
+        Err(Infeasible {
+            hospital: h,
+            detail: format!(
+                "{:.6} on-time requests a year short of {:.6}, and no more stock helps",
+                self.shortfall(h),
+                self.need[h]
+            ),
+        })
+    }
+
+    /// The search's cost of one unit: the holding cost, kept above zero so that free parts
+    /// are still bought in order of their benefit.
+    fn unit_cost(&self, part: usize, depot: usize) -> f64 {
+        self.costs.at(part, depot).max(1e-9)
+    }
+
+    /// Whether lowering a part's class on-time to `new` keeps every requirement.
+    fn keeps_targets(&self, part: usize, new: &[f64]) -> bool {
+        let g = &self.input.groups[self.input.parts[part].group];
+        let old = &self.on_time[part];
+        g.members.iter().enumerate().all(|(k, members)| {
+            let delta = new[k] - old[k];
+            delta >= 0.0
+                || members.iter().all(|&h| {
+                    let h = h as usize;
+                    self.got[h] + self.input.rate(h, part) * delta >= self.need[h]
+                })
+        })
+    }
+
+    /// Removes units, dearest first, while every requirement holds.
+    fn drop_pass(&mut self) {
+        loop {
+            let mut held: Vec<(usize, usize)> = (0..self.plan.stock.len())
+                .flat_map(|p| (0..self.input.depots.len()).map(move |d| (p, d)))
+                .filter(|&(p, d)| self.plan.stock[p][d] > 0)
+                .collect();
+            held.sort_by(|a, b| {
+                self.costs
+                    .at(b.0, b.1)
+                    .total_cmp(&self.costs.at(a.0, a.1))
+                    .then(a.cmp(b))
+            });
+            let mut dropped = false;
+            for (p, d) in held {
+                while self.plan.stock[p][d] > 0 {
+                    let mut stock = self.plan.stock[p].clone();
+                    stock[d] -= 1;
+                    let on_time = evaluate(&self.input.parts[p].network, &stock).on_time;
+                    if !self.keeps_targets(p, &on_time) {
+                        break;
+                    }
+                    self.set(p, d, stock[d], on_time);
+                    dropped = true;
+                }
+            }
+            if !dropped {
+                return;
+            }
+        }
+    }
+
+    /// Tries each held unit out: remove it, buy back greedily, drop; keeps cheaper plans.
+    fn exchange_pass(&mut self) {
+        let mut improved = true;
+        while improved {
+            improved = false;
+            let cost = self.plan.cost(self.costs);
+            let held: Vec<(usize, usize)> = (0..self.plan.stock.len())
+                .flat_map(|p| (0..self.input.depots.len()).map(move |d| (p, d)))
+                .filter(|&(p, d)| self.plan.stock[p][d] > 0)
+                .collect();
+            for (p, d) in held {
+                let mut trial = self.clone();
+                let mut stock = trial.plan.stock[p].clone();
+                stock[d] -= 1;
+                let on_time = evaluate(&self.input.parts[p].network, &stock).on_time;
+                trial.set(p, d, stock[d], on_time);
+                // The removed unit may not be bought straight back in this trial.
+                if trial.greedy(Some((p, d))).is_err() {
+                    continue;
+                }
+                trial.drop_pass();
+                if trial.plan.cost(self.costs) < cost * (1.0 - 1e-12) - 1e-9 {
+                    *self = trial;
+                    improved = true;
+                    break;
+                }
+            }
+        }
+    }
+}

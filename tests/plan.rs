@@ -1,0 +1,344 @@
+//! The stock plan against independent values: closed-form Poisson quantiles, brute force over
+//! every stock vector of small networks, the bound below the brute-force optimum, and the checker.
+
+use proptest::prelude::*;
+use spareplan::stock::bound::{bound, fill_bound};
+use spareplan::stock::check::check;
+use spareplan::stock::input::{Class, Group, PartInput, PlanInput};
+use spareplan::stock::optimise::{optimise, requirements, Costs, Plan, Requirement};
+use spareplan::stock::service::{evaluate, DepotSpec, HospitalDemand, PartNetwork};
+
+/// A small network: `depots` as (parent, lead years, holding cost per unit of each part),
+/// hospitals as (units of the single model, target, candidate depots fastest first, primary),
+/// parts as failure rates per unit-year. Every part has the same deadline.
+struct Net {
+    depots: Vec<(Option<usize>, f64)>,
+    hospitals: Vec<(f64, f64, Vec<usize>, usize)>,
+    rates: Vec<f64>,
+    unit_costs: Vec<f64>,
+}
+
+impl Net {
+    fn input(&self) -> PlanInput {
+        let depots: Vec<DepotSpec> = self
+            .depots
+            .iter()
+            .map(|&(parent, lead_years)| DepotSpec { parent, lead_years })
+            .collect();
+        let classes: Vec<Class> = self
+            .hospitals
+            .iter()
+            .map(|h| Class {
+                candidates: h.2.clone(),
+                primary: h.3,
+            })
+            .collect();
+        let group = Group {
+            deadline_hours: 72.0,
+            classes: classes.clone(),
+            class_of: (0..self.hospitals.len()).map(|h| Some(h as u32)).collect(),
+            members: (0..self.hospitals.len()).map(|h| vec![h as u32]).collect(),
+        };
+        let parts = self
+            .rates
+            .iter()
+            .enumerate()
+            .map(|(p, &r)| PartInput {
+                part: spareplan::model::PartId::from_index(p),
+                group: 0,
+                usage: vec![(0, r)],
+                network: PartNetwork {
+                    depots: depots.clone(),
+                    hospitals: self
+                        .hospitals
+                        .iter()
+                        .map(|h| HospitalDemand {
+                            rate: h.0 * r,
+                            candidates: h.2.clone(),
+                            primary: h.3,
+                        })
+                        .collect(),
+                },
+            })
+            .collect();
+        PlanInput {
+            depots,
+            groups: vec![group],
+            parts,
+            models: 1,
+            units: self.hospitals.iter().map(|h| h.0).collect(),
+            targets: self.hospitals.iter().map(|h| Some(h.1)).collect(),
+            hours: vec![Some(1.0); self.depots.len() * self.hospitals.len()],
+        }
+    }
+
+    fn costs(&self) -> Costs {
+        Costs {
+            depots: self.depots.len(),
+            per_unit: self
+                .unit_costs
+                .iter()
+                .flat_map(|&c| self.depots.iter().map(move |_| c))
+                .collect(),
+        }
+    }
+}
+
+/// Whether `stock` meets every requirement, computed from scratch with the service model.
+fn feasible(net: &Net, req: &[Requirement], stock: &[Vec<u32>]) -> bool {
+    let input = net.input();
+    let mut got = vec![0.0; net.hospitals.len()];
+    for (p, part) in input.parts.iter().enumerate() {
+        let s = evaluate(&part.network, &stock[p]);
+        for (h, ot) in s.on_time.iter().enumerate() {
+            got[h] += part.network.hospitals[h].rate * ot;
+        }
+    }
+    got.iter().zip(req).all(|(g, r)| *g >= r.need)
+}
+
+/// The least cost over every stock vector with levels up to `max`.
+fn brute_force(net: &Net, req: &[Requirement], max: u32) -> f64 {
+    let np = net.rates.len();
+    let nd = net.depots.len();
+    let cells = np * nd;
+    let costs = net.costs();
+    let mut best = f64::INFINITY;
+    let mut levels = vec![0u32; cells];
+    loop {
+        let stock: Vec<Vec<u32>> = (0..np)
+            .map(|p| levels[p * nd..(p + 1) * nd].to_vec())
+            .collect();
+        let plan = Plan {
+            stock: stock.clone(),
+        };
+        let cost = plan.cost(&costs);
+        if cost < best && feasible(net, req, &stock) {
+            best = cost;
+        }
+        // Next vector.
+        let mut i = 0;
+        loop {
+            if i == cells {
+                return best;
+            }
+            levels[i] += 1;
+            if levels[i] <= max {
+                break;
+            }
+            levels[i] = 0;
+            i += 1;
+        }
+    }
+}
+
+/// `min { S : P(Poisson(m) <= S - 1) >= target }`, summing the Poisson terms directly.
+fn poisson_quantile(m: f64, target: f64) -> u32 {
+    let mut term = (-m).exp();
+    let mut cdf = 0.0;
+    let mut s = 0u32;
+    // cdf holds P(X <= s - 1).
+    while cdf < target {
+        cdf += term;
+        s += 1;
+        term *= m / f64::from(s);
+    }
+    s
+}
+
+fn single_depot(rate: f64, lead: f64, target: f64) -> Net {
+    Net {
+        depots: vec![(None, lead)],
+        hospitals: vec![(1.0, target, vec![0], 0)],
+        rates: vec![rate],
+        unit_costs: vec![100.0],
+    }
+}
+
+#[test]
+fn a_single_depot_holds_the_poisson_quantile() {
+    let mut cases = 0;
+    for &rate in &[0.5, 2.0, 7.5, 30.0, 120.0] {
+        for &lead in &[0.01, 0.05, 0.25] {
+            for &target in &[0.8, 0.9, 0.95, 0.99] {
+                let net = single_depot(rate, lead, target);
+                let input = net.input();
+                let req = requirements(&input, None);
+                let plan = optimise(&input, &net.costs(), &req).expect("feasible");
+                let expected = poisson_quantile(rate * lead, target);
+                assert_eq!(
+                    plan.stock[0][0], expected,
+                    "rate {rate}, lead {lead}, target {target}"
+                );
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 60);
+}
+
+#[test]
+fn the_target_override_replaces_the_installed_base_targets() {
+    let net = single_depot(10.0, 0.25, 0.8);
+    let input = net.input();
+    let req = requirements(&input, Some(0.95));
+    let plan = optimise(&input, &net.costs(), &req).expect("feasible");
+    // Pipeline 2.5: F(5) = 0.957979 is the first fill rate over 0.95.
+    assert_eq!(plan.stock[0][0], 6);
+}
+
+fn two_echelon(target: f64, rate: f64) -> Net {
+    Net {
+        depots: vec![(None, 0.08), (Some(0), 0.01), (Some(0), 0.012)],
+        hospitals: vec![
+            (3.0, target, vec![1, 2], 1),
+            (2.0, target, vec![2], 2),
+            (1.0, target, vec![1, 0], 1),
+        ],
+        rates: vec![rate, rate * 0.5],
+        unit_costs: vec![100.0, 40.0],
+    }
+}
+
+#[test]
+fn the_plan_is_optimal_on_small_networks() {
+    for (target, rate) in [(0.8, 1.5), (0.9, 2.0), (0.95, 1.0), (0.9, 4.0)] {
+        let net = two_echelon(target, rate);
+        let input = net.input();
+        let req = requirements(&input, None);
+        let costs = net.costs();
+        let plan = optimise(&input, &costs, &req).expect("feasible");
+        let best = brute_force(&net, &req, 3);
+        assert!(
+            (plan.cost(&costs) - best).abs() < 1e-6,
+            "target {target}, rate {rate}: plan {} ({:?}), brute force {best}",
+            plan.cost(&costs),
+            plan.stock
+        );
+        // The bound is below the optimum.
+        let b = bound(&input, &costs, &req, &plan).expect("bound");
+        assert!(b.lower_bound <= best + 1e-6, "{} <= {best}", b.lower_bound);
+    }
+}
+
+#[test]
+fn a_second_depot_within_the_deadline_needs_less_stock() {
+    let one = Net {
+        depots: vec![(None, 0.05), (None, 0.05)],
+        hospitals: vec![(4.0, 0.95, vec![0], 0), (4.0, 0.95, vec![1], 1)],
+        rates: vec![2.0],
+        unit_costs: vec![10.0],
+    };
+    let two = Net {
+        hospitals: vec![(4.0, 0.95, vec![0, 1], 0), (4.0, 0.95, vec![1, 0], 1)],
+        ..Net {
+            depots: one.depots.clone(),
+            hospitals: Vec::new(),
+            rates: one.rates.clone(),
+            unit_costs: one.unit_costs.clone(),
+        }
+    };
+    let units = |net: &Net| {
+        let input = net.input();
+        let req = requirements(&input, None);
+        optimise(&input, &net.costs(), &req)
+            .expect("feasible")
+            .units()
+    };
+    // Alone: pipeline 8 x 0.05 = 0.4 per depot; F(2) = 0.9921 is the first over 0.95: 3 each.
+    assert_eq!(units(&one), 6);
+    assert!(units(&two) < 6, "{}", units(&two));
+}
+
+#[test]
+fn the_checker_rejects_a_plan_short_of_its_targets() {
+    let net = two_echelon(0.95, 2.0);
+    let input = net.input();
+    let req = requirements(&input, None);
+    let plan = optimise(&input, &net.costs(), &req).expect("feasible");
+    assert!(check(&input, &req, &plan).ok());
+    let mut short = plan.clone();
+    let (p, d) = (0..2)
+        .flat_map(|p| (0..3).map(move |d| (p, d)))
+        .find(|&(p, d)| plan.stock[p][d] > 0)
+        .expect("some stock");
+    short.stock[p][d] -= 1;
+    let verdict = check(&input, &req, &short);
+    assert!(!verdict.ok(), "the optimiser keeps no unit it can spare");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// The greedy, drop and exchange passes find the brute-force optimum, and the bound stays
+    /// below it.
+    #[test]
+    fn small_random_networks_are_solved_to_optimality(
+        leads in prop::collection::vec(0.005f64..0.1, 2),
+        units in prop::collection::vec(1.0f64..6.0, 2),
+        targets in prop::collection::vec(0.7f64..0.97, 2),
+        rates in prop::collection::vec(0.2f64..3.0, 2),
+        costs in prop::collection::vec(1.0f64..100.0, 2),
+        shared in any::<bool>(),
+    ) {
+        let net = Net {
+            depots: vec![(None, leads[0]), (Some(0), leads[1])],
+            hospitals: vec![
+                (units[0], targets[0], if shared { vec![1, 0] } else { vec![1] }, 1),
+                (units[1], targets[1], vec![0], 0),
+            ],
+            rates: rates.clone(),
+            unit_costs: costs.clone(),
+        };
+        let input = net.input();
+        let req = requirements(&input, None);
+        let c = net.costs();
+        let plan = optimise(&input, &c, &req).expect("feasible");
+        prop_assert!(feasible(&net, &req, &plan.stock));
+        let max = plan.stock.iter().flatten().copied().max().unwrap_or(0) + 2;
+        let best = brute_force(&net, &req, max.min(7));
+        prop_assert!(plan.cost(&c) <= best + 1e-6, "plan {} {:?} vs {}", plan.cost(&c), plan.stock, best);
+        let b = bound(&input, &c, &req, &plan).expect("bound");
+        prop_assert!(b.lower_bound <= best + 1e-6);
+    }
+
+    /// More demand or a higher target never lowers the optimal cost.
+    #[test]
+    fn cost_is_monotone_in_demand_and_target(
+        rate in 0.3f64..3.0,
+        extra in 0.0f64..1.0,
+        target in 0.7f64..0.95,
+        raise in 0.0f64..0.04,
+    ) {
+        let cost = |rate: f64, target: f64| {
+            let net = two_echelon(target, rate);
+            let input = net.input();
+            let req = requirements(&input, None);
+            let c = net.costs();
+            optimise(&input, &c, &req).expect("feasible").cost(&c)
+        };
+        let base = cost(rate, target);
+        prop_assert!(cost(rate * (1.0 + extra), target) >= base - 1e-9);
+        prop_assert!(cost(rate, target + raise) >= base - 1e-9);
+    }
+
+    /// The relaxed fill rates are at least the service model's, whatever the other levels.
+    #[test]
+    fn the_relaxation_bounds_every_fill_rate(
+        stock in prop::collection::vec(0u32..6, 3),
+        rate in 0.5f64..20.0,
+    ) {
+        let net = two_echelon(0.9, rate);
+        let input = net.input();
+        for p in 0..2 {
+            let s = evaluate(&input.parts[p].network, &stock);
+            let table = fill_bound(&input, p);
+            for d in 0..3 {
+                let rows = &table[d];
+                let row = if d == 0 { &rows[0] } else { &rows[(stock[0] as usize).min(rows.len() - 1)] };
+                let a = row[(stock[d] as usize).min(row.len() - 1)];
+                prop_assert!(s.fill_rate[d] <= a + 1e-9, "depot {d} part {p}: {} > {a}", s.fill_rate[d]);
+            }
+        }
+    }
+}
