@@ -120,8 +120,15 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
                 100.0 * c.target,
                 c.annual_holding_cost.to_string(),
                 c.investment.to_string(),
-                step.map(|s| format!("  (+{s:.0} yuan/y per point)"))
-                    .unwrap_or_default()
+                step.map(|s| if s >= 0.0 {
+                    format!("  (+{s:.0} yuan/y per point)")
+                } else {
+                    format!(
+                        "  ({s:.0} yuan/y per point: more hospitals out of reach for some part \
+                         are held to their reachable parts at this target)"
+                    )
+                })
+                .unwrap_or_default()
             );
             previous = Some(c);
         }

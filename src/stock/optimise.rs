@@ -29,7 +29,7 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use super::input::PlanInput;
-use super::service::evaluate;
+use super::service::{evaluate, evaluate_from};
 
 /// The highest on-time a requirement may ask of the parts within reach when the target is
 /// counted on all demand; beyond it the requirement counts the reachable parts only.
@@ -257,6 +257,8 @@ struct State<'a> {
     plan: Plan,
     /// On-time of each class of each part.
     on_time: Vec<Vec<f64>>,
+    /// Fill rate of each depot of each part (the start of the next evaluation).
+    fill: Vec<Vec<f64>>,
     /// On-time requests per year of each hospital.
     got: Vec<f64>,
     /// Bumped whenever a part's stock changes.
@@ -271,6 +273,7 @@ struct Step {
     units: u32,
     version: u32,
     on_time: Vec<f64>,
+    fill: Vec<f64>,
 }
 
 impl PartialEq for Step {
@@ -300,18 +303,22 @@ impl<'a> State<'a> {
     fn new(input: &'a PlanInput, costs: &'a Costs, req: &[Requirement]) -> State<'a> {
         let nd = input.depots.len();
         let stock = vec![vec![0u32; nd]; input.parts.len()];
-        let on_time: Vec<Vec<f64>> = input
+        let (on_time, fill): (Vec<Vec<f64>>, Vec<Vec<f64>>) = input
             .parts
             .par_iter()
             .zip(&stock)
-            .map(|(p, s)| evaluate(&p.network, s).on_time)
-            .collect();
+            .map(|(p, s)| {
+                let service = evaluate(&p.network, s);
+                (service.on_time, service.fill_rate)
+            })
+            .unzip();
         let mut state = State {
             input,
             costs,
             need: req.iter().map(|r| r.need * (1.0 + MARGIN)).collect(),
             plan: Plan { stock },
             on_time,
+            fill,
             got: vec![0.0; input.hospitals()],
             version: vec![0; input.parts.len()],
         };
@@ -374,7 +381,8 @@ impl<'a> State<'a> {
         let mut best: Option<Step> = None;
         for q in 1..=LOOKAHEAD {
             stock[depot] += 1;
-            let on_time = evaluate(net, &stock).on_time;
+            let service = evaluate_from(net, &stock, Some(&self.fill[part]));
+            let on_time = service.on_time;
             let gain = self.benefit(part, &on_time);
             let ratio = gain / (unit * f64::from(q));
             if gain > 0.0 && best.as_ref().is_none_or(|b| ratio > b.ratio) {
@@ -385,6 +393,7 @@ impl<'a> State<'a> {
                     units: q,
                     version: self.version[part],
                     on_time,
+                    fill: service.fill_rate,
                 });
             } else if best.is_some() {
                 break;
@@ -399,7 +408,8 @@ impl<'a> State<'a> {
             .collect()
     }
 
-    fn set(&mut self, part: usize, depot: usize, level: u32, on_time: Vec<f64>) {
+    fn set(&mut self, part: usize, depot: usize, level: u32, on_time: Vec<f64>, fill: Vec<f64>) {
+        self.fill[part] = fill;
         let old = std::mem::take(&mut self.on_time[part]);
         self.apply(part, &old, &on_time);
         self.on_time[part] = on_time;
@@ -438,7 +448,7 @@ impl<'a> State<'a> {
                 continue;
             }
             let level = self.plan.stock[top.part][top.depot] + top.units;
-            self.set(top.part, top.depot, level, top.on_time);
+            self.set(top.part, top.depot, level, top.on_time, top.fill);
             if self.short().is_none() {
                 return Ok(());
             }
@@ -495,11 +505,12 @@ impl<'a> State<'a> {
                 while self.plan.stock[p][d] > 0 {
                     let mut stock = self.plan.stock[p].clone();
                     stock[d] -= 1;
-                    let on_time = evaluate(&self.input.parts[p].network, &stock).on_time;
-                    if !self.keeps_targets(p, &on_time) {
+                    let service =
+                        evaluate_from(&self.input.parts[p].network, &stock, Some(&self.fill[p]));
+                    if !self.keeps_targets(p, &service.on_time) {
                         break;
                     }
-                    self.set(p, d, stock[d], on_time);
+                    self.set(p, d, stock[d], service.on_time, service.fill_rate);
                     dropped = true;
                 }
             }
@@ -523,8 +534,8 @@ impl<'a> State<'a> {
                 let mut trial = self.clone();
                 let mut stock = trial.plan.stock[p].clone();
                 stock[d] -= 1;
-                let on_time = evaluate(&self.input.parts[p].network, &stock).on_time;
-                trial.set(p, d, stock[d], on_time);
+                let service = evaluate(&self.input.parts[p].network, &stock);
+                trial.set(p, d, stock[d], service.on_time, service.fill_rate);
                 // The removed unit may not be bought straight back in this trial.
                 if trial.greedy(Some((p, d))).is_err() {
                     continue;

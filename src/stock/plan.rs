@@ -214,11 +214,33 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &PlanParams) -> Result<PlanResu
     } else {
         None
     };
-    let curve = params
+    let mut points = params
         .curve
         .par_iter()
         .map(|&t| curve_point(ds, &input, &costs, t))
         .collect::<Result<Vec<_>, _>>()?;
+    // The optimiser is a heuristic: a plan found for a higher target that also meets a lower
+    // target's requirements (checked) and costs less stands for the lower target too.
+    for i in (0..points.len().saturating_sub(1)).rev() {
+        let (lower, higher) = points.split_at_mut(i + 1);
+        let (low, high) = (&mut lower[i], &higher[0]);
+        if high.0.target >= low.0.target
+            && high.0.annual_holding_cost < low.0.annual_holding_cost
+            && check(&input, &requirements(&input, Some(low.0.target)), &high.1).ok()
+        {
+            let target = low.0.target;
+            *low = (
+                CurvePoint {
+                    target,
+                    ..high.0.clone()
+                },
+                high.1.clone(),
+            );
+            low.0.system_on_time =
+                check(&input, &requirements(&input, Some(target)), &low.1).system_on_time();
+        }
+    }
+    let curve = points.into_iter().map(|(c, _)| c).collect();
     let out_of_reach = (0..input.groups.len())
         .map(|g| input.out_of_reach(g))
         .collect();
@@ -242,7 +264,7 @@ fn curve_point(
     input: &PlanInput,
     costs: &Costs,
     target: f64,
-) -> Result<CurvePoint, PlanError> {
+) -> Result<(CurvePoint, Plan), PlanError> {
     let req = requirements(input, Some(target));
     let plan = optimise(input, costs, &req)?;
     let checked = check(input, &req, &plan);
@@ -253,11 +275,12 @@ fn curve_point(
         });
     }
     let money = money(ds, input, &plan);
-    Ok(CurvePoint {
+    let point = CurvePoint {
         target,
         annual_holding_cost: money.iter().flatten().map(|m| m.holding).sum(),
         investment: money.iter().flatten().map(|m| m.investment).sum(),
         system_on_time: checked.system_on_time(),
         units: plan.units(),
-    })
+    };
+    Ok((point, plan))
 }

@@ -1,0 +1,49 @@
+//! The stock plan: optimiser and checker, and the lower bound, on `data/china` and on a generated
+//! national set (5,000 hospitals, 2,000 parts).
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use spareplan::coverage::{self, CoverageParams};
+use spareplan::io::{self, DirSource};
+use spareplan::stock::bound::bound;
+use spareplan::stock::check::check;
+use spareplan::stock::input::build;
+use spareplan::stock::optimise::{optimise, requirements};
+use spareplan::stock::plan::costs;
+
+mod common;
+
+fn plan(c: &mut Criterion) {
+    let mut group = c.benchmark_group("plan");
+    group.sample_size(10);
+    for (name, dir) in [
+        ("china", common::china_dir()),
+        ("generated_5000h_2000p", common::generated(5_000, 2_000)),
+    ] {
+        let ds = io::load_planning(&DirSource::new(&dir))
+            .expect("valid")
+            .data;
+        let cov = coverage::compute(&ds, &CoverageParams::default());
+        let input = build(&ds, &cov);
+        let costs = costs(&ds, &input);
+        let req = requirements(&input, None);
+        group.bench_function(format!("{name}/optimise_and_check"), |b| {
+            b.iter(|| {
+                let plan = optimise(&input, &costs, &req).expect("feasible");
+                assert!(check(&input, &req, &plan).ok());
+                plan.units()
+            })
+        });
+        let plan = optimise(&input, &costs, &req).expect("feasible");
+        group.bench_function(format!("{name}/lower_bound"), |b| {
+            b.iter(|| {
+                bound(&input, &costs, &req, &plan)
+                    .expect("bound")
+                    .lower_bound
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, plan);
+criterion_main!(benches);
