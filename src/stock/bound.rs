@@ -42,6 +42,7 @@ use rustc_hash::FxHashMap;
 use super::dist::Pmf;
 use super::input::PlanInput;
 use super::optimise::{Costs, Plan, Requirement};
+use super::service::parents_first;
 
 /// Column-generation rounds at most.
 pub const MAX_ROUNDS: usize = 40;
@@ -311,7 +312,7 @@ pub fn bound(
                 .collect(),
             unit_cost: (0..nd).map(|d| costs.at(p, d)).collect(),
             parent: input.depots.iter().map(|d| d.parent).collect(),
-            order: parents_first(input),
+            order: parents_first(&input.depots),
         })
         .collect();
     // Hospital rows, one per distinct (classes, units, need).
@@ -390,20 +391,6 @@ pub fn bound(
         rounds,
         columns: columns.iter().map(Vec::len).sum(),
     })
-}
-
-fn parents_first(input: &PlanInput) -> Vec<usize> {
-    let depth = |mut d: usize| {
-        let mut k = 0;
-        while let Some(p) = input.depots[d].parent {
-            d = p;
-            k += 1;
-        }
-        k
-    };
-    let mut order: Vec<usize> = (0..input.depots.len()).collect();
-    order.sort_by_key(|&d| (depth(d), d));
-    order
 }
 
 /// A hospital requirement as a row over per-model aggregates; identical hospitals share a row.

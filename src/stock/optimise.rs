@@ -487,13 +487,19 @@ impl<'a> State<'a> {
         })
     }
 
+    /// The (part, depot) pairs holding stock.
+    fn held(&self) -> Vec<(usize, usize)> {
+        let nd = self.input.depots.len();
+        (0..self.plan.stock.len())
+            .flat_map(|p| (0..nd).map(move |d| (p, d)))
+            .filter(|&(p, d)| self.plan.stock[p][d] > 0)
+            .collect()
+    }
+
     /// Removes units, dearest first, while every requirement holds.
     fn drop_pass(&mut self) {
         loop {
-            let mut held: Vec<(usize, usize)> = (0..self.plan.stock.len())
-                .flat_map(|p| (0..self.input.depots.len()).map(move |d| (p, d)))
-                .filter(|&(p, d)| self.plan.stock[p][d] > 0)
-                .collect();
+            let mut held = self.held();
             held.sort_by(|a, b| {
                 self.costs
                     .at(b.0, b.1)
@@ -526,10 +532,7 @@ impl<'a> State<'a> {
         while improved {
             improved = false;
             let cost = self.plan.cost(self.costs);
-            let held: Vec<(usize, usize)> = (0..self.plan.stock.len())
-                .flat_map(|p| (0..self.input.depots.len()).map(move |d| (p, d)))
-                .filter(|&(p, d)| self.plan.stock[p][d] > 0)
-                .collect();
+            let held = self.held();
             for (p, d) in held {
                 let mut trial = self.clone();
                 let mut stock = trial.plan.stock[p].clone();

@@ -166,6 +166,17 @@ fn money(ds: &Dataset, input: &PlanInput, plan: &Plan) -> Vec<Vec<Money>> {
         .collect()
 }
 
+/// The checker's verdict as a result.
+fn passed(checked: &Checked) -> Result<(), PlanError> {
+    match checked.failures.first() {
+        None => Ok(()),
+        Some(&first) => Err(PlanError::CheckFailed {
+            count: checked.failures.len(),
+            first,
+        }),
+    }
+}
+
 fn check_target(t: f64) -> Result<(), PlanError> {
     if t.is_finite() && (0.0..1.0).contains(&t) {
         Ok(())
@@ -194,12 +205,7 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &PlanParams) -> Result<PlanResu
     let req = requirements(&input, params.target);
     let plan = optimise(&input, &costs, &req)?;
     let checked = check(&input, &req, &plan);
-    if !checked.ok() {
-        return Err(PlanError::CheckFailed {
-            count: checked.failures.len(),
-            first: checked.failures[0],
-        });
-    }
+    passed(&checked)?;
     let money = money(ds, &input, &plan);
     let investment = money.iter().flatten().map(|m| m.investment).sum();
     let annual_holding_cost = money.iter().flatten().map(|m| m.holding).sum();
@@ -268,12 +274,7 @@ fn curve_point(
     let req = requirements(input, Some(target));
     let plan = optimise(input, costs, &req)?;
     let checked = check(input, &req, &plan);
-    if !checked.ok() {
-        return Err(PlanError::CheckFailed {
-            count: checked.failures.len(),
-            first: checked.failures[0],
-        });
-    }
+    passed(&checked)?;
     let money = money(ds, input, &plan);
     let point = CurvePoint {
         target,

@@ -72,7 +72,7 @@ pub fn evaluate(net: &PartNetwork, stock: &[u32]) -> PartService {
 pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) -> PartService {
     let n = net.depots.len();
     assert_eq!(stock.len(), n, "one stock level per depot");
-    let order = parents_first(net);
+    let order = parents_first(&net.depots);
     let mut fill = start.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
     let mut flow = vec![0.0; n];
     // The map from fill rates to fill rates is decreasing (a depot that fills more attracts more
@@ -159,11 +159,11 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
 }
 
 /// Depot indices with every parent before its children.
-fn parents_first(net: &PartNetwork) -> Vec<usize> {
-    let n = net.depots.len();
+pub fn parents_first(depots: &[DepotSpec]) -> Vec<usize> {
+    let n = depots.len();
     let depth = |mut d: usize| {
         let mut k = 0;
-        while let Some(p) = net.depots[d].parent {
+        while let Some(p) = depots[d].parent {
             d = p;
             k += 1;
             assert!(k <= n, "the depot tree has no cycle");
