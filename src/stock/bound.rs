@@ -141,7 +141,8 @@ pub fn fill_bound(input: &PlanInput, part: usize) -> Vec<Vec<Vec<f64>>> {
 /// Stock levels enumerated per depot at most.
 const MAX_LEVEL: u32 = 10_000;
 
-/// `P(Poisson(mean) <= s - 1)`, the fill rate of base stock `s`.
+/// `P(Poisson(mean) <= s - 1)`, the fill rate of base stock `s`, without building a [`Pmf`]
+/// (this is the inner loop of the fill-bound tables; large means go through [`Pmf`]).
 fn poisson_fill(mean: f64, s: u32) -> f64 {
     if s == 0 {
         return 0.0;

@@ -222,19 +222,10 @@ impl Exact<'_> {
         let nd = self.input.depots.len();
         if d == nd {
             let on_time = evaluate(&self.input.parts[p].network, &self.stock[p]).on_time;
-            let g = &self.input.groups[self.input.parts[p].group];
-            let mut added = Vec::new();
-            for (k, members) in g.members.iter().enumerate() {
-                for &h in members {
-                    let x = self.input.rate(h as usize, p) * on_time[k];
-                    self.got[h as usize] += x;
-                    added.push((h as usize, x));
-                }
-            }
+            let none = vec![0.0; on_time.len()];
+            add_change(self.input, &mut self.got, p, &none, &on_time);
             self.part(p + 1, cost);
-            for (h, x) in added {
-                self.got[h] -= x;
-            }
+            add_change(self.input, &mut self.got, p, &on_time, &none);
             return;
         }
         let unit = self.costs.at(p, d);
@@ -245,6 +236,21 @@ impl Exact<'_> {
             level += 1;
         }
         self.stock[p][d] = 0;
+    }
+}
+
+/// Adds to each hospital's on-time requests the change of one part's class on-time from `old`
+/// to `new`.
+fn add_change(input: &PlanInput, got: &mut [f64], part: usize, old: &[f64], new: &[f64]) {
+    let g = &input.groups[input.parts[part].group];
+    for (k, members) in g.members.iter().enumerate() {
+        let delta = new[k] - old[k];
+        if delta == 0.0 {
+            continue;
+        }
+        for &h in members {
+            got[h as usize] += input.rate(h as usize, part) * delta;
+        }
     }
 }
 
@@ -332,16 +338,7 @@ impl<'a> State<'a> {
 
     /// Adds the change of one part's class on-time from `old` to `new` to the hospitals.
     fn apply(&mut self, part: usize, old: &[f64], new: &[f64]) {
-        let g = &self.input.groups[self.input.parts[part].group];
-        for (k, members) in g.members.iter().enumerate() {
-            let delta = new[k] - old[k];
-            if delta == 0.0 {
-                continue;
-            }
-            for &h in members {
-                self.got[h as usize] += self.input.rate(h as usize, part) * delta;
-            }
-        }
+        add_change(self.input, &mut self.got, part, old, new);
     }
 
     fn shortfall(&self, h: usize) -> f64 {

@@ -234,16 +234,14 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &PlanParams) -> Result<PlanResu
             && high.0.annual_holding_cost < low.0.annual_holding_cost
             && check(&input, &requirements(&input, Some(low.0.target)), &high.1).ok()
         {
-            let target = low.0.target;
+            // System on-time depends on the plan alone, not on the targets.
             *low = (
                 CurvePoint {
-                    target,
+                    target: low.0.target,
                     ..high.0.clone()
                 },
                 high.1.clone(),
             );
-            low.0.system_on_time =
-                check(&input, &requirements(&input, Some(target)), &low.1).system_on_time();
         }
     }
     let curve = points.into_iter().map(|(c, _)| c).collect();
