@@ -12,5 +12,6 @@ pub mod model;
 pub mod money;
 pub mod network;
 pub mod recon;
+pub mod sim;
 pub mod stock;
 pub mod uptime;

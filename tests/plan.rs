@@ -11,15 +11,15 @@ use spareplan::stock::service::{evaluate, DepotSpec, HospitalDemand, PartNetwork
 /// A small network: `depots` as (parent, lead years, holding cost per unit of each part),
 /// hospitals as (units of the single model, target, candidate depots fastest first, primary),
 /// parts as failure rates per unit-year. Every part has the same deadline.
-struct Net {
-    depots: Vec<(Option<usize>, f64)>,
-    hospitals: Vec<(f64, f64, Vec<usize>, usize)>,
-    rates: Vec<f64>,
-    unit_costs: Vec<f64>,
+pub struct Net {
+    pub depots: Vec<(Option<usize>, f64)>,
+    pub hospitals: Vec<(f64, f64, Vec<usize>, usize)>,
+    pub rates: Vec<f64>,
+    pub unit_costs: Vec<f64>,
 }
 
 impl Net {
-    fn input(&self) -> PlanInput {
+    pub fn input(&self) -> PlanInput {
         let depots: Vec<DepotSpec> = self
             .depots
             .iter()

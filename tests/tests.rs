@@ -8,5 +8,6 @@ mod plan;
 mod recon;
 mod robustness;
 mod routes;
+mod simulate;
 mod stock;
 mod uptime;

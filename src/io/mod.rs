@@ -13,7 +13,9 @@ pub mod geo;
 pub mod output;
 pub mod plan_output;
 pub mod planning;
+pub mod sim_output;
 pub mod source;
+pub mod stock_plan;
 pub mod table;
 pub mod write;
 

@@ -1,0 +1,155 @@
+//! The tables and summary of the `simulate` command (the data contract's columns first).
+
+use super::write::CsvBuf;
+use crate::model::Dataset;
+use crate::sim::stats::{Estimate, Summary};
+use crate::stock::input::PlanInput;
+
+/// Analytic figures of the plan beside the simulation.
+pub struct Analytic {
+    pub system: f64,
+    pub hospitals: Vec<f64>,
+    pub parts: Vec<f64>,
+}
+
+fn r6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn est_json(e: &Estimate) -> serde_json::Value {
+    serde_json::json!({
+        "mean": r6(e.mean),
+        "ci95": [r6(e.low), r6(e.high)],
+    })
+}
+
+fn f6(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.6}")
+    } else {
+        String::new()
+    }
+}
+
+/// `units.csv`: per unit, means across replications.
+pub fn units_csv(ds: &Dataset, s: &Summary) -> Vec<u8> {
+    let mut t = CsvBuf::new(&[
+        "serial",
+        "hospital_id",
+        "uptime",
+        "days_short",
+        "extension_days",
+        "target",
+    ]);
+    for (u, unit) in ds.units.iter().enumerate() {
+        t.row([
+            unit.serial.clone(),
+            ds.hospital(unit.hospital).code.clone(),
+            f6(s.unit_uptime[u]),
+            format!("{:.3}", s.unit_days_short[u]),
+            format!("{:.3}", s.unit_extension_days[u]),
+            unit.uptime_target.to_string(),
+        ]);
+    }
+    t.into_bytes()
+}
+
+/// `hospitals.csv`: simulated on-time with its interval beside the plan's analytic value.
+pub fn hospitals_csv(ds: &Dataset, s: &Summary, a: &Analytic) -> Vec<u8> {
+    let mut t = CsvBuf::new(&[
+        "hospital_id",
+        "requests_per_year",
+        "on_time",
+        "ci_low",
+        "ci_high",
+        "analytic_on_time",
+        "difference",
+        "filled_from_stock",
+    ]);
+    for h in ds.hospital_ids() {
+        let i = h.index();
+        let (m, lo, hi) =
+            s.hospitals[i].map_or((f64::NAN, f64::NAN, f64::NAN), |e| (e.mean, e.low, e.high));
+        let fill = s.hospital_fill[i].map_or(f64::NAN, |e| e.mean);
+        t.row([
+            ds.hospital(h).code.clone(),
+            format!("{:.4}", s.hospital_requests_per_year[i]),
+            f6(m),
+            f6(lo),
+            f6(hi),
+            f6(a.hospitals[i]),
+            f6(m - a.hospitals[i]),
+            f6(fill),
+        ]);
+    }
+    t.into_bytes()
+}
+
+/// `parts.csv`: the same per part.
+pub fn parts_csv(ds: &Dataset, input: &PlanInput, s: &Summary, a: &Analytic) -> Vec<u8> {
+    let mut t = CsvBuf::new(&[
+        "part_no",
+        "requests_per_year",
+        "on_time",
+        "ci_low",
+        "ci_high",
+        "analytic_on_time",
+        "difference",
+        "filled_from_stock",
+    ]);
+    for (p, part) in input.parts.iter().enumerate() {
+        let (m, lo, hi) =
+            s.parts[p].map_or((f64::NAN, f64::NAN, f64::NAN), |e| (e.mean, e.low, e.high));
+        let fill = s.part_fill[p].map_or(f64::NAN, |e| e.mean);
+        t.row([
+            ds.part(part.part).part_no.clone(),
+            format!("{:.4}", s.part_requests_per_year[p]),
+            f6(m),
+            f6(lo),
+            f6(hi),
+            f6(a.parts[p]),
+            f6(m - a.parts[p]),
+            f6(fill),
+        ]);
+    }
+    t.into_bytes()
+}
+
+/// What `summary.json` records of the run itself.
+pub struct RunInfo {
+    pub years: f64,
+    pub warmup_years: f64,
+    pub replications: u64,
+    pub seed: u64,
+}
+
+/// `summary.json`.
+pub fn summary_json(s: &Summary, a: &Analytic, run: &RunInfo) -> String {
+    let v = serde_json::json!({
+        "on_time_fraction": r6(s.on_time.mean),
+        "on_time_fraction_ci95": [r6(s.on_time.low), r6(s.on_time.high)],
+        "filled_from_stock_fraction": r6(s.fill_rate.mean),
+        "filled_from_stock_fraction_ci95": [r6(s.fill_rate.low), r6(s.fill_rate.high)],
+        "analytic_on_time_fraction": r6(a.system),
+        "wait_hours": {
+            "mean": est_json(&s.wait_mean),
+            "p95": est_json(&s.wait_p95),
+            "p99": est_json(&s.wait_p99),
+        },
+        "undelivered_requests_at_end": est_json(&s.undelivered),
+        "uptime": {
+            "mean": est_json(&s.uptime_mean),
+            "min": est_json(&s.uptime_min),
+            "units_below_target": est_json(&s.units_below_target),
+            "days_short_total": est_json(&s.days_short_total),
+            "extension_days_total": est_json(&s.extension_days_total),
+        },
+        "units": s.unit_uptime.len(),
+        "failures_simulated": s.failures,
+        "years": run.years,
+        "warmup_years": run.warmup_years,
+        "replications": run.replications,
+        "seed": run.seed,
+    });
+    serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
+}

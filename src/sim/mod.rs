@@ -1,0 +1,160 @@
+//! Simulation of a stock plan: replications of a discrete-event model of the exact policy
+//! ([`engine`]), run in parallel, each with its own generator seeded from (seed, index), and
+//! summarised with 95 % confidence intervals across replications ([`stats`]).
+//!
+//! Deliberately absent: any optimisation, and transport or engineer capacity (the model has
+//! none).
+
+pub mod engine;
+pub mod stats;
+
+use rayon::prelude::*;
+
+use crate::coverage::Coverage;
+use crate::model::Dataset;
+use crate::network::to_hours;
+use crate::stock::input::PlanInput;
+use engine::{replicate, Alias, Replication};
+
+/// An installed unit as the simulation sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimUnit {
+    pub hospital: usize,
+    pub model: usize,
+    pub target: f64,
+}
+
+/// Everything a replication needs, shared read-only by all of them.
+pub struct SimSpec<'a> {
+    pub input: &'a PlanInput,
+    /// Base stock per part (in `input.parts` order) and depot.
+    pub stock: Vec<Vec<u32>>,
+    pub units: Vec<SimUnit>,
+    pub deadline_hours: Vec<f64>,
+    pub repair_hours: Vec<f64>,
+    /// Travel time of the nearest engineer to each hospital (infinite when none reaches it).
+    pub engineer_hours: Vec<f64>,
+    /// Replenishment lead time of each depot, in hours.
+    pub lead_hours: Vec<f64>,
+    pub years: f64,
+    pub warmup_years: f64,
+    /// Failures per year of all units and parts.
+    pub total_rate: f64,
+    unit_alias: Option<Alias>,
+    part_alias: Vec<Option<Alias>>,
+    model_parts: Vec<Vec<usize>>,
+}
+
+impl<'a> SimSpec<'a> {
+    /// A specification from a planning input. `stock` is per part of `input` and depot;
+    /// `repair_hours` per part of `input`.
+    pub fn new(
+        input: &'a PlanInput,
+        stock: Vec<Vec<u32>>,
+        units: Vec<SimUnit>,
+        repair_hours: Vec<f64>,
+        engineer_hours: Vec<f64>,
+        years: f64,
+        warmup_years: f64,
+    ) -> SimSpec<'a> {
+        let nm = input.models;
+        let mut model_parts: Vec<Vec<usize>> = vec![Vec::new(); nm];
+        let mut model_rates: Vec<Vec<f64>> = vec![Vec::new(); nm];
+        for (p, part) in input.parts.iter().enumerate() {
+            for &(m, r) in &part.usage {
+                model_parts[m].push(p);
+                model_rates[m].push(r);
+            }
+        }
+        let model_total: Vec<f64> = model_rates.iter().map(|r| r.iter().sum()).collect();
+        let unit_rates: Vec<f64> = units.iter().map(|u| model_total[u.model]).collect();
+        SimSpec {
+            input,
+            stock,
+            deadline_hours: input
+                .parts
+                .iter()
+                .map(|p| input.groups[p.group].deadline_hours)
+                .collect(),
+            repair_hours,
+            engineer_hours,
+            lead_hours: input
+                .depots
+                .iter()
+                .map(|d| d.lead_years * crate::stock::input::DAYS_PER_YEAR * 24.0)
+                .collect(),
+            years,
+            warmup_years,
+            total_rate: unit_rates.iter().sum(),
+            unit_alias: Alias::new(&unit_rates),
+            part_alias: model_rates.iter().map(|r| Alias::new(r)).collect(),
+            model_parts,
+            units,
+        }
+    }
+
+    /// A specification for a data set, its routes and planning input, and base stock per data-set
+    /// part (`[part][depot]`).
+    pub fn from_dataset(
+        ds: &Dataset,
+        cov: &Coverage,
+        input: &'a PlanInput,
+        levels: &[Vec<u32>],
+        years: f64,
+        warmup_years: f64,
+    ) -> SimSpec<'a> {
+        let stock = input
+            .parts
+            .iter()
+            .map(|p| levels[p.part.index()].clone())
+            .collect();
+        let units = ds
+            .units
+            .iter()
+            .map(|u| SimUnit {
+                hospital: u.hospital.index(),
+                model: u.model.index(),
+                target: u.uptime_target,
+            })
+            .collect();
+        let repair = input
+            .parts
+            .iter()
+            .map(|p| ds.part(p.part).repair_hours)
+            .collect();
+        let engineer = cov
+            .hospitals
+            .iter()
+            .map(|h| h.engineer_micros.map_or(f64::INFINITY, to_hours))
+            .collect();
+        SimSpec::new(input, stock, units, repair, engineer, years, warmup_years)
+    }
+
+    /// Delivery hours from a depot to a hospital (infinite without a route).
+    pub fn hours(&self, depot: usize, hospital: usize) -> f64 {
+        self.input.hours[depot * self.input.hospitals() + hospital].unwrap_or(f64::INFINITY)
+    }
+
+    /// Expected failures per replication.
+    pub fn expected_failures(&self) -> f64 {
+        self.total_rate * (self.years + self.warmup_years)
+    }
+}
+
+/// Runs `replications` replications in parallel; `tick` is called as each one ends. The results
+/// are in replication order and do not depend on the number of threads.
+pub fn run(
+    spec: &SimSpec<'_>,
+    replications: u64,
+    seed: u64,
+    tick: &(dyn Fn() + Sync),
+) -> Vec<Replication> {
+    (0..replications)
+        .into_par_iter()
+        .map(|i| {
+            let r = replicate(spec, seed, i);
+            tick();
+            r
+        })
+        .collect()
+}
