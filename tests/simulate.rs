@@ -144,6 +144,8 @@ fn uptime_with_ample_stock_is_the_repair_time_over_the_year() {
     );
     assert_eq!(out.fill_rate.mean, 1.0);
     assert_eq!(out.days_short_total.mean, 0.0);
+    // Four maintenance visits a unit and year, whatever the phase: 9 units x 4 x 2 years.
+    assert_eq!(out.pm_visits_per_year.mean, 36.0);
 }
 
 #[test]

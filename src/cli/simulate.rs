@@ -170,6 +170,10 @@ pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
         s.extension_days_total.low,
         s.extension_days_total.high
     );
+    println!(
+        "  quarterly maintenance: {:.0} visits and {:.1} parts a year, ordered ahead outside the base stock",
+        s.pm_visits_per_year.mean, s.pm_parts_per_year.mean
+    );
     let mut worst: Vec<(f64, usize)> = s
         .hospitals
         .iter()

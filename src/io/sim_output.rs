@@ -137,6 +137,10 @@ pub fn summary_json(s: &Summary, a: &Analytic, run: &RunInfo) -> String {
             "p99": est_json(&s.wait_p99),
         },
         "undelivered_requests_at_end": est_json(&s.undelivered),
+        "maintenance": {
+            "visits_per_year": est_json(&s.pm_visits_per_year),
+            "parts_per_year": est_json(&s.pm_parts_per_year),
+        },
         "uptime": {
             "mean": est_json(&s.uptime_mean),
             "min": est_json(&s.uptime_min),

@@ -13,11 +13,12 @@
 //! part's repair time.
 //!
 //! Statistics count requests made after the warm-up; uptime is measured over the year after the
-//! warm-up (each unit's simulated warranty year). Quarterly maintenance parts are ordered ahead
-//! outside the base stock (model.md), so they neither use nor wait for it.
+//! warm-up (each unit's simulated warranty year). Quarterly maintenance visits come every quarter
+//! from a random phase per unit; their parts are ordered ahead outside the base stock (model.md),
+//! so they neither use nor wait for it, and their planned downtime is not counted as unplanned
+//! downtime.
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -72,6 +73,9 @@ impl Alias {
 #[derive(Clone, Debug, Default)]
 pub struct Replication {
     pub failures: u64,
+    /// Quarterly maintenance visits after the warm-up, and the parts they used.
+    pub pm_visits: u64,
+    pub pm_parts: f64,
     /// Requests and on-time requests after the warm-up, per hospital and per part (spec order).
     pub hospital_requests: Vec<u32>,
     pub hospital_on_time: Vec<u32>,
@@ -103,9 +107,10 @@ struct State<'a> {
     end: f64,
     on_hand: Vec<i64>,
     queue: Vec<VecDeque<Waiter>>,
-    /// Arrivals: (time bits, sequence, depot, part).
-    arrivals: BinaryHeap<Reverse<(u64, u64, u32, u32)>>,
-    seq: u64,
+    /// Replenishments on their way to each depot, (arrival time, part), in arrival order: a
+    /// depot's lead time is fixed and orders leave in time order, so a first-in-first-out queue
+    /// per depot is the event calendar.
+    arrivals: Vec<VecDeque<(f64, u32)>>,
     orders: Vec<i64>,
     last_change: Vec<f64>,
     out: Replication,
@@ -134,8 +139,7 @@ pub fn replicate(spec: &SimSpec<'_>, seed: u64, index: u64) -> Replication {
         end,
         on_hand,
         queue: (0..np * nd).map(|_| VecDeque::new()).collect(),
-        arrivals: BinaryHeap::new(),
-        seq: 0,
+        arrivals: (0..nd).map(|_| VecDeque::new()).collect(),
         orders: vec![0; np * nd],
         last_change: vec![0.0; np * nd],
         out: Replication {
@@ -175,6 +179,18 @@ pub fn replicate(spec: &SimSpec<'_>, seed: u64, index: u64) -> Replication {
         }
     }
     st.finish();
+    // Quarterly maintenance: each unit is visited every quarter from a random phase. Its parts are
+    // ordered ahead outside the base stock (model.md), so the visits touch neither stock nor the
+    // delivery promise; they are counted, and their planned downtime is not unplanned downtime.
+    let quarter = HOURS_PER_YEAR / 4.0;
+    for unit in &spec.units {
+        let phase = rng.random::<f64>() * quarter;
+        let first = ((warm - phase) / quarter).ceil().max(0.0);
+        let last = ((end - phase) / quarter).ceil();
+        let visits = (last - first).max(0.0) as u64;
+        st.out.pm_visits += visits;
+        st.out.pm_parts += visits as f64 * spec.pm_parts_per_visit[unit.model];
+    }
     st.out
 }
 
@@ -201,9 +217,22 @@ impl State<'_> {
     }
 
     fn schedule(&mut self, t: f64, depot: usize, part: usize) {
-        self.seq += 1;
-        self.arrivals
-            .push(Reverse((t.to_bits(), self.seq, depot as u32, part as u32)));
+        let q = &mut self.arrivals[depot];
+        debug_assert!(q.back().is_none_or(|&(last, _)| last <= t));
+        q.push_back((t, part as u32));
+    }
+
+    /// The depot with the earliest arrival and its time (ties to the lower depot).
+    fn next_arrival(&self) -> Option<(usize, f64)> {
+        let mut best: Option<(usize, f64)> = None;
+        for (d, q) in self.arrivals.iter().enumerate() {
+            if let Some(&(t, _)) = q.front() {
+                if best.is_none_or(|(_, b)| t < b) {
+                    best = Some((d, t));
+                }
+            }
+        }
+        best
     }
 
     /// Depot `depot` has shipped or owes one unit: it reorders from its parent at once.
@@ -293,13 +322,14 @@ impl State<'_> {
 
     /// Processes replenishment arrivals up to time `t`.
     fn arrive_until(&mut self, t: f64) {
-        while let Some(&Reverse((bits, _, depot, part))) = self.arrivals.peek() {
-            let at = f64::from_bits(bits);
+        while let Some((depot, at)) = self.next_arrival() {
             if at > t {
                 break;
             }
-            self.arrivals.pop();
-            let (depot, part) = (depot as usize, part as usize);
+            let (_, part) = self.arrivals[depot]
+                .pop_front()
+                .expect("the depot has an arrival");
+            let part = part as usize;
             let c = self.cell(part, depot);
             self.orders_change(c, at, -1);
             match self.queue[c].pop_front() {

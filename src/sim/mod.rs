@@ -40,6 +40,8 @@ pub struct SimSpec<'a> {
     pub warmup_years: f64,
     /// Failures per year of all units and parts.
     pub total_rate: f64,
+    /// Parts a quarterly maintenance visit uses, per model.
+    pub pm_parts_per_visit: Vec<f64>,
     unit_alias: Option<Alias>,
     part_alias: Vec<Option<Alias>>,
     model_parts: Vec<Vec<usize>>,
@@ -86,6 +88,7 @@ impl<'a> SimSpec<'a> {
             years,
             warmup_years,
             total_rate: unit_rates.iter().sum(),
+            pm_parts_per_visit: vec![0.0; nm],
             unit_alias: Alias::new(&unit_rates),
             part_alias: model_rates.iter().map(|r| Alias::new(r)).collect(),
             model_parts,
@@ -127,7 +130,11 @@ impl<'a> SimSpec<'a> {
             .iter()
             .map(|h| h.engineer_micros.map_or(f64::INFINITY, to_hours))
             .collect();
-        SimSpec::new(input, stock, units, repair, engineer, years, warmup_years)
+        let mut spec = SimSpec::new(input, stock, units, repair, engineer, years, warmup_years);
+        for u in &ds.usage {
+            spec.pm_parts_per_visit[u.model.index()] += u.pm_qty_per_visit;
+        }
+        spec
     }
 
     /// Delivery hours from a depot to a hospital (infinite without a route).

@@ -71,6 +71,9 @@ pub fn estimate(values: &[f64]) -> Estimate {
 pub struct Summary {
     pub replications: usize,
     pub failures: u64,
+    /// Quarterly maintenance visits and their parts, per year.
+    pub pm_visits_per_year: Estimate,
+    pub pm_parts_per_year: Estimate,
     pub on_time: Estimate,
     /// Requests filled from stock at once, over all requests.
     pub fill_rate: Estimate,
@@ -208,6 +211,18 @@ pub fn summarize(spec: &SimSpec<'_>, reps: &mut [Replication]) -> Summary {
     Summary {
         replications: r,
         failures: reps.iter().map(|x| x.failures).sum(),
+        pm_visits_per_year: estimate(
+            &reps
+                .iter()
+                .map(|x| x.pm_visits as f64 / spec.years)
+                .collect::<Vec<_>>(),
+        ),
+        pm_parts_per_year: estimate(
+            &reps
+                .iter()
+                .map(|x| x.pm_parts / spec.years)
+                .collect::<Vec<_>>(),
+        ),
         on_time: estimate(&on_time),
         fill_rate: estimate(&fill),
         wait_mean: estimate(&means),
