@@ -30,8 +30,8 @@ fn simulate(c: &mut Criterion) {
             .data;
         let cov = coverage::compute(&ds, &CoverageParams::default());
         let input = build(&ds, &cov);
-        let plan = optimise(&input, &costs(&ds, &input), &requirements(&input, None))
-            .expect("feasible");
+        let plan =
+            optimise(&input, &costs(&ds, &input), &requirements(&input, None)).expect("feasible");
         let mut levels = vec![vec![0u32; ds.depots.len()]; ds.parts.len()];
         for (p, part) in input.parts.iter().enumerate() {
             levels[part.part.index()] = plan.stock[p].clone();
@@ -41,9 +41,7 @@ fn simulate(c: &mut Criterion) {
             "{name}: about {:.0} failures per run",
             spec.expected_failures() * reps as f64
         );
-        group.bench_function(name, |b| {
-            b.iter(|| sim::run(&spec, reps, 1, &|| {}).len())
-        });
+        group.bench_function(name, |b| b.iter(|| sim::run(&spec, reps, 1, &|| {}).len()));
     }
     group.finish();
 }
