@@ -12,6 +12,7 @@ pub mod model;
 pub mod money;
 pub mod network;
 pub mod recon;
+pub mod replenish;
 pub mod sim;
 pub mod stock;
 pub mod uptime;

@@ -6,6 +6,7 @@ mod fixtures;
 mod generated;
 mod plan;
 mod recon;
+mod replenish;
 mod robustness;
 mod routes;
 mod simulate;

@@ -7,6 +7,7 @@ mod data;
 mod finance;
 mod plan;
 mod planning;
+mod replenish;
 mod simulate;
 
 use std::path::{Path, PathBuf};
@@ -150,6 +151,46 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The monthly replenishment batch: forecasts, target base stock and orders.
+    ///
+    /// Re-estimates demand per depot region and part from fault_history.csv and the installed
+    /// base (installed-base rate with shrinkage, Croston, SBA, TSB; a holdout picks the method per
+    /// part), recomputes target base stock with the plan's optimiser, and orders what brings each
+    /// depot's position (on hand + on order) back to target plus maintenance ahead: transfers from
+    /// the parent depot, purchases from the factory for the central depot. Order ids are
+    /// month-kind-depot-part: rerunning the same inputs gives the same bytes, and once the orders
+    /// are booked in stock.csv the month orders nothing again. Writes orders.csv, forecast.csv,
+    /// shortages.csv and run_log.json.
+    Replenish {
+        dir: PathBuf,
+        /// The batch month, YYYY-MM (history runs to the month before).
+        #[arg(long)]
+        month: String,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// First history month, YYYY-MM (default: 24 months before --month).
+        #[arg(long)]
+        history_from: Option<String>,
+        /// One on-time target for every hospital (default: the installed base's).
+        #[arg(long)]
+        target: Option<f64>,
+        /// Months of quarterly-maintenance parts ordered ahead.
+        #[arg(long, default_value_t = 3)]
+        pm_months: u32,
+        /// Croston and SBA smoothing.
+        #[arg(long, default_value_t = 0.1)]
+        alpha: f64,
+        /// TSB smoothing of the demand size.
+        #[arg(long, default_value_t = 0.1)]
+        tsb_alpha_d: f64,
+        /// TSB smoothing of the demand probability.
+        #[arg(long, default_value_t = 0.1)]
+        tsb_alpha_p: f64,
+        /// Print the run log as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The uptime and warranty-extension ledger from downtime records.
     ///
     /// Per unit: the warranty period from its acceptance date, downtime merged and clipped to the
@@ -261,6 +302,29 @@ where
             warmup_years,
             replications,
             seed,
+            json,
+        }),
+        Command::Replenish {
+            dir,
+            month,
+            out,
+            history_from,
+            target,
+            pm_months,
+            alpha,
+            tsb_alpha_d,
+            tsb_alpha_p,
+            json,
+        } => replenish::replenish(&replenish::ReplenishArgs {
+            dir: &dir,
+            out: &out,
+            month: &month,
+            history_from: history_from.as_deref(),
+            target,
+            pm_months,
+            alpha,
+            tsb_alpha_d,
+            tsb_alpha_p,
             json,
         }),
         Command::Uptime {

@@ -1,0 +1,382 @@
+//! The monthly replenishment batch: forecasts ([`forecasting`]), target base stock from the
+//! plan's optimiser, and the orders that bring every depot's inventory position back to its target.
+//!
+//! - **Targets**: each part's failure rates are scaled so that its network-wide demand equals the
+//!   forecast (the sum over regions of the chosen monthly rates, times 12); the plan's optimiser
+//!   then sets the base stock. The forecast's split between regions is reported but the optimiser
+//!   sees the installed base's split.
+//! - **Position**: on hand + on order - backorders (`stock.csv` holds no backorders, so they are 0).
+//! - **Maintenance ahead**: the quarterly-maintenance parts of a region's units for the next
+//!   `pm_months` months (rounded up) are ordered on top of the target.
+//! - **Orders**: a depot short of target + maintenance gets a transfer from its parent, up to what
+//!   the parent holds on hand; the central depot buys from the factory what brings it back to its
+//!   own target and maintenance after its transfers, plus what its children still miss. When a
+//!   parent cannot cover its children, it allocates unit by unit to the child where the unit
+//!   protects most demand: the child's first-choice demand times the probability that the unit is
+//!   needed (its pipeline, Poisson with mean demand x lead time, reaching the unit), ties to the
+//!   earlier depot; what is left unallocated is reported as a shortage.
+//! - **Identity**: an order's id is `month-kind-depot-part` (`2026-11-T-RDC-BJ-CT-XT-50`); the
+//!   same inputs give the same orders, and once orders are booked (`on_order` of the receiving
+//!   depot up, `on_hand` of the shipping depot down) the same month orders nothing again.
+
+pub mod forecasting;
+
+use rayon::prelude::*;
+
+use crate::coverage::Coverage;
+use crate::model::{Dataset, DepotId, PartId};
+use crate::stock::dist::Pmf;
+use crate::stock::input::{build, PlanInput};
+use crate::stock::optimise::{optimise, requirements, Infeasible};
+use crate::stock::plan::costs;
+use crate::stock::service::parents_first;
+use forecasting::{forecast, primary_depots, Forecasts, Month, Smoothing};
+
+/// The batch's parameters.
+#[derive(Clone, Debug)]
+pub struct BatchParams {
+    pub month: Month,
+    pub history_from: Month,
+    pub smoothing: Smoothing,
+    /// One on-time target for every hospital instead of the installed base's.
+    pub target: Option<f64>,
+    /// Months of quarterly-maintenance parts ordered ahead.
+    pub pm_months: u32,
+}
+
+/// Transfer from the parent depot or purchase from the factory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Transfer,
+    Purchase,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Transfer => "transfer",
+            Kind::Purchase => "purchase",
+        }
+    }
+}
+
+/// One order line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Order {
+    pub id: String,
+    pub kind: Kind,
+    /// `None`: the factory.
+    pub from: Option<DepotId>,
+    pub to: DepotId,
+    pub part: PartId,
+    pub qty: u32,
+    pub reason: String,
+}
+
+/// A depot's need its parent could not cover.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shortage {
+    pub depot: DepotId,
+    pub part: PartId,
+    pub needed: u32,
+    pub allocated: u32,
+}
+
+/// One depot and part in the batch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    pub target: u32,
+    pub maintenance: u32,
+    pub position: i64,
+    pub need: u32,
+}
+
+/// The batch's result.
+#[derive(Clone, Debug)]
+pub struct Batch {
+    pub forecasts: Forecasts,
+    /// `[part][depot]`, data-set order.
+    pub lines: Vec<Vec<Line>>,
+    pub orders: Vec<Order>,
+    pub shortages: Vec<Shortage>,
+}
+
+/// Runs the batch.
+pub fn run(ds: &Dataset, cov: &Coverage, params: &BatchParams) -> Result<Batch, Infeasible> {
+    let nd = ds.depots.len();
+    let np = ds.parts.len();
+    let base = build(ds, cov);
+    let nh = base.hospitals();
+    let primary = primary_depots(&base.hours, nd, nh);
+    let forecasts = forecast(
+        ds,
+        &primary,
+        params.history_from,
+        params.month,
+        &params.smoothing,
+    );
+    let input = scaled(&base, &forecasts);
+    let req = requirements(&input, params.target);
+    let plan = optimise(&input, &costs(ds, &input), &req)?;
+    let mut target = vec![vec![0u32; nd]; np];
+    for (i, p) in input.parts.iter().enumerate() {
+        target[p.part.index()] = plan.stock[i].clone();
+    }
+    // Position and maintenance ahead.
+    let mut position = vec![vec![0i64; nd]; np];
+    let mut on_hand = vec![vec![0i64; nd]; np];
+    for s in &ds.stock {
+        on_hand[s.part.index()][s.depot.index()] = i64::from(s.on_hand);
+        position[s.part.index()][s.depot.index()] = i64::from(s.on_hand) + i64::from(s.on_order);
+    }
+    let mut region_units = vec![vec![0.0; ds.models.len()]; nd];
+    for u in &ds.units {
+        if let Some(d) = primary[u.hospital.index()] {
+            region_units[d][u.model.index()] += 1.0;
+        }
+    }
+    let visits = f64::from(params.pm_months) / 3.0;
+    let mut maintenance = vec![vec![0u32; nd]; np];
+    for u in &ds.usage {
+        for d in 0..nd {
+            maintenance[u.part.index()][d] = (f64::from(maintenance[u.part.index()][d])
+                + region_units[d][u.model.index()] * u.pm_qty_per_visit * visits)
+                .ceil() as u32;
+        }
+    }
+    let order = parents_first(&input.depots);
+    let children: Vec<Vec<usize>> = (0..nd)
+        .map(|d| {
+            (0..nd)
+                .filter(|&c| input.depots[c].parent == Some(d))
+                .collect()
+        })
+        .collect();
+    let results: Vec<(Vec<Line>, Vec<Order>, Vec<Shortage>)> = (0..np)
+        .into_par_iter()
+        .map(|p| {
+            let ctx = PartCtx {
+                ds,
+                input: &input,
+                forecasts: &forecasts,
+                part: p,
+                month: params.month,
+                order: &order,
+                children: &children,
+            };
+            ctx.orders(&target[p], &maintenance[p], &position[p], &on_hand[p])
+        })
+        .collect();
+    let mut lines = Vec::with_capacity(np);
+    let mut orders = Vec::new();
+    let mut shortages = Vec::new();
+    for (l, o, s) in results {
+        lines.push(l);
+        orders.extend(o);
+        shortages.extend(s);
+    }
+    orders.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(Batch {
+        forecasts,
+        lines,
+        orders,
+        shortages,
+    })
+}
+
+/// The planning input with each part's failure rates scaled to its forecast.
+fn scaled(base: &PlanInput, f: &Forecasts) -> PlanInput {
+    let mut input = base.clone();
+    let nd = input.depots.len();
+    for part in &mut input.parts {
+        let p = part.part.index();
+        let now: f64 = part.network.hospitals.iter().map(|h| h.rate).sum();
+        let wanted: f64 = (0..nd).map(|d| f.monthly_rate(p, d)).sum::<f64>() * 12.0;
+        if now <= 0.0 {
+            continue;
+        }
+        let factor = wanted / now;
+        for u in &mut part.usage {
+            u.1 *= factor;
+        }
+        for h in &mut part.network.hospitals {
+            h.rate *= factor;
+        }
+    }
+    input
+}
+
+struct PartCtx<'a> {
+    ds: &'a Dataset,
+    input: &'a PlanInput,
+    forecasts: &'a Forecasts,
+    part: usize,
+    month: Month,
+    order: &'a [usize],
+    children: &'a [Vec<usize>],
+}
+
+impl PartCtx<'_> {
+    fn orders(
+        &self,
+        target: &[u32],
+        maintenance: &[u32],
+        position: &[i64],
+        on_hand: &[i64],
+    ) -> (Vec<Line>, Vec<Order>, Vec<Shortage>) {
+        let nd = target.len();
+        let mut pos = position.to_vec();
+        let mut need = vec![0u32; nd];
+        let mut unmet = vec![0u32; nd];
+        let mut allocated = vec![0u32; nd];
+        let mut orders = Vec::new();
+        let mut shortages = Vec::new();
+        let part_id = PartId::from_index(self.part);
+        // Deepest first: a parent allocates to its children before it works out its own need.
+        for &d in self.order.iter().rev() {
+            let kids = &self.children[d];
+            if !kids.is_empty() {
+                let available = on_hand[d].max(0) as u32;
+                let got = self.allocate(kids, &need, &pos, available);
+                for (&c, &g) in kids.iter().zip(&got) {
+                    allocated[c] = g;
+                    pos[d] -= i64::from(g);
+                    unmet[d] += need[c] - g;
+                    if g < need[c] {
+                        shortages.push(Shortage {
+                            depot: DepotId::from_index(c),
+                            part: part_id,
+                            needed: need[c],
+                            allocated: g,
+                        });
+                    }
+                }
+            }
+            let want =
+                i64::from(target[d]) + i64::from(maintenance[d]) + i64::from(unmet[d]) - pos[d];
+            need[d] = want.max(0) as u32;
+        }
+        for d in 0..nd {
+            let parent = self.input.depots[d].parent;
+            let qty = if parent.is_some() {
+                allocated[d]
+            } else {
+                need[d]
+            };
+            if qty == 0 {
+                continue;
+            }
+            let kind = if parent.is_some() {
+                Kind::Transfer
+            } else {
+                Kind::Purchase
+            };
+            orders.push(self.order_line(
+                d,
+                kind,
+                qty,
+                target,
+                maintenance,
+                position,
+                unmet[d],
+                need[d],
+            ));
+        }
+        let lines = (0..nd)
+            .map(|d| Line {
+                target: target[d],
+                maintenance: maintenance[d],
+                position: position[d],
+                need: need[d],
+            })
+            .collect();
+        (lines, orders, shortages)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn order_line(
+        &self,
+        d: usize,
+        kind: Kind,
+        qty: u32,
+        target: &[u32],
+        maintenance: &[u32],
+        position: &[i64],
+        unmet: u32,
+        need: u32,
+    ) -> Order {
+        let ds = self.ds;
+        let depot = DepotId::from_index(d);
+        let part = PartId::from_index(self.part);
+        let code = &ds.depot(depot).code;
+        let part_no = &ds.part(part).part_no;
+        let letter = match kind {
+            Kind::Transfer => "T",
+            Kind::Purchase => "P",
+        };
+        let f = &self.forecasts;
+        let mut reason = format!(
+            "base stock {} (forecast {:.3}/month in its region, {}), position {}",
+            target[d],
+            f.monthly_rate(self.part, d),
+            f.chosen[self.part].as_str(),
+            position[d]
+        );
+        if maintenance[d] > 0 {
+            reason += &format!(", maintenance ahead {}", maintenance[d]);
+        }
+        if unmet > 0 {
+            reason += &format!(", {unmet} still missing at its depots");
+        }
+        if qty < need {
+            reason += &format!("; {need} needed, {qty} allocated: the parent is short");
+        }
+        Order {
+            id: format!("{}-{letter}-{code}-{part_no}", self.month),
+            kind,
+            from: self.input.depots[d].parent.map(DepotId::from_index),
+            to: depot,
+            part,
+            qty,
+            reason,
+        }
+    }
+
+    /// Splits `available` units among `kids` by protected demand (see the module docs).
+    fn allocate(&self, kids: &[usize], need: &[u32], pos: &[i64], available: u32) -> Vec<u32> {
+        let mut got = vec![0u32; kids.len()];
+        let total: u32 = kids.iter().map(|&c| need[c]).sum();
+        if total <= available {
+            return kids.iter().map(|&c| need[c]).collect();
+        }
+        let pipelines: Vec<Pmf> = kids
+            .iter()
+            .map(|&c| {
+                let per_year = self.forecasts.monthly_rate(self.part, c) * 12.0;
+                let lead = self.input.depots[c].lead_years;
+                Pmf::poisson(per_year * lead)
+            })
+            .collect();
+        for _ in 0..available {
+            let mut best: Option<(f64, usize)> = None;
+            for (i, &c) in kids.iter().enumerate() {
+                if got[i] >= need[c] {
+                    continue;
+                }
+                let level = pos[c] + i64::from(got[i]);
+                let demand = self.forecasts.monthly_rate(self.part, c) * 12.0;
+                // Probability that the unit at this level is needed: the pipeline reaches it.
+                let needed = 1.0 - pipelines[i].cdf(level);
+                let value = demand * needed;
+                if best.is_none_or(|(v, _)| value > v) {
+                    best = Some((value, i));
+                }
+            }
+            match best {
+                Some((_, i)) => got[i] += 1,
+                None => break,
+            }
+        }
+        got
+    }
+}
