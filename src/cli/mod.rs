@@ -8,6 +8,7 @@ mod finance;
 mod plan;
 mod planning;
 mod replenish;
+mod scenarios;
 mod simulate;
 
 use std::path::{Path, PathBuf};
@@ -191,6 +192,22 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Plan what-if scenarios and compare each with its baseline.
+    ///
+    /// Each FILE is a scenario (TOML: name, question, data folder, changes; see scenarios/README.md).
+    /// All are planned in parallel with their unchanged data sets; writes scenarios.csv (holding
+    /// cost, investment, system and worst-hospital on-time, hospitals out of reach, expected
+    /// warranty-extension days, and the change from the baseline) and summary.json.
+    Scenarios {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// Print the summary as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// The uptime and warranty-extension ledger from downtime records.
     ///
     /// Per unit: the warranty period from its acceptance date, downtime merged and clipped to the
@@ -327,6 +344,7 @@ where
             tsb_alpha_p,
             json,
         }),
+        Command::Scenarios { files, out, json } => scenarios::scenarios(&files, &out, json),
         Command::Uptime {
             dir,
             out,

@@ -14,6 +14,7 @@ pub mod output;
 pub mod plan_output;
 pub mod planning;
 pub mod replenish_output;
+pub mod scenario_output;
 pub mod sim_output;
 pub mod source;
 pub mod stock_plan;

@@ -69,7 +69,7 @@ pub fn service_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
             (s.on_time >= q.target).to_string(),
             format!("{:.6}", q.reachable),
             if q.reachable_only {
-                "reachable parts".to_owned()
+                "99.9 % of reachable parts".to_owned()
             } else {
                 "all parts".to_owned()
             },

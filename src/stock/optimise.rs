@@ -17,8 +17,9 @@
 //! instances get the optimum.
 //!
 //! A hospital that cannot be served within some part's deadline cannot reach a target counted on
-//! all its demand when its reachable share is too small: its requirement then counts only the
-//! parts within reach (see [`Requirement`]), and the plan reports it as out of reach.
+//! all its demand when its reachable share is too small: its requirement is then capped at
+//! [`MAX_REACHABLE_ON_TIME`] of its reachable demand (see [`requirements`]), and the plan reports
+//! it as out of reach.
 //!
 //! Deliberately absent: the service model (see [`super::service`]) and the proof of quality (see
 //! [`super::bound`]).
@@ -31,8 +32,7 @@ use rayon::prelude::*;
 use super::input::PlanInput;
 use super::service::{evaluate, evaluate_from};
 
-/// The highest on-time a requirement may ask of the parts within reach when the target is
-/// counted on all demand; beyond it the requirement counts the reachable parts only.
+/// The highest on-time a requirement asks of the parts within reach.
 pub const MAX_REACHABLE_ON_TIME: f64 = 0.999;
 
 /// Relative margin kept above each requirement, so that an independent recomputation, which
@@ -57,14 +57,17 @@ pub struct Requirement {
     pub demand: f64,
     /// Requests per year for parts some depot serves within the deadline.
     pub reachable: f64,
-    /// Whether the target is counted on the reachable parts only.
+    /// Whether the requirement is capped by the reachable demand (the target on all demand is out
+    /// of reach).
     pub reachable_only: bool,
     /// Requests per year that must be on time.
     pub need: f64,
 }
 
-/// Each hospital's requirement: `target x demand`, or `target x reachable demand` when meeting
-/// the former would need more than [`MAX_REACHABLE_ON_TIME`] on the reachable parts.
+/// Each hospital's requirement: `min(target x demand, MAX_REACHABLE_ON_TIME x reachable demand)`
+/// requests a year on time. It rises with the target (a higher target never asks less), equals
+/// the model's guarantee for every hospital within reach of all its parts, and for the others asks
+/// as much as 99.9 % on the parts within reach allows.
 pub fn requirements(input: &PlanInput, target: Option<f64>) -> Vec<Requirement> {
     let nh = input.hospitals();
     let mut demand = vec![0.0; nh];
@@ -88,12 +91,9 @@ pub fn requirements(input: &PlanInput, target: Option<f64>) -> Vec<Requirement> 
         .map(|h| {
             let t = target.or(input.targets[h]).unwrap_or(0.0);
             let full = t * demand[h];
-            let reachable_only = full > MAX_REACHABLE_ON_TIME * reachable[h];
-            let need = if reachable_only {
-                t * reachable[h]
-            } else {
-                full
-            };
+            let cap = MAX_REACHABLE_ON_TIME * reachable[h];
+            let reachable_only = full > cap;
+            let need = full.min(cap);
             Requirement {
                 target: t,
                 demand: demand[h],
@@ -239,6 +239,26 @@ impl Exact<'_> {
     }
 }
 
+/// The plan the greedy search buys within a cap on the annual holding cost (yuan): the least-cost
+/// plan when it fits, otherwise the increments with the most shortfall reduction per yuan that
+/// fit. Returns the plan and whether it meets every requirement.
+pub fn optimise_within(
+    input: &PlanInput,
+    costs: &Costs,
+    req: &[Requirement],
+    cap: f64,
+) -> (Plan, bool) {
+    if let Ok(plan) = optimise(input, costs, req) {
+        if plan.cost(costs) <= cap {
+            return (plan, true);
+        }
+    }
+    let mut state = State::new(input, costs, req);
+    state.cap = Some(cap);
+    let met = state.greedy(None).is_ok();
+    (state.plan, met)
+}
+
 /// Adds to each hospital's on-time requests the change of one part's class on-time from `old`
 /// to `new`.
 fn add_change(input: &PlanInput, got: &mut [f64], part: usize, old: &[f64], new: &[f64]) {
@@ -269,6 +289,8 @@ struct State<'a> {
     got: Vec<f64>,
     /// Bumped whenever a part's stock changes.
     version: Vec<u32>,
+    /// A cap on the plan's holding cost, if any.
+    cap: Option<f64>,
 }
 
 /// A priced increment.
@@ -327,6 +349,7 @@ impl<'a> State<'a> {
             fill,
             got: vec![0.0; input.hospitals()],
             version: vec![0; input.parts.len()],
+            cap: None,
         };
         for p in 0..input.parts.len() {
             let zero = vec![0.0; state.on_time[p].len()];
@@ -442,6 +465,14 @@ impl<'a> State<'a> {
             let ratio = gain / (self.unit_cost(top.part, top.depot) * f64::from(top.units));
             if heap.peek().is_some_and(|next| ratio < next.ratio) {
                 heap.push(Step { ratio, ..top });
+                continue;
+            }
+            let extra = self.costs.at(top.part, top.depot) * f64::from(top.units);
+            if self
+                .cap
+                .is_some_and(|cap| self.plan.cost(self.costs) + extra > cap)
+            {
+                // Over the budget: this increment is out, cheaper ones may still fit.
                 continue;
             }
             let level = self.plan.stock[top.part][top.depot] + top.units;

@@ -139,7 +139,8 @@ pub fn costs(ds: &Dataset, input: &PlanInput) -> Costs {
     }
 }
 
-fn money(ds: &Dataset, input: &PlanInput, plan: &Plan) -> Vec<Vec<Money>> {
+/// Exact investment and holding cost of each part (input order) and depot.
+pub fn money(ds: &Dataset, input: &PlanInput, plan: &Plan) -> Vec<Vec<Money>> {
     let ppm = holding_ppm(ds);
     input
         .parts

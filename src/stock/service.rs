@@ -77,10 +77,10 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
     let mut flow = vec![0.0; n];
     // The map from fill rates to fill rates is decreasing (a depot that fills more attracts more
     // orders and a longer pipeline), so the plain iteration can oscillate between two states.
-    // It is damped: each step moves part of the way, and the step shrinks whenever the change
-    // grows.
-    let mut step = 1.0;
-    let mut last_change = f64::INFINITY;
+    // Each depot's fill rate instead takes a secant step on its own residual `G(f) - f` (which
+    // falls with slope below -1), with a half step where no secant is available or it points
+    // the wrong way, kept within [0, 1].
+    let mut previous: Option<(Vec<f64>, Vec<f64>)> = None;
     for _ in 0..MAX_ITERATIONS {
         // Flows from the fill rates.
         let mut new_flow = vec![0.0; n];
@@ -126,15 +126,24 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
             fill = new_fill;
             break;
         }
-        if change >= last_change {
-            step = (step * 0.5f64).max(0.05);
-        } else {
-            step = (step * 1.2f64).min(0.9);
+        let residual: Vec<f64> = new_fill.iter().zip(&fill).map(|(g, f)| g - f).collect();
+        let mut next = fill.clone();
+        for d in 0..n {
+            let half = fill[d] + 0.5 * residual[d];
+            next[d] = match &previous {
+                Some((pf, pr)) => {
+                    let (df, dr) = (fill[d] - pf[d], residual[d] - pr[d]);
+                    if df.abs() > 1e-300 && dr / df < -1.0 + 1e-9 {
+                        fill[d] - residual[d] * df / dr
+                    } else {
+                        half
+                    }
+                }
+                None => half,
+            }
+            .clamp(0.0, 1.0);
         }
-        last_change = change;
-        for (f, n) in fill.iter_mut().zip(&new_fill) {
-            *f += step * (n - *f);
-        }
+        previous = Some((std::mem::replace(&mut fill, next), residual));
     }
     let mut filled = vec![0.0; n];
     for h in &net.hospitals {
