@@ -9,6 +9,7 @@ mod recon;
 mod replenish;
 mod robustness;
 mod routes;
+mod scenarios;
 mod simulate;
 mod stock;
 mod uptime;

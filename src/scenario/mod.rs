@@ -171,7 +171,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
         let key = e
             .span()
             .map(|s| {
-                let line = text[..s.start].lines().count().max(1);
+                let line = text[..s.start].matches('\n').count() + 1;
                 format!("line {line}")
             })
             .unwrap_or_else(|| "(file)".to_owned());
