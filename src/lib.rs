@@ -13,6 +13,7 @@ pub mod money;
 pub mod network;
 pub mod recon;
 pub mod replenish;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod stock;

@@ -8,6 +8,7 @@ mod finance;
 mod plan;
 mod planning;
 mod replenish;
+mod report;
 mod scenarios;
 mod simulate;
 
@@ -208,6 +209,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The planner's report: one self-contained HTML page.
+    ///
+    /// Plans DIR (with the cost-versus-target curve and the lower bound) and writes report.html:
+    /// key figures, a map of depots and hospitals coloured by on-time with each depot's 72-hour
+    /// reach, the curve, stock by depot and part category, the hospitals with the lowest on-time,
+    /// and with --scenarios the comparison written by `spareplan scenarios`.
+    Report {
+        dir: PathBuf,
+        /// Output folder.
+        #[arg(long)]
+        out: PathBuf,
+        /// A folder written by `spareplan scenarios` (its scenarios.csv is shown).
+        #[arg(long)]
+        scenarios: Option<PathBuf>,
+        /// One on-time target for every hospital.
+        #[arg(long)]
+        target: Option<f64>,
+    },
     /// The uptime and warranty-extension ledger from downtime records.
     ///
     /// Per unit: the warranty period from its acceptance date, downtime merged and clipped to the
@@ -345,6 +364,12 @@ where
             json,
         }),
         Command::Scenarios { files, out, json } => scenarios::scenarios(&files, &out, json),
+        Command::Report {
+            dir,
+            out,
+            scenarios,
+            target,
+        } => report::report(&dir, &out, scenarios.as_deref(), target),
         Command::Uptime {
             dir,
             out,
