@@ -523,3 +523,26 @@ fn scenario_svg(t: &Table) -> String {
     s.push_str("</svg>");
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hull_of_a_square_with_a_point_inside_is_the_square() {
+        let h = hull(vec![
+            (0.0, 0.0),
+            (2.0, 0.0),
+            (1.0, 1.0),
+            (2.0, 2.0),
+            (0.0, 2.0),
+        ]);
+        assert_eq!(h.len(), 4);
+        assert!(!h.contains(&(1.0, 1.0)));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(esc("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;");
+    }
+}

@@ -7,6 +7,7 @@ mod generated;
 mod plan;
 mod recon;
 mod replenish;
+mod report;
 mod robustness;
 mod routes;
 mod scenarios;

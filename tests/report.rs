@@ -1,0 +1,146 @@
+//! The report as a person sees it: a self-contained page whose key figures are the plan's, drawn
+//! by a real browser (headless Chromium) into a screenshot that is not blank.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use spareplan::coverage::{self, CoverageParams};
+use spareplan::stock::plan::{run, PlanParams};
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("spareplan-report-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn china() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/china")
+}
+
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
+        for dir in std::env::split_paths(&path) {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Writes the report of data/china with a small scenario table; returns the page and the plan's
+/// total investment as the page should show it.
+fn make_report(dir: &Path) -> (PathBuf, String) {
+    let scen = dir.join("scen");
+    std::fs::create_dir_all(&scen).expect("dir");
+    std::fs::write(
+        scen.join("scenarios.csv"),
+        "scenario,question,annual_holding_cost\nbaseline,the data set as it is,30000000.00\nClose Chengdu,What if?,31000000.00\n",
+    )
+    .expect("write");
+    let out = dir.join("out");
+    let run_cmd = Command::new(env!("CARGO_BIN_EXE_spareplan"))
+        .arg("report")
+        .arg(china())
+        .arg("--out")
+        .arg(&out)
+        .arg("--scenarios")
+        .arg(&scen)
+        .output()
+        .expect("runs");
+    assert!(
+        run_cmd.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run_cmd.stderr)
+    );
+    let ds = spareplan::io::load_planning(&spareplan::io::DirSource::new(china()))
+        .expect("valid")
+        .data;
+    let cov = coverage::compute(&ds, &CoverageParams::default());
+    let plan = run(&ds, &cov, &PlanParams::default()).expect("plan");
+    (out.join("report.html"), format!("{} yuan", plan.investment))
+}
+
+#[test]
+fn the_report_is_self_contained_and_shows_the_plan() {
+    let dir = temp("page");
+    let (page, investment) = make_report(&dir);
+    let html = std::fs::read_to_string(&page).expect("report.html");
+    assert!(
+        html.contains(&investment),
+        "the total investment {investment} is on the page"
+    );
+    for needle in ["<script", " src=", " href=", "url(", "@import"] {
+        assert!(
+            !html.contains(needle),
+            "the page fetches nothing: found {needle:?}"
+        );
+    }
+    assert!(html.contains("<svg") && html.contains("Scenario comparison"));
+    assert!(html.contains("Close Chengdu"));
+
+    let Some(browser) = chromium() else {
+        println!("skipped the browser check: no Chromium on PATH (.ci/run installs it)");
+        return;
+    };
+    let png = dir.join("shot.png");
+    let url = format!("file://{}", page.display());
+    let common = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--hide-scrollbars",
+        "--window-size=1200,1400",
+    ];
+    let shot = Command::new(&browser)
+        .args(common)
+        .arg(format!("--screenshot={}", png.display()))
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        shot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shot.stderr)
+    );
+    let dom = Command::new(&browser)
+        .args(common)
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    let text = String::from_utf8_lossy(&dom.stdout);
+    assert!(
+        text.contains(&investment),
+        "the browser's page shows {investment}"
+    );
+    assert!(text.contains("Cost versus target"));
+    // The screenshot is not blank: many colours, and not all background.
+    let decoder = png::Decoder::new(std::fs::File::open(&png).expect("screenshot"));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("a frame");
+    let bytes = &buf[..info.buffer_size()];
+    let step = info.color_type.samples();
+    let mut colours = std::collections::HashSet::new();
+    let mut non_white = 0usize;
+    for px in bytes.chunks(step) {
+        colours.insert(px[..3.min(step)].to_vec());
+        if px[..3.min(step)].iter().any(|&c| c < 240) {
+            non_white += 1;
+        }
+    }
+    assert!(colours.len() > 20, "{} colours", colours.len());
+    assert!(
+        non_white > bytes.len() / step / 50,
+        "{non_white} drawn pixels"
+    );
+}
