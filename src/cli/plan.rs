@@ -143,7 +143,7 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
     if out > 0 {
         println!(
             "out of reach: {out} hospital-deadline pairs have no depot within the deadline \
-             (out_of_reach.csv); their targets count the parts within reach"
+             (out_of_reach.csv); each is held to at most 99.9 % on the parts within reach"
         );
         for (g, list) in r.out_of_reach.iter().enumerate() {
             for o in list.iter().take(5) {
