@@ -22,20 +22,8 @@ pub(super) fn reconcile(
     } else {
         dir.to_path_buf()
     };
-    let set = match io::load_finance(&DirSource::new(&folder)) {
-        Ok(loaded) => {
-            for w in &loaded.warnings {
-                eprintln!("{w}");
-            }
-            loaded.data
-        }
-        Err(err) => {
-            for p in err.problems() {
-                eprintln!("{p}");
-            }
-            eprintln!("{err}");
-            return Ok(ExitCode::from(1));
-        }
+    let Some(set) = super::reported(io::load_finance(&DirSource::new(&folder))) else {
+        return Ok(ExitCode::from(1));
     };
     let rec = crate::recon::reconcile(&set, params)?;
     // Millions of lines are about to be freed by the process exit anyway; dropping them one by

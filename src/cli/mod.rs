@@ -456,19 +456,25 @@ pub(super) fn load_planning(dir: &Path) -> anyhow::Result<Option<Dataset>> {
     if !dir.is_dir() {
         bail!("{} is not a folder", dir.display());
     }
-    match io::load_planning(&DirSource::new(dir)) {
+    Ok(reported(io::load_planning(&DirSource::new(dir))))
+}
+
+/// Prints a load's warnings, or its problems and verdict; `None` means the input has errors
+/// (exit code 1).
+pub(super) fn reported<T>(result: Result<io::Loaded<T>, io::LoadError>) -> Option<T> {
+    match result {
         Ok(loaded) => {
             for w in &loaded.warnings {
                 eprintln!("{w}");
             }
-            Ok(Some(loaded.data))
+            Some(loaded.data)
         }
         Err(err) => {
             for p in err.problems() {
                 eprintln!("{p}");
             }
             eprintln!("{err}");
-            Ok(None)
+            None
         }
     }
 }

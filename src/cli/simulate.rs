@@ -49,20 +49,8 @@ pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
     let Some(ds) = load_planning(a.dir)? else {
         return Ok(ExitCode::from(1));
     };
-    let levels = match load_stock_plan(a.plan, &ds) {
-        Ok(loaded) => {
-            for w in &loaded.warnings {
-                eprintln!("{w}");
-            }
-            loaded.data
-        }
-        Err(err) => {
-            for p in err.problems() {
-                eprintln!("{p}");
-            }
-            eprintln!("{err}");
-            return Ok(ExitCode::from(1));
-        }
+    let Some(levels) = super::reported(load_stock_plan(a.plan, &ds)) else {
+        return Ok(ExitCode::from(1));
     };
     let cov = coverage::compute(&ds, &CoverageParams::default());
     let input = build(&ds, &cov);

@@ -54,63 +54,70 @@ pub fn units_csv(ds: &Dataset, s: &Summary) -> Vec<u8> {
     t.into_bytes()
 }
 
+const COMPARISON: [&str; 7] = [
+    "requests_per_year",
+    "on_time",
+    "ci_low",
+    "ci_high",
+    "analytic_on_time",
+    "difference",
+    "filled_from_stock",
+];
+
+/// One row of simulated on-time with its interval beside the analytic value.
+fn comparison_row(
+    id: String,
+    per_year: f64,
+    on_time: Option<Estimate>,
+    fill: Option<Estimate>,
+    analytic: f64,
+) -> [String; 8] {
+    let (m, lo, hi) = on_time.map_or((f64::NAN, f64::NAN, f64::NAN), |e| (e.mean, e.low, e.high));
+    [
+        id,
+        format!("{per_year:.4}"),
+        f6(m),
+        f6(lo),
+        f6(hi),
+        f6(analytic),
+        f6(m - analytic),
+        f6(fill.map_or(f64::NAN, |e| e.mean)),
+    ]
+}
+
+fn comparison_table(first: &str) -> CsvBuf {
+    let mut header = vec![first];
+    header.extend(COMPARISON);
+    CsvBuf::new(&header)
+}
+
 /// `hospitals.csv`: simulated on-time with its interval beside the plan's analytic value.
 pub fn hospitals_csv(ds: &Dataset, s: &Summary, a: &Analytic) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "hospital_id",
-        "requests_per_year",
-        "on_time",
-        "ci_low",
-        "ci_high",
-        "analytic_on_time",
-        "difference",
-        "filled_from_stock",
-    ]);
+    let mut t = comparison_table("hospital_id");
     for h in ds.hospital_ids() {
         let i = h.index();
-        let (m, lo, hi) =
-            s.hospitals[i].map_or((f64::NAN, f64::NAN, f64::NAN), |e| (e.mean, e.low, e.high));
-        let fill = s.hospital_fill[i].map_or(f64::NAN, |e| e.mean);
-        t.row([
+        t.row(comparison_row(
             ds.hospital(h).code.clone(),
-            format!("{:.4}", s.hospital_requests_per_year[i]),
-            f6(m),
-            f6(lo),
-            f6(hi),
-            f6(a.hospitals[i]),
-            f6(m - a.hospitals[i]),
-            f6(fill),
-        ]);
+            s.hospital_requests_per_year[i],
+            s.hospitals[i],
+            s.hospital_fill[i],
+            a.hospitals[i],
+        ));
     }
     t.into_bytes()
 }
 
 /// `parts.csv`: the same per part.
 pub fn parts_csv(ds: &Dataset, input: &PlanInput, s: &Summary, a: &Analytic) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "part_no",
-        "requests_per_year",
-        "on_time",
-        "ci_low",
-        "ci_high",
-        "analytic_on_time",
-        "difference",
-        "filled_from_stock",
-    ]);
+    let mut t = comparison_table("part_no");
     for (p, part) in input.parts.iter().enumerate() {
-        let (m, lo, hi) =
-            s.parts[p].map_or((f64::NAN, f64::NAN, f64::NAN), |e| (e.mean, e.low, e.high));
-        let fill = s.part_fill[p].map_or(f64::NAN, |e| e.mean);
-        t.row([
+        t.row(comparison_row(
             ds.part(part.part).part_no.clone(),
-            format!("{:.4}", s.part_requests_per_year[p]),
-            f6(m),
-            f6(lo),
-            f6(hi),
-            f6(a.parts[p]),
-            f6(m - a.parts[p]),
-            f6(fill),
-        ]);
+            s.part_requests_per_year[p],
+            s.parts[p],
+            s.part_fill[p],
+            a.parts[p],
+        ));
     }
     t.into_bytes()
 }
