@@ -349,3 +349,26 @@ fn plan_refuses_a_target_of_one_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("target 1"));
     assert!(!dest.exists());
 }
+
+#[test]
+fn a_closed_output_pipe_is_not_a_crash() {
+    let out = temp_dir("pipe");
+    let mut child = bin()
+        .arg("routes")
+        .arg(china())
+        .arg("--out")
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Close the reading end before the summary is printed, as `| head -0` would.
+    drop(child.stdout.take());
+    let status = child.wait().expect("waits");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut stderr)
+        .expect("reads");
+    assert!(status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.join("routes.csv").exists());
+}

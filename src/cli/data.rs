@@ -163,7 +163,7 @@ pub(super) fn generate(
         .collect();
     let files = io::write_dataset(out, &generated.dataset, generated.finance.as_ref(), &extra)?;
     let d = &generated.dataset;
-    println!(
+    outln!(
         "wrote {} files to {}: {} depots, {} hubs, {} hospitals, {} lanes, {} parts, {} installed units, {} fault records",
         files.len(),
         out.display(),

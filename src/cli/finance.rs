@@ -40,47 +40,47 @@ pub(super) fn reconcile(
     output.stage("summary.json", summary_json.as_bytes())?;
     let written = output.commit()?;
     if json {
-        print!("{summary_json}");
+        out!("{summary_json}");
         return Ok(ExitCode::SUCCESS);
     }
     let t = &rec.totals;
-    println!(
+    outln!(
         "reconciled {} slip lines against {} invoice lines in {}",
         rec.slip_lines,
         rec.invoice_lines,
         folder.display()
     );
-    println!(
+    outln!(
         "  shipped at agreed prices     {:>18}",
         t.shipped_value.to_string()
     );
-    println!(
+    outln!(
         "  invoiced (net of red)        {:>18}",
         t.invoiced_value.to_string()
     );
-    println!(
+    outln!(
         "  matched at agreed prices     {:>18}",
         t.matched_value.to_string()
     );
-    println!(
+    outln!(
         "  shipped, not invoiced        {:>18}",
         t.shipped_not_invoiced_value.to_string()
     );
-    println!(
+    outln!(
         "  invoiced, not shipped        {:>18}",
         t.invoiced_not_shipped_value.to_string()
     );
-    println!(
+    outln!(
         "  net over(+)/under(-) billing {:>18}",
         t.net_difference.to_string()
     );
-    println!(
+    outln!(
         "  unexplained                  {:>18}",
         t.unexplained.to_string()
     );
-    println!("findings by code:            count           expected           invoiced         difference");
+    outln!("findings by code:            count           expected           invoiced         difference");
     for c in &rec.by_code {
-        println!(
+        outln!(
             "  {:<24} {:>7} {:>18} {:>18} {:>18}",
             c.code.as_str(),
             c.count,
@@ -90,7 +90,7 @@ pub(super) fn reconcile(
         );
     }
     for w in written {
-        println!("wrote {}", w.display());
+        outln!("wrote {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }

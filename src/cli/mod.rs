@@ -2,6 +2,24 @@
 //!
 //! Every command reads through `io`, computes with the library and writes through
 //! [`crate::io::OutputDir`]. Exit codes: 0 success, 1 the data has errors, 2 the command failed.
+//! The human summaries go through [`outln!`], which stops quietly when standard output is
+//! closed (`spareplan plan ... | head`) instead of panicking; files are written before any of it.
+
+/// `println!` to standard output, ignoring a closed pipe.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` to standard output, ignoring a closed pipe.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
 
 mod data;
 mod finance;
@@ -427,7 +445,7 @@ where
             if let Some(n) = finance_slips {
                 let set = gen::finance::synthetic(n, seed);
                 let files = io::write_finance(&out, &set)?;
-                println!(
+                outln!(
                     "wrote {} files to {}: {} slip lines, {} invoice lines",
                     files.len(),
                     out.display(),

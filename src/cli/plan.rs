@@ -52,12 +52,12 @@ pub(super) fn plan(
     output.stage("summary.json", summary.as_bytes())?;
     let written = output.commit()?;
     if json {
-        print!("{summary}");
+        out!("{summary}");
         return Ok(ExitCode::SUCCESS);
     }
     print_plan(&ds, &result);
     for w in written {
-        println!("wrote {}", w.display());
+        outln!("wrote {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -69,38 +69,38 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
         .iter()
         .filter(|h| h.demand > 0.0)
         .count();
-    println!(
+    outln!(
         "stock plan: {} units of {} parts at {} depots for {hospitals} hospitals",
         r.plan.units(),
         r.input.parts.len(),
         ds.depots.len()
     );
-    println!(
+    outln!(
         "  total investment     {:>16} yuan",
         r.investment.to_string()
     );
-    println!(
+    outln!(
         "  annual holding cost  {:>16} yuan",
         r.annual_holding_cost.to_string()
     );
     match (r.lower_bound(), r.gap()) {
-        (Some(lb), Some(gap)) => println!(
+        (Some(lb), Some(gap)) => outln!(
             "  lower bound          {:>16} yuan (gap {:.2} %)",
             lb.to_string(),
             100.0 * gap
         ),
-        _ => println!("  lower bound          not computed"),
+        _ => outln!("  lower bound          not computed"),
     }
-    println!(
+    outln!(
         "  on time: system {:.4}, lowest hospital {:.4}",
         r.checked.system_on_time(),
         r.min_hospital_on_time()
     );
-    println!("stock by depot:");
+    outln!("stock by depot:");
     for d in ds.depot_ids() {
         let units: u32 = r.plan.stock.iter().map(|s| s[d.index()]).sum();
         let inv: crate::money::Fen = r.money.iter().map(|m| m[d.index()].investment).sum();
-        println!(
+        outln!(
             "  {:<8} {:>7} units {:>16} yuan",
             ds.depot(d).code,
             units,
@@ -108,14 +108,14 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
         );
     }
     if !r.curve.is_empty() {
-        println!("cost versus target (every hospital at the target):");
+        outln!("cost versus target (every hospital at the target):");
         let mut previous: Option<&crate::stock::plan::CurvePoint> = None;
         for c in &r.curve {
             let step = previous.map(|p| {
                 let points = (c.target - p.target) * 100.0;
                 (c.annual_holding_cost - p.annual_holding_cost).0 as f64 / 100.0 / points
             });
-            println!(
+            outln!(
                 "  {:>5.1} %  holding {:>14} yuan/y  investment {:>16} yuan{}",
                 100.0 * c.target,
                 c.annual_holding_cost.to_string(),
@@ -141,7 +141,7 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
         .collect();
     let out: usize = r.out_of_reach.iter().map(Vec::len).sum();
     if out > 0 {
-        println!(
+        outln!(
             "out of reach: {out} hospital-deadline pairs have no depot within the deadline \
              (out_of_reach.csv); each is held to at most 99.9 % on the parts within reach"
         );
@@ -149,7 +149,7 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
             for o in list.iter().take(5) {
                 let h = ds.hospital(o.hospital);
                 match o.best {
-                    Some((d, hours)) => println!(
+                    Some((d, hours)) => outln!(
                         "  {} {} ({} h parts): fastest {} in {:.1} h",
                         h.code,
                         h.name,
@@ -157,15 +157,15 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
                         ds.depot(d).code,
                         hours
                     ),
-                    None => println!("  {} {}: no route from any depot", h.code, h.name),
+                    None => outln!("  {} {}: no route from any depot", h.code, h.name),
                 }
             }
             if list.len() > 5 {
-                println!("  ... and {} more", list.len() - 5);
+                outln!("  ... and {} more", list.len() - 5);
             }
         }
     }
-    println!(
+    outln!(
         "hospitals below their target on all parts: {} (each is out of reach for some part)",
         below.len()
     );

@@ -36,24 +36,24 @@ pub(super) fn routes(
     output.stage("summary.json", summary_json.as_bytes())?;
     let written = output.commit()?;
     if json {
-        print!("{summary_json}");
+        out!("{summary_json}");
         return Ok(ExitCode::SUCCESS);
     }
     print_coverage(&summary);
     for w in written {
-        println!("wrote {}", w.display());
+        outln!("wrote {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_coverage(s: &coverage::Summary) {
-    println!(
+    outln!(
         "routes: {} hospitals, {} depots, {} depot-hospital routes ({} pairs unreachable); deadline {} h",
         s.hospitals, s.depots, s.routes, s.unreachable_pairs, s.deadline_hours
     );
-    println!("reach from the fastest depot:");
+    outln!("reach from the fastest depot:");
     for r in &s.reach {
-        println!(
+        outln!(
             "  within {:>3} h: {:>6} hospitals ({:>5.1} %), {:>5.1} % of the installed base",
             r.hours,
             r.hospitals,
@@ -62,57 +62,73 @@ fn print_coverage(s: &coverage::Summary) {
         );
     }
     if !s.unreachable_hospitals.is_empty() {
-        println!(
+        outln!(
             "hospitals no depot can reach ({}): {}",
             s.unreachable_hospitals.len(),
             s.unreachable_hospitals.join(", ")
         );
     }
-    println!("slowest hospitals (fastest depot, delivery hours, modes):");
+    outln!("slowest hospitals (fastest depot, delivery hours, modes):");
     for h in &s.slowest {
-        println!(
+        outln!(
             "  {:<12} {} ({}): {} {:.2} h, {}",
-            h.hospital_id, h.name, h.province, h.depot_id, h.hours, h.modes
+            h.hospital_id,
+            h.name,
+            h.province,
+            h.depot_id,
+            h.hours,
+            h.modes
         );
     }
-    println!(
+    outln!(
         "hospitals that miss {} h by road and need air ({}):",
         s.deadline_hours,
         s.need_air.len()
     );
     for h in &s.need_air {
-        println!(
+        outln!(
             "  {:<12} {} ({}): {} {:.2} h via {} ({})",
-            h.hospital_id, h.name, h.province, h.depot_id, h.hours, h.route, h.modes
+            h.hospital_id,
+            h.name,
+            h.province,
+            h.depot_id,
+            h.hours,
+            h.route,
+            h.modes
         );
     }
-    println!(
+    outln!(
         "hospitals whose nearest engineer is over {} h away ({}):",
         s.engineer_limit_hours,
         s.engineer_over_limit.len()
     );
     for h in s.engineer_over_limit.iter().take(20) {
         if h.hours.is_nan() {
-            println!(
+            outln!(
                 "  {:<12} {} ({}): no engineer base reaches it",
-                h.hospital_id, h.name, h.province
+                h.hospital_id,
+                h.name,
+                h.province
             );
         } else {
-            println!(
+            outln!(
                 "  {:<12} {} ({}): {:.2} h",
-                h.hospital_id, h.name, h.province, h.hours
+                h.hospital_id,
+                h.name,
+                h.province,
+                h.hours
             );
         }
     }
     if s.engineer_over_limit.len() > 20 {
-        println!(
+        outln!(
             "  ... and {} more (see coverage.csv)",
             s.engineer_over_limit.len() - 20
         );
     }
-    println!("installed base by fastest depot:");
+    outln!("installed base by fastest depot:");
     for d in &s.depot_share {
-        println!(
+        outln!(
             "  {:<8} {:>6} hospitals {:>7} units {:>5.1} %",
             d.depot_id,
             d.hospitals,
@@ -180,25 +196,25 @@ pub(super) fn uptime(
     output.stage("summary.json", summary_json.as_bytes())?;
     let written = output.commit()?;
     if json {
-        print!("{summary_json}");
+        out!("{summary_json}");
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "uptime ledger at {as_of}: {n} units measured ({} not yet accepted)",
         ledger.not_started.len()
     );
-    println!(
+    outln!(
         "  mean uptime {:.4}, lowest {:.4}; {} units below their target",
         mean,
         min,
         below.len()
     );
-    println!("  days short {short}, warranty extension owed {extension} days");
+    outln!("  days short {short}, warranty extension owed {extension} days");
     let mut worst: Vec<&crate::uptime::UnitLedger> = ledger.units.iter().collect();
     worst.sort_by_key(|u| (std::cmp::Reverse(u.days_short), u.unit));
     for u in worst.iter().take(10).filter(|u| u.days_short > 0) {
         let unit = ds.unit(u.unit);
-        println!(
+        outln!(
             "  {:<18} {:<12} uptime {:.4} (target {}) {} days short, warranty to {}",
             unit.serial,
             ds.hospital(unit.hospital).code,
@@ -209,7 +225,7 @@ pub(super) fn uptime(
         );
     }
     for w in written {
-        println!("wrote {}", w.display());
+        outln!("wrote {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -150,10 +150,10 @@ pub(super) fn replenish(a: &ReplenishArgs<'_>) -> anyhow::Result<ExitCode> {
     output.stage("run_log.json", log.as_bytes())?;
     let written = output.commit()?;
     if a.json {
-        print!("{log}");
+        out!("{log}");
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "replenishment {batch_month} (history {history_from} to {}, {} months): {} transfer orders ({} units), {} purchase orders ({} units)",
         batch_month.plus(-1),
         batch.forecasts.months,
@@ -162,19 +162,19 @@ pub(super) fn replenish(a: &ReplenishArgs<'_>) -> anyhow::Result<ExitCode> {
         count(Kind::Purchase),
         units(Kind::Purchase)
     );
-    println!(
+    outln!(
         "  methods chosen per part: {}",
         serde_json::Value::Object(methods)
     );
     if batch.shortages.is_empty() {
-        println!("  every transfer is covered by its parent's stock");
+        outln!("  every transfer is covered by its parent's stock");
     } else {
-        println!(
+        outln!(
             "  {} depot-part needs the parent could not cover (shortages.csv):",
             batch.shortages.len()
         );
         for s in batch.shortages.iter().take(10) {
-            println!(
+            outln!(
                 "    {} {}: {} needed, {} allocated",
                 ds.depot(s.depot).code,
                 ds.part(s.part).part_no,
@@ -184,7 +184,7 @@ pub(super) fn replenish(a: &ReplenishArgs<'_>) -> anyhow::Result<ExitCode> {
         }
     }
     for w in written {
-        println!("wrote {}", w.display());
+        outln!("wrote {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }

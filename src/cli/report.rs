@@ -52,7 +52,7 @@ pub(super) fn report(
     let mut output = io::OutputDir::create(out)?;
     output.stage("report.html", page.as_bytes())?;
     for w in output.commit()? {
-        println!("wrote {}", w.display());
+        outln!("wrote {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -150,16 +150,22 @@ pub(super) fn scenarios(files: &[PathBuf], out: &Path, json: bool) -> anyhow::Re
     output.stage("summary.json", summary.as_bytes())?;
     let written = output.commit()?;
     if json {
-        print!("{summary}");
+        out!("{summary}");
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{:<34} {:>15} {:>15} {:>8} {:>8} {:>5} {:>9}",
-        "scenario", "holding/y", "vs baseline", "system", "worst", "out", "ext.days"
+        "scenario",
+        "holding/y",
+        "vs baseline",
+        "system",
+        "worst",
+        "out",
+        "ext.days"
     );
     for r in &rows {
         let o = r.outcome;
-        println!(
+        outln!(
             "{:<34} {:>15} {:>15} {:>8.4} {:>8.4} {:>5} {:>9.1}{}",
             o.name,
             o.annual_holding_cost.to_string(),
@@ -176,7 +182,7 @@ pub(super) fn scenarios(files: &[PathBuf], out: &Path, json: bool) -> anyhow::Re
         );
     }
     for w in written {
-        println!("wrote {}", w.display());
+        outln!("wrote {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }

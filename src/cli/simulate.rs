@@ -119,11 +119,11 @@ pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
     )?;
     let written = output.commit()?;
     if a.json {
-        print!("{json}");
+        out!("{json}");
         return Ok(ExitCode::SUCCESS);
     }
     let s = &summary;
-    println!(
+    outln!(
         "simulated {} replications of {} years after {} warm-up years: {} failures ({:.1} million a second)",
         a.replications,
         a.years,
@@ -131,19 +131,24 @@ pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
         s.failures,
         s.failures as f64 / elapsed.max(1e-9) / 1e6
     );
-    println!(
+    outln!(
         "  on time: {:.4} (95 % CI {:.4} to {:.4}); the plan's analytic model says {:.4}",
-        s.on_time.mean, s.on_time.low, s.on_time.high, analytic.system
+        s.on_time.mean,
+        s.on_time.low,
+        s.on_time.high,
+        analytic.system
     );
-    println!(
+    outln!(
         "  filled from stock at once: {:.4} (CI {:.4} to {:.4}); the rest waited for a replenishment",
         s.fill_rate.mean, s.fill_rate.low, s.fill_rate.high
     );
-    println!(
+    outln!(
         "  hours to delivery: mean {:.1}, 95th percentile {:.1}, 99th percentile {:.1}",
-        s.wait_mean.mean, s.wait_p95.mean, s.wait_p99.mean
+        s.wait_mean.mean,
+        s.wait_p95.mean,
+        s.wait_p99.mean
     );
-    println!(
+    outln!(
         "  uptime over the warranty year: mean {:.4}, lowest {:.4}; units below target {:.1} (CI {:.1} to {:.1})",
         s.uptime_mean.mean,
         s.uptime_min.mean,
@@ -151,14 +156,14 @@ pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
         s.units_below_target.low,
         s.units_below_target.high
     );
-    println!(
+    outln!(
         "  days short {:.1}, warranty extension owed {:.1} days a year (CI {:.1} to {:.1})",
         s.days_short_total.mean,
         s.extension_days_total.mean,
         s.extension_days_total.low,
         s.extension_days_total.high
     );
-    println!(
+    outln!(
         "  quarterly maintenance: {:.0} visits and {:.1} parts a year, ordered ahead outside the base stock",
         s.pm_visits_per_year.mean, s.pm_parts_per_year.mean
     );
@@ -169,13 +174,13 @@ pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
         .filter_map(|(h, e)| e.map(|e| (e.mean - analytic.hospitals[h], h)))
         .collect();
     worst.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-    println!("  hospitals where the analytic model is most optimistic (simulated - analytic):");
+    outln!("  hospitals where the analytic model is most optimistic (simulated - analytic):");
     for &(d, h) in worst.iter().take(5) {
         let hospital = &ds.hospitals[h];
-        println!("    {} {}: {:+.4}", hospital.code, hospital.name, d);
+        outln!("    {} {}: {:+.4}", hospital.code, hospital.name, d);
     }
     for w in written {
-        println!("wrote {}", w.display());
+        outln!("wrote {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }
