@@ -477,6 +477,23 @@ pub(super) fn load_planning(dir: &Path) -> anyhow::Result<Option<Dataset>> {
     Ok(reported(io::load_planning(&DirSource::new(dir))))
 }
 
+/// A spinner with the elapsed time on standard error while a long step runs; hidden when standard
+/// error is not a terminal.
+pub(super) fn spinner(message: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .expect("a valid template"),
+    );
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
 /// Prints a load's warnings, or its problems and verdict; `None` means the input has errors
 /// (exit code 1).
 pub(super) fn reported<T>(result: Result<io::Loaded<T>, io::LoadError>) -> Option<T> {

@@ -19,7 +19,14 @@ pub(super) fn plan(
         return Ok(ExitCode::from(1));
     };
     let cov = coverage::compute(&ds, &CoverageParams::default());
-    let result = match run(&ds, &cov, params) {
+    let bar = super::spinner(&format!(
+        "planning {} parts for {} hospitals",
+        ds.parts.len(),
+        ds.hospitals.len()
+    ));
+    let result = run(&ds, &cov, params);
+    bar.finish_and_clear();
+    let result = match result {
         Ok(r) => r,
         Err(PlanError::CheckFailed { count, first }) => {
             eprintln!(

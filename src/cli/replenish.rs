@@ -68,7 +68,10 @@ pub(super) fn replenish(a: &ReplenishArgs<'_>) -> anyhow::Result<ExitCode> {
         pm_months: a.pm_months,
     };
     let cov = coverage::compute(&ds, &CoverageParams::default());
-    let batch = match run(&ds, &cov, &params) {
+    let bar = super::spinner(&format!("replenishment batch {batch_month}"));
+    let batch = run(&ds, &cov, &params);
+    bar.finish_and_clear();
+    let batch = match batch {
         Ok(b) => b,
         Err(e) => {
             eprintln!(

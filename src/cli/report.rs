@@ -46,7 +46,10 @@ pub(super) fn report(
         target,
         ..PlanParams::default()
     };
-    let result = run(&ds, &cov, &params)?;
+    let bar = super::spinner("planning for the report");
+    let result = run(&ds, &cov, &params);
+    bar.finish_and_clear();
+    let result = result?;
     let title = format!("Spare-parts plan: {}", dir.display());
     let page = html(&ds, &cov, &result, &title, table.as_ref());
     let mut output = io::OutputDir::create(out)?;

@@ -68,6 +68,10 @@ pub(super) fn scenarios(files: &[PathBuf], out: &Path, json: bool) -> anyhow::Re
         return Ok(ExitCode::from(1));
     }
     let keys: Vec<&PathBuf> = data.keys().collect();
+    let bar = super::spinner(&format!(
+        "planning {} scenarios and their baselines",
+        loaded.len()
+    ));
     let baselines: Vec<Planned> = keys
         .par_iter()
         .map(|k| {
@@ -85,6 +89,7 @@ pub(super) fn scenarios(files: &[PathBuf], out: &Path, json: bool) -> anyhow::Re
         .zip(&key_of)
         .map(|(l, k)| plan_scenario(l, &data[k]).expect("changes were checked above"))
         .collect();
+    bar.finish_and_clear();
     let mut rows = Vec::new();
     let mut failed = Vec::new();
     let baseline_of = |k: &PathBuf| -> Option<&Outcome> {
