@@ -403,8 +403,17 @@ struct Row {
     need: f64,
 }
 
-/// Classes, units (as bits) and need (as bits) of a hospital.
-type RowKey = (Vec<(usize, usize)>, Vec<u64>, u64);
+/// Classes, unit counts divided by their greatest common divisor (as bits; fractional counts as
+/// they are), target (as bits) and whether the requirement is capped by the reachable demand.
+type RowKey = (Vec<(usize, usize)>, Vec<u64>, u64, bool);
+
+fn gcd(a: u64, b: u64) -> u64 {
+    if b == 0 {
+        a
+    } else {
+        gcd(b, a % b)
+    }
+}
 
 fn hospital_rows(input: &PlanInput, req: &[Requirement]) -> Vec<Row> {
     let nm = input.models;
@@ -420,18 +429,28 @@ fn hospital_rows(input: &PlanInput, req: &[Requirement]) -> Vec<Row> {
             .enumerate()
             .filter_map(|(g, grp)| grp.class_of[h].map(|k| (g, k as usize)))
             .collect();
-        let units = input.units[h * nm..(h + 1) * nm].to_vec();
+        // The requirement is linear in the units (target or cap times a sum of unit rates), so
+        // hospitals whose unit counts are multiples of one another share one row.
+        let counts = &input.units[h * nm..(h + 1) * nm];
+        let whole = counts.iter().all(|&u| u.fract() == 0.0 && u < 1e15);
+        let g = if whole {
+            counts.iter().map(|&u| u as u64).fold(0, gcd).max(1) as f64
+        } else {
+            1.0
+        };
+        let units: Vec<f64> = counts.iter().map(|&u| u / g).collect();
         let key = (
             classes.clone(),
             units.iter().map(|u| u.to_bits()).collect(),
-            req[h].need.to_bits(),
+            req[h].target.to_bits(),
+            req[h].reachable_only,
         );
         if let std::collections::hash_map::Entry::Vacant(e) = index.entry(key) {
             e.insert(rows.len());
             rows.push(Row {
                 classes,
                 units,
-                need: req[h].need,
+                need: req[h].need / g,
             });
         }
     }
