@@ -147,30 +147,7 @@ pub enum Command {
     /// repair). Replications run in parallel, each seeded from (seed, index): the same seed gives
     /// the same bytes on any number of threads. Writes summary.json, units.csv, hospitals.csv and
     /// parts.csv, with the plan's analytic on-time beside the simulated one.
-    Simulate {
-        dir: PathBuf,
-        /// The stock_plan.csv to simulate (depot_id, part_no, base_stock).
-        #[arg(long)]
-        plan: PathBuf,
-        /// Output folder.
-        #[arg(long)]
-        out: PathBuf,
-        /// Simulated years after the warm-up.
-        #[arg(long, default_value_t = 5.0)]
-        years: f64,
-        /// Years simulated first and discarded.
-        #[arg(long, default_value_t = 1.0)]
-        warmup_years: f64,
-        /// Independent replications.
-        #[arg(long, default_value_t = 20)]
-        replications: u64,
-        /// Random seed.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Print the summary as JSON instead of text.
-        #[arg(long)]
-        json: bool,
-    },
+    Simulate(simulate::SimArgs),
     /// The monthly replenishment batch: forecasts, target base stock and orders.
     ///
     /// Re-estimates demand per depot region and part from fault_history.csv and the installed
@@ -181,36 +158,7 @@ pub enum Command {
     /// month-kind-depot-part: rerunning the same inputs gives the same bytes, and once the orders
     /// are booked in stock.csv the month orders nothing again. Writes orders.csv, forecast.csv,
     /// shortages.csv and run_log.json.
-    Replenish {
-        dir: PathBuf,
-        /// The batch month, YYYY-MM (history runs to the month before).
-        #[arg(long)]
-        month: String,
-        /// Output folder.
-        #[arg(long)]
-        out: PathBuf,
-        /// First history month, YYYY-MM (default: 24 months before --month).
-        #[arg(long)]
-        history_from: Option<String>,
-        /// One on-time target for every hospital (default: the installed base's).
-        #[arg(long)]
-        target: Option<f64>,
-        /// Months of quarterly-maintenance parts ordered ahead.
-        #[arg(long, default_value_t = 3)]
-        pm_months: u32,
-        /// Croston and SBA smoothing.
-        #[arg(long, default_value_t = 0.1)]
-        alpha: f64,
-        /// TSB smoothing of the demand size.
-        #[arg(long, default_value_t = 0.1)]
-        tsb_alpha_d: f64,
-        /// TSB smoothing of the demand probability.
-        #[arg(long, default_value_t = 0.1)]
-        tsb_alpha_p: f64,
-        /// Print the run log as JSON instead of text.
-        #[arg(long)]
-        json: bool,
-    },
+    Replenish(replenish::ReplenishArgs),
     /// Plan what-if scenarios and compare each with its baseline.
     ///
     /// Each FILE is a scenario (TOML: name, question, data folder, changes; see scenarios/README.md).
@@ -339,48 +287,8 @@ where
             };
             plan(&dir, &out, &params, json)
         }
-        Command::Simulate {
-            dir,
-            plan,
-            out,
-            years,
-            warmup_years,
-            replications,
-            seed,
-            json,
-        } => simulate::simulate(&simulate::SimArgs {
-            dir: &dir,
-            plan: &plan,
-            out: &out,
-            years,
-            warmup_years,
-            replications,
-            seed,
-            json,
-        }),
-        Command::Replenish {
-            dir,
-            month,
-            out,
-            history_from,
-            target,
-            pm_months,
-            alpha,
-            tsb_alpha_d,
-            tsb_alpha_p,
-            json,
-        } => replenish::replenish(&replenish::ReplenishArgs {
-            dir: &dir,
-            out: &out,
-            month: &month,
-            history_from: history_from.as_deref(),
-            target,
-            pm_months,
-            alpha,
-            tsb_alpha_d,
-            tsb_alpha_p,
-            json,
-        }),
+        Command::Simulate(args) => simulate::simulate(&args),
+        Command::Replenish(args) => replenish::replenish(&args),
         Command::Scenarios { files, out, json } => scenarios::scenarios(&files, &out, json),
         Command::Report {
             dir,

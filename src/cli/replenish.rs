@@ -1,6 +1,6 @@
 //! `replenish`.
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
@@ -12,17 +12,36 @@ use crate::model::HospitalId;
 use crate::replenish::forecasting::{Month, Smoothing};
 use crate::replenish::{run, BatchParams, Kind};
 
-/// The command's arguments as given.
-pub(super) struct ReplenishArgs<'a> {
-    pub dir: &'a Path,
-    pub out: &'a Path,
-    pub month: &'a str,
-    pub history_from: Option<&'a str>,
+/// The command's arguments.
+#[derive(clap::Args, Debug)]
+pub struct ReplenishArgs {
+    pub dir: PathBuf,
+    /// The batch month, YYYY-MM (history runs to the month before).
+    #[arg(long)]
+    pub month: String,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// First history month, YYYY-MM (default: 24 months before --month).
+    #[arg(long)]
+    pub history_from: Option<String>,
+    /// One on-time target for every hospital (default: the installed base's).
+    #[arg(long)]
     pub target: Option<f64>,
+    /// Months of quarterly-maintenance parts ordered ahead.
+    #[arg(long, default_value_t = 3)]
     pub pm_months: u32,
+    /// Croston and SBA smoothing.
+    #[arg(long, default_value_t = 0.1)]
     pub alpha: f64,
+    /// TSB smoothing of the demand size.
+    #[arg(long, default_value_t = 0.1)]
     pub tsb_alpha_d: f64,
+    /// TSB smoothing of the demand probability.
+    #[arg(long, default_value_t = 0.1)]
     pub tsb_alpha_p: f64,
+    /// Print the run log as JSON instead of text.
+    #[arg(long)]
     pub json: bool,
 }
 
@@ -30,9 +49,9 @@ fn month(text: &str, flag: &str) -> anyhow::Result<Month> {
     Month::parse(text).with_context(|| format!("{flag} {text:?} is not a YYYY-MM month"))
 }
 
-pub(super) fn replenish(a: &ReplenishArgs<'_>) -> anyhow::Result<ExitCode> {
-    let batch_month = month(a.month, "--month")?;
-    let history_from = match a.history_from {
+pub(super) fn replenish(a: &ReplenishArgs) -> anyhow::Result<ExitCode> {
+    let batch_month = month(&a.month, "--month")?;
+    let history_from = match a.history_from.as_deref() {
         Some(t) => month(t, "--history-from")?,
         None => batch_month.plus(-24),
     };
@@ -53,7 +72,7 @@ pub(super) fn replenish(a: &ReplenishArgs<'_>) -> anyhow::Result<ExitCode> {
             bail!("--target {t} is out of range: a probability below 1 (0.95 is 95 %)");
         }
     }
-    let Some(ds) = load_planning(a.dir)? else {
+    let Some(ds) = load_planning(&a.dir)? else {
         return Ok(ExitCode::from(1));
     };
     let params = BatchParams {
@@ -87,7 +106,7 @@ pub(super) fn replenish(a: &ReplenishArgs<'_>) -> anyhow::Result<ExitCode> {
     let shortages = out::shortages_csv(&ds, &batch);
     // Checksums of the inputs, in name order.
     let mut inputs = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(a.dir)
+    let mut names: Vec<_> = std::fs::read_dir(&a.dir)
         .with_context(|| format!("listing {}", a.dir.display()))?
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -145,7 +164,7 @@ pub(super) fn replenish(a: &ReplenishArgs<'_>) -> anyhow::Result<ExitCode> {
         },
     });
     let log = serde_json::to_string_pretty(&log)? + "\n";
-    let mut output = io::OutputDir::create(a.out)?;
+    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("orders.csv", &orders)?;
     output.stage("forecast.csv", &forecast)?;
     output.stage("shortages.csv", &shortages)?;

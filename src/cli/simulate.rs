@@ -1,7 +1,7 @@
 //! `simulate`.
 
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -19,18 +19,33 @@ use crate::stock::optimise::{requirements, Plan};
 use crate::stock::service::evaluate;
 
 /// What to simulate.
-pub(super) struct SimArgs<'a> {
-    pub dir: &'a Path,
-    pub plan: &'a Path,
-    pub out: &'a Path,
+#[derive(clap::Args, Debug)]
+pub struct SimArgs {
+    pub dir: PathBuf,
+    /// The stock_plan.csv to simulate (depot_id, part_no, base_stock).
+    #[arg(long)]
+    pub plan: PathBuf,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Simulated years after the warm-up.
+    #[arg(long, default_value_t = 5.0)]
     pub years: f64,
+    /// Years simulated first and discarded.
+    #[arg(long, default_value_t = 1.0)]
     pub warmup_years: f64,
+    /// Independent replications.
+    #[arg(long, default_value_t = 20)]
     pub replications: u64,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
     pub json: bool,
 }
 
-pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
+pub(super) fn simulate(a: &SimArgs) -> anyhow::Result<ExitCode> {
     if !(a.years.is_finite() && a.years > 0.0) {
         bail!(
             "--years must be a positive number of years, not {}",
@@ -46,10 +61,10 @@ pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
     if a.replications == 0 {
         bail!("--replications must be at least 1");
     }
-    let Some(ds) = load_planning(a.dir)? else {
+    let Some(ds) = load_planning(&a.dir)? else {
         return Ok(ExitCode::from(1));
     };
-    let Some(levels) = super::reported(load_stock_plan(a.plan, &ds)) else {
+    let Some(levels) = super::reported(load_stock_plan(&a.plan, &ds)) else {
         return Ok(ExitCode::from(1));
     };
     let cov = coverage::compute(&ds, &CoverageParams::default());
@@ -106,7 +121,7 @@ pub(super) fn simulate(a: &SimArgs<'_>) -> anyhow::Result<ExitCode> {
         seed: a.seed,
     };
     let json = sim_output::summary_json(&summary, &analytic, &run);
-    let mut output = io::OutputDir::create(a.out)?;
+    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("summary.json", json.as_bytes())?;
     output.stage("units.csv", &sim_output::units_csv(&ds, &summary))?;
     output.stage(
