@@ -333,6 +333,53 @@ fn plan_writes_a_checked_plan_of_the_bundled_data_set() {
     }
 }
 
+/// The small fixture set: one X-ray tube demand of 0.25 a year at H1, which only the central
+/// depot reaches (21 days' resupply, pipeline 0.25 x 21 / 365 = 0.0144): one unit fills
+/// `exp(-0.0144) = 0.986 >= 0.95`, none fills nothing, so the optimum is one tube at DC,
+/// 980,000 x 0.25 = 245,000 yuan a year. The exhaustive search proves it: bound = cost.
+#[test]
+fn plan_proves_a_small_plan_optimal() {
+    let data = temp_dir("small-plan-data");
+    for (name, text) in [
+        ("depots.csv", crate::common::DEPOTS),
+        ("hubs.csv", crate::common::HUBS),
+        ("hospitals.csv", crate::common::HOSPITALS),
+        ("lanes.csv", crate::common::LANES),
+        ("parts.csv", crate::common::PARTS),
+        ("installed_base.csv", crate::common::UNITS),
+        ("part_usage.csv", crate::common::USAGE),
+        ("stock.csv", crate::common::STOCK),
+        ("engineers.csv", crate::common::ENGINEERS),
+        ("fault_history.csv", crate::common::FAULTS),
+        ("downtime.csv", crate::common::DOWNTIME),
+    ] {
+        std::fs::write(data.join(name), text).expect("fixture");
+    }
+    let out = temp_dir("small-plan-out");
+    let run = bin()
+        .arg("plan")
+        .arg(&data)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}");
+    let text = std::fs::read_to_string(out.join("summary.json")).expect("json");
+    assert!(
+        text.contains("\"annual_holding_cost\": 245000.00,"),
+        "{text}"
+    );
+    assert!(text.contains("\"lower_bound\": 245000.00,"), "{text}");
+    let summary: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    assert_eq!(summary["gap"].as_f64(), Some(0.0));
+    assert_eq!(summary["bound_method"], "exhaustive search");
+    let plan = std::fs::read_to_string(out.join("stock_plan.csv")).expect("stock_plan.csv");
+    assert!(plan.contains("\nDC,P1,1,"), "{plan}");
+    let _ = std::fs::remove_dir_all(&data);
+    let _ = std::fs::remove_dir_all(&out);
+}
+
 #[test]
 fn plan_refuses_a_target_of_one_and_writes_nothing() {
     let out = temp_dir("plan-target");

@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use spareplan::stock::bound::{bound, fill_bound};
 use spareplan::stock::check::check;
 use spareplan::stock::input::{Class, Group, PartInput, PlanInput};
-use spareplan::stock::optimise::{optimise, requirements, Costs, Plan, Requirement};
+use spareplan::stock::optimise::{
+    optimise, optimise_proven, requirements, useful_depots, Costs, Plan, Requirement,
+};
 use spareplan::stock::service::{evaluate, DepotSpec, HospitalDemand, PartNetwork};
 
 /// A small network: `depots` as (parent, lead years, holding cost per unit of each part),
@@ -164,12 +166,14 @@ fn a_single_depot_holds_the_poisson_quantile() {
                 let net = single_depot(rate, lead, target);
                 let input = net.input();
                 let req = requirements(&input, None);
-                let plan = optimise(&input, &net.costs(), &req).expect("feasible");
+                let (plan, proven) = optimise_proven(&input, &net.costs(), &req).expect("feasible");
                 let expected = poisson_quantile(rate * lead, target);
                 assert_eq!(
                     plan.stock[0][0], expected,
                     "rate {rate}, lead {lead}, target {target}"
                 );
+                // One cell: the exhaustive search runs and proves the quantile optimal.
+                assert!(proven, "rate {rate}, lead {lead}, target {target}");
                 cases += 1;
             }
         }
@@ -219,6 +223,31 @@ fn the_plan_is_optimal_on_small_networks() {
         let b = bound(&input, &costs, &req, &plan).expect("bound");
         assert!(b.lower_bound <= best + 1e-6, "{} <= {best}", b.lower_bound);
     }
+}
+
+#[test]
+fn stock_is_useful_only_within_the_deadline_and_above() {
+    // Central 0 supplies regional 1 and 2; the hospital reaches only 1 within the deadline but
+    // waits at 2 (its primary) when 1 is out.
+    let net = Net {
+        depots: vec![(None, 0.05), (Some(0), 0.01), (Some(0), 0.01)],
+        hospitals: vec![(10.0, 0.9, vec![1], 2)],
+        rates: vec![0.3],
+        unit_costs: vec![1.0],
+    };
+    let input = net.input();
+    assert_eq!(
+        useful_depots(&input.parts[0].network),
+        vec![true, true, false]
+    );
+    // Stock at depot 2 changes no on-time probability.
+    let a = evaluate(&input.parts[0].network, &[2, 1, 0]).on_time;
+    let b = evaluate(&input.parts[0].network, &[2, 1, 5]).on_time;
+    assert_eq!(a, b);
+    // A hospital no depot reaches makes no depot useful.
+    let mut none = input.parts[0].network.clone();
+    none.hospitals[0].candidates.clear();
+    assert_eq!(useful_depots(&none), vec![false; 3]);
 }
 
 #[test]

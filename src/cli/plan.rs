@@ -92,9 +92,10 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
     );
     match (r.lower_bound(), r.gap()) {
         (Some(lb), Some(gap)) => outln!(
-            "  lower bound          {:>16} yuan (gap {:.2} %)",
+            "  lower bound          {:>16} yuan (gap {:.2} %, {})",
             lb.to_string(),
-            100.0 * gap
+            100.0 * gap,
+            r.bound.as_ref().map_or("", |b| b.method.name())
         ),
         _ => outln!("  lower bound          not computed"),
     }

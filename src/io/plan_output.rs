@@ -213,37 +213,74 @@ pub fn curve_csv(r: &PlanResult) -> Vec<u8> {
     t.into_bytes()
 }
 
+/// A yuan amount as an exact decimal JSON number. The summary is serialised from the structs
+/// below straight to text: a `serde_json::Value` would hold the number as a binary float.
 fn money_json(f: Fen) -> Box<RawValue> {
     RawValue::from_string(f.to_string()).expect("a decimal is a JSON number")
 }
 
+/// A probability rounded to six decimals.
+fn prob6(p: f64) -> f64 {
+    (p * 1e6).round() / 1e6
+}
+
+#[derive(serde::Serialize)]
+struct DepotStock<'a> {
+    depot_id: &'a str,
+    units: u32,
+    investment: Box<RawValue>,
+    annual_holding_cost: Box<RawValue>,
+}
+
+#[derive(serde::Serialize)]
+struct CurveRow {
+    target: f64,
+    annual_holding_cost: Box<RawValue>,
+    investment: Box<RawValue>,
+    units: u32,
+    system_on_time: f64,
+}
+
+#[derive(serde::Serialize)]
+struct Summary<'a> {
+    total_investment: Box<RawValue>,
+    annual_holding_cost: Box<RawValue>,
+    system_on_time: f64,
+    min_hospital_on_time: f64,
+    lower_bound: Option<Box<RawValue>>,
+    gap: Option<f64>,
+    bound_method: Option<&'static str>,
+    bound_rounds: Option<usize>,
+    bound_master_value: Option<f64>,
+    units: u32,
+    hospitals: usize,
+    hospitals_meeting_target: usize,
+    hospitals_below_target: Vec<&'a str>,
+    hospital_deadline_pairs_out_of_reach: usize,
+    stock_by_depot: Vec<DepotStock<'a>>,
+    cost_versus_target: Vec<CurveRow>,
+}
+
 /// `summary.json`: money as exact decimal numbers in yuan.
 pub fn summary_json(ds: &Dataset, r: &PlanResult) -> String {
-    let by_depot: Vec<serde_json::Value> = ds
+    let stock_by_depot = ds
         .depot_ids()
-        .map(|d| {
-            let inv: Fen = r.money.iter().map(|m| m[d.index()].investment).sum();
-            let hold: Fen = r.money.iter().map(|m| m[d.index()].holding).sum();
-            let units: u32 = r.plan.stock.iter().map(|s| s[d.index()]).sum();
-            serde_json::json!({
-                "depot_id": ds.depot(d).code,
-                "units": units,
-                "investment": money_json(inv),
-                "annual_holding_cost": money_json(hold),
-            })
+        .map(|d| DepotStock {
+            depot_id: &ds.depot(d).code,
+            units: r.plan.stock.iter().map(|s| s[d.index()]).sum(),
+            investment: money_json(r.money.iter().map(|m| m[d.index()].investment).sum()),
+            annual_holding_cost: money_json(r.money.iter().map(|m| m[d.index()].holding).sum()),
         })
         .collect();
-    let curve: Vec<serde_json::Value> = r
+    let cost_versus_target = r
         .curve
         .iter()
-        .map(|c| {
-            serde_json::json!({
-                "target": c.target,
-                "annual_holding_cost": money_json(c.annual_holding_cost),
-                "investment": money_json(c.investment),
-                "units": c.units,
-                "system_on_time": (c.system_on_time * 1e6).round() / 1e6,
-            })
+        .map(|c| CurveRow {
+            target: c.target,
+            annual_holding_cost: money_json(c.annual_holding_cost),
+            investment: money_json(c.investment),
+            units: c.units,
+            system_on_time: prob6(c.system_on_time),
         })
         .collect();
     let below: Vec<&str> = ds
@@ -254,23 +291,23 @@ pub fn summary_json(ds: &Dataset, r: &PlanResult) -> String {
         })
         .map(|h| ds.hospital(h).code.as_str())
         .collect();
-    let out_of_reach: usize = r.out_of_reach.iter().map(Vec::len).sum();
-    let v = serde_json::json!({
-        "total_investment": money_json(r.investment),
-        "annual_holding_cost": money_json(r.annual_holding_cost),
-        "system_on_time": (r.checked.system_on_time() * 1e6).round() / 1e6,
-        "min_hospital_on_time": (r.min_hospital_on_time() * 1e6).round() / 1e6,
-        "lower_bound": r.lower_bound().map(money_json),
-        "gap": r.gap().map(|g| (g * 1e6).round() / 1e6),
-        "units": r.plan.units(),
-        "hospitals": ds.hospitals.len(),
-        "hospitals_meeting_target": ds.hospitals.len() - below.len(),
-        "hospitals_below_target": below,
-        "hospital_deadline_pairs_out_of_reach": out_of_reach,
-        "stock_by_depot": by_depot,
-        "cost_versus_target": curve,
-        "bound_rounds": r.bound.as_ref().map(|b| b.rounds),
-        "bound_master_value": r.bound.as_ref().map(|b| b.master_value),
-    });
-    serde_json::to_string_pretty(&v).expect("JSON of plain values") + "\n"
+    let summary = Summary {
+        total_investment: money_json(r.investment),
+        annual_holding_cost: money_json(r.annual_holding_cost),
+        system_on_time: prob6(r.checked.system_on_time()),
+        min_hospital_on_time: prob6(r.min_hospital_on_time()),
+        lower_bound: r.lower_bound().map(money_json),
+        gap: r.gap().map(prob6),
+        bound_method: r.bound.as_ref().map(|b| b.method.name()),
+        bound_rounds: r.bound.as_ref().map(|b| b.rounds),
+        bound_master_value: r.bound.as_ref().map(|b| b.master_value),
+        units: r.plan.units(),
+        hospitals: ds.hospitals.len(),
+        hospitals_meeting_target: ds.hospitals.len() - below.len(),
+        hospitals_below_target: below,
+        hospital_deadline_pairs_out_of_reach: r.out_of_reach.iter().map(Vec::len).sum(),
+        stock_by_depot,
+        cost_versus_target,
+    };
+    serde_json::to_string_pretty(&summary).expect("JSON of plain values") + "\n"
 }

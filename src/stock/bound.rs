@@ -53,15 +53,48 @@ const CONVERGED: f64 = 1e-6;
 /// Fill-rate tail below which more stock is not enumerated (its value is below any unit cost).
 const TAIL: f64 = 1e-12;
 
+/// How a bound was proven.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BoundMethod {
+    /// The optimiser's exhaustive search evaluated every cheaper stock vector: the plan is the
+    /// optimum and the bound is its cost.
+    Exhaustive,
+    /// The Lagrangian bound of the relaxation below.
+    Lagrangian,
+}
+
+impl BoundMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            BoundMethod::Exhaustive => "exhaustive search",
+            BoundMethod::Lagrangian => "lagrangian relaxation",
+        }
+    }
+}
+
 /// The bound and how it was found.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Bound {
+    pub method: BoundMethod,
     /// Proven lower bound on the least annual holding cost, in yuan.
     pub lower_bound: f64,
     /// The relaxed master programme's value at the last round.
     pub master_value: f64,
     pub rounds: usize,
     pub columns: usize,
+}
+
+impl Bound {
+    /// The bound of a plan the exhaustive search proved optimal: its own cost.
+    pub fn proven_optimum(cost: f64) -> Bound {
+        Bound {
+            method: BoundMethod::Exhaustive,
+            lower_bound: cost,
+            master_value: cost,
+            rounds: 0,
+            columns: 0,
+        }
+    }
 }
 
 /// The bound could not be computed.
@@ -387,6 +420,7 @@ pub fn bound(
         }
     }
     Ok(Bound {
+        method: BoundMethod::Lagrangian,
         lower_bound: best.max(0.0),
         master_value,
         rounds,

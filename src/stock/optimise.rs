@@ -30,7 +30,7 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use super::input::PlanInput;
-use super::service::{evaluate, evaluate_from};
+use super::service::{evaluate, evaluate_from, PartNetwork};
 
 /// The highest on-time a requirement asks of the parts within reach.
 pub const MAX_REACHABLE_ON_TIME: f64 = 0.999;
@@ -151,34 +151,59 @@ pub struct Infeasible {
 
 /// The least-cost plan found for `req` (see the module docs).
 pub fn optimise(input: &PlanInput, costs: &Costs, req: &[Requirement]) -> Result<Plan, Infeasible> {
+    optimise_proven(input, costs, req).map(|(plan, _)| plan)
+}
+
+/// [`optimise`], and whether the plan is proven optimal: the exhaustive search ran, so no
+/// cheaper stock vector meets the requirements (with the optimiser's relative margin of
+/// `1e-9`).
+pub fn optimise_proven(
+    input: &PlanInput,
+    costs: &Costs,
+    req: &[Requirement],
+) -> Result<(Plan, bool), Infeasible> {
     let mut state = State::new(input, costs, req);
     state.greedy(None)?;
     state.drop_pass();
     if state.plan.units() <= EXCHANGE_LIMIT {
         state.exchange_pass();
     }
-    if let Some(better) = exact(input, costs, &state.need, &state.plan) {
-        state.plan = better;
-    }
-    Ok(state.plan)
+    Ok(match exact(input, costs, &state.need, &state.plan) {
+        Exhaustive::TooLarge => (state.plan, false),
+        Exhaustive::Searched(None) => (state.plan, true),
+        Exhaustive::Searched(Some(better)) => (better, true),
+    })
+}
+
+/// The outcome of the exhaustive search.
+enum Exhaustive {
+    /// More than [`EXACT_LIMIT`] stock vectors are cheaper than the heuristic plan.
+    TooLarge,
+    /// Every cheaper vector was evaluated: the least-cost one that meets the requirements, or
+    /// `None` when the heuristic plan is already optimal.
+    Searched(Option<Plan>),
 }
 
 /// The least-cost plan among all stock vectors cheaper than `plan`, by exhaustive search, when
-/// there are at most [`EXACT_LIMIT`] of them; `None` when the instance is too large or `plan` is
-/// already optimal.
-fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan) -> Option<Plan> {
+/// there are at most [`EXACT_LIMIT`] of them.
+fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan) -> Exhaustive {
     let nd = input.depots.len();
     let budget = plan.cost(costs);
+    let useful: Vec<Vec<bool>> = input
+        .parts
+        .iter()
+        .map(|p| useful_depots(&p.network))
+        .collect();
     let mut count = 1.0f64;
     for p in 0..input.parts.len() {
-        for d in 0..nd {
+        for d in (0..nd).filter(|&d| useful[p][d]) {
             let c = costs.at(p, d);
             if c <= 0.0 {
-                return None;
+                return Exhaustive::TooLarge;
             }
             count *= (budget / c).floor() + 1.0;
             if count > EXACT_LIMIT {
-                return None;
+                return Exhaustive::TooLarge;
             }
         }
     }
@@ -188,11 +213,34 @@ fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan) -> Option<
         need,
         best_cost: budget * (1.0 - 1e-12) - 1e-9,
         best: None,
+        useful,
         stock: vec![vec![0; nd]; input.parts.len()],
         got: vec![0.0; need.len()],
     };
     search.part(0, 0.0);
-    search.best.map(|stock| Plan { stock })
+    Exhaustive::Searched(search.best.map(|stock| Plan { stock }))
+}
+
+/// The depots whose stock can change some on-time probability of the part: those within the
+/// deadline of some hospital, and their ancestors (whose stock sets their delays). Any other
+/// depot's fill rate reaches no hospital's on-time, and its replenishment orders (backorders of
+/// the hospitals it is primary for) do not depend on its own stock, so holding none there is
+/// optimal.
+pub fn useful_depots(net: &PartNetwork) -> Vec<bool> {
+    let mut useful = vec![false; net.depots.len()];
+    for h in &net.hospitals {
+        for &d in &h.candidates {
+            let mut at = Some(d);
+            while let Some(a) = at {
+                if useful[a] {
+                    break;
+                }
+                useful[a] = true;
+                at = net.depots[a].parent;
+            }
+        }
+    }
+    useful
 }
 
 struct Exact<'a> {
@@ -201,6 +249,8 @@ struct Exact<'a> {
     need: &'a [f64],
     best_cost: f64,
     best: Option<Vec<Vec<u32>>>,
+    /// Per part, the depots whose stock can change an on-time probability; the others stay at 0.
+    useful: Vec<Vec<bool>>,
     stock: Vec<Vec<u32>>,
     got: Vec<f64>,
 }
@@ -226,6 +276,10 @@ impl Exact<'_> {
             add_change(self.input, &mut self.got, p, &none, &on_time);
             self.part(p + 1, cost);
             add_change(self.input, &mut self.got, p, &on_time, &none);
+            return;
+        }
+        if !self.useful[p][d] {
+            self.depot(p, d + 1, cost);
             return;
         }
         let unit = self.costs.at(p, d);

@@ -8,10 +8,12 @@
 
 use rayon::prelude::*;
 
-use super::bound::{bound, Bound};
+use super::bound::{bound, Bound, BoundMethod};
 use super::check::{check, Checked};
 use super::input::{build, OutOfReach, PlanInput};
-use super::optimise::{optimise, requirements, Costs, Infeasible, Plan, Requirement};
+use super::optimise::{
+    optimise, optimise_proven, requirements, Costs, Infeasible, Plan, Requirement,
+};
 use crate::coverage::Coverage;
 use crate::model::Dataset;
 use crate::money::{div_round_half_away, Fen};
@@ -87,11 +89,15 @@ pub struct PlanResult {
 }
 
 impl PlanResult {
-    /// The proven lower bound in fen, rounded down so it stays a bound.
+    /// The proven lower bound in fen, rounded down so it stays a bound (the plan's own cost
+    /// when the exhaustive search proved it optimal).
     pub fn lower_bound(&self) -> Option<Fen> {
-        self.bound
-            .as_ref()
-            .map(|b| Fen((b.lower_bound * 100.0).floor() as i64).min(self.annual_holding_cost))
+        self.bound.as_ref().map(|b| match b.method {
+            BoundMethod::Exhaustive => self.annual_holding_cost,
+            BoundMethod::Lagrangian => {
+                Fen((b.lower_bound * 100.0).floor() as i64).min(self.annual_holding_cost)
+            }
+        })
     }
 
     /// `(cost - lower_bound) / cost`.
@@ -204,13 +210,15 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &PlanParams) -> Result<PlanResu
     }
     let costs = costs(ds, &input);
     let req = requirements(&input, params.target);
-    let plan = optimise(&input, &costs, &req)?;
+    let (plan, proven) = optimise_proven(&input, &costs, &req)?;
     let checked = check(&input, &req, &plan);
     passed(&checked)?;
     let money = money(ds, &input, &plan);
     let investment = money.iter().flatten().map(|m| m.investment).sum();
     let annual_holding_cost = money.iter().flatten().map(|m| m.holding).sum();
-    let bound = if params.bound {
+    let bound = if params.bound && proven {
+        Some(Bound::proven_optimum(plan.cost(&costs)))
+    } else if params.bound {
         match bound(&input, &costs, &req, &plan) {
             Ok(b) => Some(b),
             Err(e) => {
