@@ -27,9 +27,10 @@
 //! part's minimum is found exactly by enumerating its stock levels, pruned by cost (no level whose
 //! cost exceeds the total weight can be best). The multipliers are the duals of the restricted
 //! master programme over the stock vectors found so far (one convexity row per part, hospital rows
-//! through per-model aggregates); the pricing adds each part's best vector as a column, and the
-//! loop stops when the bound meets the master's value or after [`MAX_ROUNDS`] rounds. The bound
-//! reported is the largest Lagrangian value seen, so an inexact dual never makes it invalid.
+//! through aggregates per candidate set and model); the pricing adds each part's best vector as a
+//! column, and the loop stops when the bound meets the master's value or after [`MAX_ROUNDS`]
+//! rounds. The bound reported is the largest Lagrangian value seen, so an inexact dual never
+//! makes it invalid.
 
 use good_lp::solvers::clarabel::clarabel;
 use good_lp::{
@@ -334,23 +335,19 @@ pub fn bound(
     plan: &Plan,
 ) -> Result<Bound, BoundError> {
     let nd = input.depots.len();
+    let sets = candidate_sets(input);
     let options: Vec<PartOptions> = (0..input.parts.len())
         .into_par_iter()
         .map(|p| PartOptions {
             fills: fill_bound(input, p),
-            classes: input.parts[p]
-                .network
-                .hospitals
-                .iter()
-                .map(|h| h.candidates.clone())
-                .collect(),
+            classes: sets[input.parts[p].group].sets.clone(),
             unit_cost: (0..nd).map(|d| costs.at(p, d)).collect(),
             parent: input.depots.iter().map(|d| d.parent).collect(),
             order: parents_first(&input.depots),
         })
         .collect();
-    // Hospital rows, one per distinct (classes, units, need).
-    let rows = hospital_rows(input, req);
+    // Hospital rows, one per distinct (candidate sets, units, need).
+    let rows = hospital_rows(input, &sets, req);
     let mut columns: Vec<Vec<Vec<u32>>> = options
         .iter()
         .enumerate()
@@ -428,9 +425,43 @@ pub fn bound(
     })
 }
 
+/// The distinct candidate sets of one deadline group: a class's on-time `1 - prod(1 - fill)`
+/// depends on its candidates as a set (their order only routes the flows, which the relaxation
+/// does not see), so classes with the same set share their columns' entries and their rows.
+struct Sets {
+    /// Each distinct set, its depots in ascending order.
+    sets: Vec<Vec<usize>>,
+    /// The set of each class.
+    of_class: Vec<usize>,
+}
+
+fn candidate_sets(input: &PlanInput) -> Vec<Sets> {
+    input
+        .groups
+        .iter()
+        .map(|g| {
+            let mut index: FxHashMap<Vec<usize>, usize> = FxHashMap::default();
+            let mut sets = Vec::new();
+            let of_class = g
+                .classes
+                .iter()
+                .map(|c| {
+                    let mut set = c.candidates.clone();
+                    set.sort_unstable();
+                    *index.entry(set.clone()).or_insert_with(|| {
+                        sets.push(set);
+                        sets.len() - 1
+                    })
+                })
+                .collect();
+            Sets { sets, of_class }
+        })
+        .collect()
+}
+
 /// A hospital requirement as a row over per-model aggregates; identical hospitals share a row.
 struct Row {
-    /// `(group, class)` of the hospital in each group it is reached in.
+    /// `(group, candidate set)` of the hospital in each group it is reached in.
     classes: Vec<(usize, usize)>,
     units: Vec<f64>,
     /// Requests per year that must be on time, per hospital of the row.
@@ -449,7 +480,7 @@ fn gcd(a: u64, b: u64) -> u64 {
     }
 }
 
-fn hospital_rows(input: &PlanInput, req: &[Requirement]) -> Vec<Row> {
+fn hospital_rows(input: &PlanInput, sets: &[Sets], req: &[Requirement]) -> Vec<Row> {
     let nm = input.models;
     let mut index: FxHashMap<RowKey, usize> = FxHashMap::default();
     let mut rows: Vec<Row> = Vec::new();
@@ -461,7 +492,7 @@ fn hospital_rows(input: &PlanInput, req: &[Requirement]) -> Vec<Row> {
             .groups
             .iter()
             .enumerate()
-            .filter_map(|(g, grp)| grp.class_of[h].map(|k| (g, k as usize)))
+            .filter_map(|(g, grp)| grp.class_of[h].map(|k| (g, sets[g].of_class[k as usize])))
             .collect();
         // The requirement is linear in the units (target or cap times a sum of unit rates), so
         // hospitals whose unit counts are multiples of one another share one row.
