@@ -40,7 +40,7 @@ use good_lp::{
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::dist::Pmf;
+use super::dist::{poisson_fill, Pmf};
 use super::input::PlanInput;
 use super::optimise::{Costs, Plan, Requirement};
 use super::service::parents_first;
@@ -174,24 +174,6 @@ pub fn fill_bound(input: &PlanInput, part: usize) -> Vec<Vec<Vec<f64>>> {
 
 /// Stock levels enumerated per depot at most.
 const MAX_LEVEL: u32 = 10_000;
-
-/// `P(Poisson(mean) <= s - 1)`, the fill rate of base stock `s`, without building a [`Pmf`]
-/// (this is the inner loop of the fill-bound tables; large means go through [`Pmf`]).
-fn poisson_fill(mean: f64, s: u32) -> f64 {
-    if s == 0 {
-        return 0.0;
-    }
-    if mean > 50.0 {
-        return Pmf::poisson(mean).fill_rate(s);
-    }
-    let mut term = (-mean).exp();
-    let mut sum = term;
-    for k in 1..s {
-        term *= mean / f64::from(k);
-        sum += term;
-    }
-    sum.min(1.0)
-}
 
 /// The largest `a` in `[0, 1]` with `a <= F(s - 1; (first x a + backorders) x lead)`.
 fn fixed_point(s: u32, first: f64, backorders: f64, lead: f64) -> f64 {

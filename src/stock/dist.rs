@@ -141,6 +141,44 @@ impl Pmf {
     }
 }
 
+/// `P(Poisson(mean) <= s - 1)`, the fill rate of base stock `s`, without building a [`Pmf`]
+/// (the inner loop of the service model; large means go through [`Pmf`], whose table starts at
+/// the mode).
+pub fn poisson_fill(mean: f64, s: u32) -> f64 {
+    if s == 0 {
+        return 0.0;
+    }
+    if mean > 50.0 {
+        return Pmf::poisson(mean).fill_rate(s);
+    }
+    let mut term = (-mean).exp();
+    let mut sum = term;
+    for k in 1..s {
+        term *= mean / f64::from(k);
+        sum += term;
+    }
+    sum.min(1.0)
+}
+
+/// `P(X <= s - 1)` for the pipeline of [`Pmf::with_variance`], without building the table.
+pub fn fill_rate(mean: f64, variance: f64, s: u32) -> f64 {
+    if variance <= mean * (1.0 + 1e-12) || mean == 0.0 {
+        return poisson_fill(mean, s);
+    }
+    if s == 0 {
+        return 0.0;
+    }
+    let q = mean / variance;
+    let r = mean * q / (1.0 - q);
+    let mut term = (r * q.ln()).exp();
+    let mut sum = term;
+    for k in 1..s {
+        term *= (f64::from(k) - 1.0 + r) / f64::from(k) * (1.0 - q);
+        sum += term;
+    }
+    sum.min(1.0)
+}
+
 /// The METRIC view of one base supplied by a depot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BasePipeline {
@@ -160,6 +198,23 @@ pub fn base_pipeline(
     graves: bool,
 ) -> BasePipeline {
     let ebo = depot.expected_backorders(depot_stock);
+    let variance = if graves {
+        depot.backorder_variance(depot_stock)
+    } else {
+        0.0
+    };
+    pipeline_of(demand, own_years, depot_demand, ebo, variance, graves)
+}
+
+/// [`base_pipeline`] from the depot's expected backorders and their variance.
+pub fn pipeline_of(
+    demand: f64,
+    own_years: f64,
+    depot_demand: f64,
+    ebo: f64,
+    backorder_variance: f64,
+    graves: bool,
+) -> BasePipeline {
     let share = if depot_demand > 0.0 {
         demand / depot_demand
     } else {
@@ -167,9 +222,7 @@ pub fn base_pipeline(
     };
     let mean = demand * own_years + share * ebo;
     let variance = if graves {
-        demand * own_years
-            + share * share * depot.backorder_variance(depot_stock)
-            + share * (1.0 - share) * ebo
+        demand * own_years + share * share * backorder_variance + share * (1.0 - share) * ebo
     } else {
         mean
     };

@@ -345,7 +345,17 @@ struct State<'a> {
     version: Vec<u32>,
     /// A cap on the plan's holding cost, if any.
     cap: Option<f64>,
+    /// Per group and class, the members that may be short: every short hospital is listed
+    /// (`listed`), some listed ones may have been served since the last compaction. A gain
+    /// reaches only short hospitals, so [`State::benefit`] walks these lists.
+    short_members: Vec<Vec<Vec<u32>>>,
+    listed: Vec<bool>,
+    /// Stock changes since the lists were last compacted.
+    since_compaction: u32,
 }
+
+/// Stock changes between two compactions of the short lists.
+const COMPACT_EVERY: u32 = 64;
 
 /// A priced increment.
 struct Step {
@@ -404,18 +414,54 @@ impl<'a> State<'a> {
             got: vec![0.0; input.hospitals()],
             version: vec![0; input.parts.len()],
             cap: None,
+            short_members: input.groups.iter().map(|g| g.members.clone()).collect(),
+            listed: vec![true; input.hospitals()],
+            since_compaction: 0,
         };
         for p in 0..input.parts.len() {
             let zero = vec![0.0; state.on_time[p].len()];
             let now = state.on_time[p].clone();
             state.apply(p, &zero, &now);
         }
+        state.compact();
         state
     }
 
     /// Adds the change of one part's class on-time from `old` to `new` to the hospitals.
     fn apply(&mut self, part: usize, old: &[f64], new: &[f64]) {
         add_change(self.input, &mut self.got, part, old, new);
+        // A loss can make a served hospital short again: list it.
+        let g = &self.input.groups[self.input.parts[part].group];
+        for (k, members) in g.members.iter().enumerate() {
+            if new[k] >= old[k] {
+                continue;
+            }
+            for &h in members {
+                let h = h as usize;
+                if !self.listed[h] && self.shortfall(h) > 0.0 {
+                    self.listed[h] = true;
+                    for (gi, grp) in self.input.groups.iter().enumerate() {
+                        if let Some(c) = grp.class_of[h] {
+                            self.short_members[gi][c as usize].push(h as u32);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops served hospitals from the short lists.
+    fn compact(&mut self) {
+        let (need, got) = (&self.need, &self.got);
+        for lists in &mut self.short_members {
+            for list in lists.iter_mut() {
+                list.retain(|&h| need[h as usize] - got[h as usize] > 0.0);
+            }
+        }
+        for h in 0..self.listed.len() {
+            self.listed[h] = self.shortfall(h) > 0.0;
+        }
+        self.since_compaction = 0;
     }
 
     fn shortfall(&self, h: usize) -> f64 {
@@ -428,14 +474,21 @@ impl<'a> State<'a> {
 
     /// Reduction of the total shortfall if the part's class on-time became `new`.
     fn benefit(&self, part: usize, new: &[f64]) -> f64 {
-        let g = &self.input.groups[self.input.parts[part].group];
+        let group = self.input.parts[part].group;
+        let g = &self.input.groups[group];
         let old = &self.on_time[part];
         let mut total = 0.0;
-        for (k, members) in g.members.iter().enumerate() {
+        for (k, all) in g.members.iter().enumerate() {
             let delta = new[k] - old[k];
             if delta == 0.0 {
                 continue;
             }
+            // A gain changes only the shortfalls of short hospitals; a loss can reach anyone.
+            let members = if delta > 0.0 {
+                &self.short_members[group][k]
+            } else {
+                all
+            };
             for &h in members {
                 let h = h as usize;
                 let before = self.shortfall(h);
@@ -489,6 +542,10 @@ impl<'a> State<'a> {
         self.on_time[part] = on_time;
         self.plan.stock[part][depot] = level;
         self.version[part] += 1;
+        self.since_compaction += 1;
+        if self.since_compaction >= COMPACT_EVERY {
+            self.compact();
+        }
     }
 
     /// Buys increments until no hospital falls short, leaving the `frozen` (part, depot) pair

@@ -17,7 +17,7 @@
 //!
 //! Deliberately absent: optimisation (the optimiser calls this), and transport capacity.
 
-use super::dist::{base_pipeline, Pmf};
+use super::dist::{fill_rate, pipeline_of, Pmf};
 
 /// A depot as one part sees it.
 #[derive(Clone, Debug)]
@@ -73,6 +73,10 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
     let n = net.depots.len();
     assert_eq!(stock.len(), n, "one stock level per depot");
     let order = parents_first(&net.depots);
+    let roots = RootPipelines::new(net, stock);
+    let has_children: Vec<bool> = (0..n)
+        .map(|d| net.depots.iter().any(|c| c.parent == Some(d)))
+        .collect();
     let mut fill = start.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
     let mut flow = vec![0.0; n];
     // The map from fill rates to fill rates is decreasing (a depot that fills more attracts more
@@ -99,22 +103,39 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
                 total[p] += total[d];
             }
         }
-        // Pipelines, parents first, and the fill rates they give.
-        let mut dist: Vec<Option<Pmf>> = vec![None; n];
+        for (d, fixed) in roots.fixed.iter().enumerate() {
+            if let Some(f) = fixed {
+                total[d] = f.total;
+            }
+        }
+        // Pipelines, parents first, and the fill rates they give; each depot with children
+        // passes on its expected backorders and their variance.
+        let mut backorders = vec![(0.0, 0.0); n];
         let mut new_fill = vec![1.0; n];
         for &d in &order {
             let spec = &net.depots[d];
-            let pmf = match spec.parent {
-                None => Pmf::poisson(total[d] * spec.lead_years),
+            match spec.parent {
+                None => match &roots.fixed[d] {
+                    Some(f) => {
+                        new_fill[d] = f.fill;
+                        backorders[d] = f.backorders;
+                    }
+                    None => {
+                        let pmf = Pmf::poisson(total[d] * spec.lead_years);
+                        new_fill[d] = pmf.fill_rate(stock[d]);
+                        backorders[d] = backorders_of(&pmf, stock[d]);
+                    }
+                },
                 Some(p) => {
-                    let parent = dist[p].as_ref().expect("parents first");
-                    let pipe =
-                        base_pipeline(total[d], spec.lead_years, total[p], parent, stock[p], true);
-                    Pmf::with_variance(pipe.mean, pipe.variance)
+                    let (ebo, var) = backorders[p];
+                    let pipe = pipeline_of(total[d], spec.lead_years, total[p], ebo, var, true);
+                    new_fill[d] = fill_rate(pipe.mean, pipe.variance, stock[d]);
+                    if has_children[d] {
+                        let pmf = Pmf::with_variance(pipe.mean, pipe.variance);
+                        backorders[d] = backorders_of(&pmf, stock[d]);
+                    }
                 }
-            };
-            new_fill[d] = pmf.fill_rate(stock[d]);
-            dist[d] = Some(pmf);
+            }
         }
         let change = new_fill
             .iter()
@@ -164,6 +185,61 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
         flow,
         filled,
         on_time,
+    }
+}
+
+/// Expected backorders and their variance at base stock `s`.
+fn backorders_of(pmf: &Pmf, s: u32) -> (f64, f64) {
+    (pmf.expected_backorders(s), pmf.backorder_variance(s))
+}
+
+/// A root depot whose replenishment orders are every request of the part: each request is
+/// filled or backordered at exactly one depot and every order climbs to the root, so when every
+/// hospital's candidates and primary lie below the root its pipeline is `Poisson(sum of rates x
+/// lead time)` whatever the fill rates, and is computed once per evaluation.
+struct FixedRoot {
+    total: f64,
+    fill: f64,
+    backorders: (f64, f64),
+}
+
+struct RootPipelines {
+    fixed: Vec<Option<FixedRoot>>,
+}
+
+impl RootPipelines {
+    fn new(net: &PartNetwork, stock: &[u32]) -> RootPipelines {
+        let n = net.depots.len();
+        let root_of = |mut d: usize| {
+            while let Some(p) = net.depots[d].parent {
+                d = p;
+            }
+            d
+        };
+        // The one root every hospital's depots lie under, if there is one.
+        let mut only: Option<usize> = None;
+        let mut single = true;
+        for h in &net.hospitals {
+            for &d in h.candidates.iter().chain(std::iter::once(&h.primary)) {
+                let r = root_of(d);
+                match only {
+                    None => only = Some(r),
+                    Some(o) if o != r => single = false,
+                    _ => {}
+                }
+            }
+        }
+        let mut fixed: Vec<Option<FixedRoot>> = (0..n).map(|_| None).collect();
+        if let (true, Some(r)) = (single, only) {
+            let total: f64 = net.hospitals.iter().map(|h| h.rate).sum();
+            let pmf = Pmf::poisson(total * net.depots[r].lead_years);
+            fixed[r] = Some(FixedRoot {
+                total,
+                fill: pmf.fill_rate(stock[r]),
+                backorders: backorders_of(&pmf, stock[r]),
+            });
+        }
+        RootPipelines { fixed }
     }
 }
 
@@ -252,7 +328,7 @@ mod tests {
         let central = Pmf::poisson(2.0);
         let ebo = central.expected_backorders(1);
         assert!((ebo - (1.0 + (-2.0f64).exp())).abs() < 1e-12);
-        let pipe = base_pipeline(20.0, 0.02, 20.0, &central, 1, true);
+        let pipe = super::super::dist::base_pipeline(20.0, 0.02, 20.0, &central, 1, true);
         assert!((pipe.mean - (0.4 + ebo)).abs() < 1e-12);
         let expected = Pmf::with_variance(pipe.mean, pipe.variance).fill_rate(2);
         assert!((out.on_time[0] - expected).abs() < 1e-12);
