@@ -32,7 +32,10 @@
 //! rounds. The bound reported is the largest Lagrangian value seen, so an inexact dual never
 //! makes it invalid.
 
-use good_lp::solvers::clarabel::clarabel;
+#[cfg(not(feature = "highs"))]
+use good_lp::solvers::clarabel::clarabel as solver;
+#[cfg(feature = "highs")]
+use good_lp::solvers::highs::highs as solver;
 use good_lp::{
     constraint, variable, DualValues, Expression, ProblemVariables, Solution, SolutionWithDual,
     SolverModel, Variable,
@@ -551,7 +554,7 @@ fn solve_master(
         .iter()
         .map(|&key| (key, vars.add(variable())))
         .collect();
-    let mut model = vars.minimise(objective.clone()).using(clarabel);
+    let mut model = vars.minimise(objective.clone()).using(solver);
     for (p, cols) in columns.iter().enumerate() {
         let sum: Expression = cols.iter().enumerate().map(|(j, _)| x[p][j]).sum();
         model.add_constraint(constraint!(sum == 1.0));
