@@ -30,7 +30,7 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use super::input::PlanInput;
-use super::service::{evaluate, evaluate_from, PartNetwork, PartService};
+use super::service::{evaluate, evaluate_from, PartNetwork};
 
 /// The highest on-time a requirement asks of the parts within reach.
 pub const MAX_REACHABLE_ON_TIME: f64 = 0.999;
@@ -48,21 +48,6 @@ pub const EXACT_LIMIT: f64 = 200_000.0;
 
 /// Instances with at most this many units get the exchange pass.
 pub const EXCHANGE_LIMIT: u32 = 40;
-
-/// Central levels tried by the re-balancing pass, relative to the present one.
-const REBALANCE_STEPS: [i32; 12] = [-4, -2, -1, 0, 1, 2, 4, 8, 12, 16, 24, 32];
-
-/// The one depot without a parent, if there is exactly one.
-fn single_root(depots: &[super::service::DepotSpec]) -> Option<usize> {
-    let mut roots = depots
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| d.parent.is_none());
-    match (roots.next(), roots.next()) {
-        (Some((r, _)), None) => Some(r),
-        _ => None,
-    }
-}
 
 /// What one hospital must get.
 #[derive(Clone, Debug, PartialEq)]
@@ -180,9 +165,6 @@ pub fn optimise_proven(
     let mut state = State::new(input, costs, req);
     state.greedy(None)?;
     state.drop_pass();
-    if state.rebalance_pass() {
-        state.drop_pass();
-    }
     if state.plan.units() <= EXCHANGE_LIMIT {
         state.exchange_pass();
     }
@@ -681,108 +663,6 @@ impl<'a> State<'a> {
                 return;
             }
         }
-    }
-
-    /// Moves stock between the central depot and the others, part by part: the greedy buys
-    /// central stock late, because a central unit below its pipeline barely changes anything
-    /// on its own, while twenty of them can replace more than twenty regional units. For each
-    /// part, central levels around the present one are tried, each completed by a greedy on the
-    /// other depots until every class is on time at least as often as now; the cheapest vector
-    /// below the present cost replaces it. No hospital loses (each class keeps its on-time), so
-    /// parts are re-balanced in parallel. Returns whether any part changed.
-    fn rebalance_pass(&mut self) -> bool {
-        let Some(root) = single_root(&self.input.depots) else {
-            return false;
-        };
-        let this = &*self;
-        let found: Vec<Option<(Vec<u32>, PartService)>> = (0..self.plan.stock.len())
-            .into_par_iter()
-            .map(|p| this.rebalance_part(p, root))
-            .collect();
-        let mut changed = false;
-        for (p, f) in found.into_iter().enumerate() {
-            if let Some((stock, service)) = f {
-                self.fill[p] = service.fill_rate;
-                let old = std::mem::take(&mut self.on_time[p]);
-                self.apply(p, &old, &service.on_time);
-                self.on_time[p] = service.on_time;
-                self.plan.stock[p] = stock;
-                self.version[p] += 1;
-                changed = true;
-            }
-        }
-        if changed {
-            self.compact();
-        }
-        changed
-    }
-
-    fn rebalance_part(&self, p: usize, root: usize) -> Option<(Vec<u32>, PartService)> {
-        let net = &self.input.parts[p].network;
-        let nd = net.depots.len();
-        let now = &self.plan.stock[p];
-        let target = &self.on_time[p];
-        let cost_of = |v: &[u32]| -> f64 {
-            v.iter()
-                .enumerate()
-                .map(|(d, &u)| f64::from(u) * self.unit_cost(p, d))
-                .sum()
-        };
-        // Requests a year short of today's on-time, over the classes.
-        let deficit = |ot: &[f64]| -> f64 {
-            ot.iter()
-                .zip(target)
-                .zip(&net.hospitals)
-                .map(|((o, t), h)| h.rate * (t - o).max(0.0))
-                .sum()
-        };
-        let meets = |ot: &[f64]| ot.iter().zip(target).all(|(o, t)| o >= t);
-        let mut best_cost = cost_of(now) * (1.0 - 1e-12) - 1e-9;
-        let mut best = None;
-        let mut levels: Vec<u32> = REBALANCE_STEPS
-            .iter()
-            .filter_map(|&step| now[root].checked_add_signed(step))
-            .collect();
-        levels.sort_unstable();
-        levels.dedup();
-        for s0 in levels {
-            let mut v = vec![0u32; nd];
-            v[root] = s0;
-            if cost_of(&v) >= best_cost {
-                continue;
-            }
-            let mut service = evaluate(net, &v);
-            loop {
-                if meets(&service.on_time) {
-                    let c = cost_of(&v);
-                    if c < best_cost {
-                        best_cost = c;
-                        best = Some((v.clone(), service));
-                    }
-                    break;
-                }
-                let gap = deficit(&service.on_time);
-                let mut step: Option<(f64, usize, PartService)> = None;
-                for d in (0..nd).filter(|&d| d != root) {
-                    if cost_of(&v) + self.unit_cost(p, d) >= best_cost {
-                        continue;
-                    }
-                    v[d] += 1;
-                    let s = evaluate_from(net, &v, Some(&service.fill_rate));
-                    v[d] -= 1;
-                    let ratio = (gap - deficit(&s.on_time)) / self.unit_cost(p, d);
-                    if ratio > 0.0 && step.as_ref().is_none_or(|b| ratio > b.0) {
-                        step = Some((ratio, d, s));
-                    }
-                }
-                let Some((_, d, s)) = step else {
-                    break;
-                };
-                v[d] += 1;
-                service = s;
-            }
-        }
-        best
     }
 
     /// Tries each held unit out: remove it, buy back greedily, drop; keeps cheaper plans.
