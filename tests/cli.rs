@@ -14,6 +14,20 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// Runs `plan DATA --out OUT`, asserting success; returns standard output.
+fn run_plan(data: &Path, out: &Path) -> String {
+    let run = bin()
+        .arg("plan")
+        .arg(data)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(run.status.success(), "{stdout}");
+    stdout
+}
+
 fn china() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("data/china")
 }
@@ -248,15 +262,7 @@ fn routes_writes_the_contract_files() {
 #[test]
 fn plan_writes_a_checked_plan_of_the_bundled_data_set() {
     let out = temp_dir("plan");
-    let run = bin()
-        .args(["plan"])
-        .arg(china())
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}");
+    let stdout = run_plan(&china(), &out);
     assert!(stdout.contains("annual holding cost"), "{stdout}");
     let plan = std::fs::read_to_string(out.join("stock_plan.csv")).expect("stock_plan.csv");
     assert!(plan.starts_with("depot_id,part_no,base_stock,fill_rate,investment"));
@@ -356,15 +362,7 @@ fn plan_proves_a_small_plan_optimal() {
         std::fs::write(data.join(name), text).expect("fixture");
     }
     let out = temp_dir("small-plan-out");
-    let run = bin()
-        .arg("plan")
-        .arg(&data)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}");
+    run_plan(&data, &out);
     let text = std::fs::read_to_string(out.join("summary.json")).expect("json");
     assert!(
         text.contains("\"annual_holding_cost\": 245000.00,"),
