@@ -211,7 +211,9 @@ fn the_plan_is_optimal_on_small_networks() {
         let input = net.input();
         let req = requirements(&input, None);
         let costs = net.costs();
-        let plan = optimise(&input, &costs, &req).expect("feasible");
+        let (plan, proven) = optimise_proven(&input, &costs, &req).expect("feasible");
+        // Two parts at three depots: the exhaustive search runs and proves the plan optimal.
+        assert!(proven, "target {target}, rate {rate}");
         let best = brute_force(&net, &req, 3);
         assert!(
             (plan.cost(&costs) - best).abs() < 1e-6,

@@ -12,9 +12,9 @@
 //!
 //! Then every unit whose removal keeps every target is removed, dearest first; on instances of at
 //! most [`EXCHANGE_LIMIT`] units each unit is also tried out in turn (remove it, buy back greedily,
-//! drop again) and the exchange kept when it lowers the cost. Finally, when the stock vectors
-//! cheaper than the plan number at most [`EXACT_LIMIT`], they are all searched, so that small
-//! instances get the optimum.
+//! drop again) and the exchange kept when it lowers the cost. Finally, when searching every
+//! stock vector cheaper than the plan takes at most [`EXACT_LIMIT`] service evaluations, they
+//! are all searched, so that small instances get the proven optimum.
 //!
 //! A hospital that cannot be served within some part's deadline cannot reach a target counted on
 //! all its demand when its reachable share is too small: its requirement is then capped at
@@ -42,8 +42,8 @@ const MARGIN: f64 = 1e-9;
 /// Units of one part at one depot bought in one step, at most.
 const LOOKAHEAD: u32 = 6;
 
-/// Instances whose stock vectors cheaper than the heuristic plan number at most this many are
-/// searched exhaustively, so that small plans are optimal, not merely good.
+/// Service evaluations the exhaustive search may take: within them it visits every stock vector
+/// cheaper than the heuristic plan, so that small plans are optimal, not merely good.
 pub const EXACT_LIMIT: f64 = 200_000.0;
 
 /// Instances with at most this many units get the exchange pass.
@@ -177,7 +177,8 @@ pub fn optimise_proven(
 
 /// The outcome of the exhaustive search.
 enum Exhaustive {
-    /// More than [`EXACT_LIMIT`] stock vectors are cheaper than the heuristic plan.
+    /// Searching every stock vector cheaper than the heuristic plan takes more than
+    /// [`EXACT_LIMIT`] service evaluations.
     TooLarge,
     /// Every cheaper vector was evaluated: the least-cost one that meets the requirements, or
     /// `None` when the heuristic plan is already optimal.
@@ -185,7 +186,9 @@ enum Exhaustive {
 }
 
 /// The least-cost plan among all stock vectors cheaper than `plan`, by exhaustive search, when
-/// there are at most [`EXACT_LIMIT`] of them.
+/// it takes at most [`EXACT_LIMIT`] evaluations of a part's service (the search is tried when an
+/// estimate of the vectors cheaper than the plan is at most four times that, and abandoned when
+/// the count is reached).
 fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan) -> Exhaustive {
     let nd = input.depots.len();
     let budget = plan.cost(costs);
@@ -194,15 +197,19 @@ fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan) -> Exhaust
         .iter()
         .map(|p| useful_depots(&p.network))
         .collect();
-    let mut count = 1.0f64;
+    // Lattice points under the cost budget: with m cells of equal cost and N units in the
+    // budget this is C(N + m, m) exactly; unequal costs give an estimate.
+    let mut estimate = 1.0f64;
+    let mut cells = 0.0;
     for p in 0..input.parts.len() {
         for d in (0..nd).filter(|&d| useful[p][d]) {
             let c = costs.at(p, d);
             if c <= 0.0 {
                 return Exhaustive::TooLarge;
             }
-            count *= (budget / c).floor() + 1.0;
-            if count > EXACT_LIMIT {
+            cells += 1.0;
+            estimate *= ((budget / c).floor() + cells) / cells;
+            if estimate > 4.0 * EXACT_LIMIT {
                 return Exhaustive::TooLarge;
             }
         }
@@ -216,8 +223,12 @@ fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan) -> Exhaust
         useful,
         stock: vec![vec![0; nd]; input.parts.len()],
         got: vec![0.0; need.len()],
+        evaluations: 0,
     };
     search.part(0, 0.0);
+    if search.evaluations > EXACT_LIMIT as u64 {
+        return Exhaustive::TooLarge;
+    }
     Exhaustive::Searched(search.best.map(|stock| Plan { stock }))
 }
 
@@ -253,6 +264,8 @@ struct Exact<'a> {
     useful: Vec<Vec<bool>>,
     stock: Vec<Vec<u32>>,
     got: Vec<f64>,
+    /// Part services evaluated so far; past [`EXACT_LIMIT`] the search stops unfinished.
+    evaluations: u64,
 }
 
 impl Exact<'_> {
@@ -270,7 +283,11 @@ impl Exact<'_> {
 
     fn depot(&mut self, p: usize, d: usize, cost: f64) {
         let nd = self.input.depots.len();
+        if self.evaluations > EXACT_LIMIT as u64 {
+            return;
+        }
         if d == nd {
+            self.evaluations += 1;
             let on_time = evaluate(&self.input.parts[p].network, &self.stock[p]).on_time;
             let none = vec![0.0; on_time.len()];
             add_change(self.input, &mut self.got, p, &none, &on_time);
