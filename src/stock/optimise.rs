@@ -224,12 +224,34 @@ fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan) -> Exhaust
         stock: vec![vec![0; nd]; input.parts.len()],
         got: vec![0.0; need.len()],
         evaluations: 0,
+        rest: reachable_after(input),
     };
     search.part(0, 0.0);
     if search.evaluations > EXACT_LIMIT as u64 {
         return Exhaustive::TooLarge;
     }
     Exhaustive::Searched(search.best.map(|stock| Plan { stock }))
+}
+
+/// `rest[p][h]`, the demand of hospital `h` for parts `p..` within some depot's reach (one row
+/// per part and a last row of zeros).
+fn reachable_after(input: &PlanInput) -> Vec<Vec<f64>> {
+    let nh = input.hospitals();
+    let np = input.parts.len();
+    let mut rest = vec![vec![0.0; nh]; np + 1];
+    for p in (0..np).rev() {
+        let g = &input.groups[input.parts[p].group];
+        let mut row = rest[p + 1].clone();
+        for (h, r) in row.iter_mut().enumerate() {
+            let reached =
+                g.class_of[h].is_some_and(|k| !g.classes[k as usize].candidates.is_empty());
+            if reached {
+                *r += input.rate(h, p);
+            }
+        }
+        rest[p] = row;
+    }
+    rest
 }
 
 /// The depots whose stock can change some on-time probability of the part: those within the
@@ -266,6 +288,9 @@ struct Exact<'a> {
     got: Vec<f64>,
     /// Part services evaluated so far; past [`EXACT_LIMIT`] the search stops unfinished.
     evaluations: u64,
+    /// `rest[p][h]`: requests a year of hospital `h` for parts `p..` that some depot reaches
+    /// within the deadline, the most those parts can add to its on-time requests.
+    rest: Vec<Vec<f64>>,
 }
 
 impl Exact<'_> {
@@ -291,7 +316,18 @@ impl Exact<'_> {
             let on_time = evaluate(&self.input.parts[p].network, &self.stock[p]).on_time;
             let none = vec![0.0; on_time.len()];
             add_change(self.input, &mut self.got, p, &none, &on_time);
-            self.part(p + 1, cost);
+            // Only if every hospital can still reach its need with the parts after this one
+            // always on time where a depot reaches it.
+            let rest = &self.rest[p + 1];
+            if self
+                .got
+                .iter()
+                .zip(rest)
+                .zip(self.need)
+                .all(|((g, r), n)| g + r >= *n)
+            {
+                self.part(p + 1, cost);
+            }
             add_change(self.input, &mut self.got, p, &on_time, &none);
             return;
         }
