@@ -337,6 +337,61 @@ mod tests {
     }
 
     #[test]
+    fn the_root_pipeline_computed_once_matches_the_iterated_one() {
+        // Central 0 with regional 1 and 2, hospitals pooled over all three.
+        let net = PartNetwork {
+            depots: vec![
+                DepotSpec {
+                    parent: None,
+                    lead_years: 0.06,
+                },
+                DepotSpec {
+                    parent: Some(0),
+                    lead_years: 0.01,
+                },
+                DepotSpec {
+                    parent: Some(0),
+                    lead_years: 0.008,
+                },
+            ],
+            hospitals: vec![
+                HospitalDemand {
+                    rate: 120.0,
+                    candidates: vec![1, 2, 0],
+                    primary: 1,
+                },
+                HospitalDemand {
+                    rate: 80.0,
+                    candidates: vec![2, 0, 1],
+                    primary: 2,
+                },
+            ],
+        };
+        // A second, unused root and a hospital without demand waiting there: the flows are
+        // unchanged, but the root's pipeline is no longer known in advance and is iterated.
+        let mut forest = net.clone();
+        forest.depots.push(DepotSpec {
+            parent: None,
+            lead_years: 0.05,
+        });
+        forest.hospitals.push(HospitalDemand {
+            rate: 0.0,
+            candidates: vec![],
+            primary: 3,
+        });
+        for stock in [[3, 1, 2], [8, 4, 1], [0, 2, 2], [20, 0, 3]] {
+            let a = evaluate(&net, &stock);
+            let b = evaluate(&forest, &[stock[0], stock[1], stock[2], 0]);
+            for h in 0..2 {
+                assert!((a.on_time[h] - b.on_time[h]).abs() < 1e-9, "{stock:?}");
+            }
+            for d in 0..3 {
+                assert!((a.fill_rate[d] - b.fill_rate[d]).abs() < 1e-9, "{stock:?}");
+            }
+        }
+    }
+
+    #[test]
     fn a_second_depot_within_the_deadline_helps() {
         let single = PartNetwork {
             depots: vec![
