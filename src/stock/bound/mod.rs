@@ -581,3 +581,119 @@ pub fn bound(
         columns: columns.iter().map(Vec::len).sum(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stock::service::{DepotSpec, HospitalDemand};
+
+    /// A central depot with two regional ones, two pooled hospitals, as the planner's input of a
+    /// single part.
+    fn options() -> PartOptions {
+        let depots = vec![
+            DepotSpec {
+                parent: None,
+                lead_years: 0.05,
+            },
+            DepotSpec {
+                parent: Some(0),
+                lead_years: 0.01,
+            },
+            DepotSpec {
+                parent: Some(0),
+                lead_years: 0.012,
+            },
+        ];
+        let net = PartNetwork {
+            depots: depots.clone(),
+            hospitals: vec![
+                HospitalDemand {
+                    rate: 40.0,
+                    candidates: vec![1, 2, 0],
+                    primary: 1,
+                },
+                HospitalDemand {
+                    rate: 25.0,
+                    candidates: vec![2, 1],
+                    primary: 2,
+                },
+            ],
+        };
+        // The relaxation's tables for this network, as `fill_bound` builds them from a plan
+        // input; here through a one-part input.
+        let input = PlanInput {
+            depots: depots.clone(),
+            groups: vec![],
+            parts: vec![crate::stock::input::PartInput {
+                part: crate::model::PartId::from_index(0),
+                group: 0,
+                usage: vec![],
+                network: net.clone(),
+            }],
+            models: 0,
+            units: vec![],
+            targets: vec![],
+            hours: vec![],
+        };
+        PartOptions {
+            fills: fill_bound(&input, 0),
+            classes: vec![vec![0, 1, 2], vec![1, 2]],
+            unit_cost: vec![3.0, 2.0, 2.5],
+            parent: vec![None, Some(0), Some(0)],
+            order: parents_first(&depots),
+            net,
+        }
+    }
+
+    /// `min_S cost(S) - sum_k w_k ontime_k(S)` over every vector with levels up to `max`, straight
+    /// from the service model.
+    fn brute_force(o: &PartOptions, w: &[f64], max: u32) -> f64 {
+        let mut best = f64::INFINITY;
+        for a in 0..=max {
+            for b in 0..=max {
+                for c in 0..=max {
+                    let s = [a, b, c];
+                    let fill = evaluate(&o.net, &s).fill_rate;
+                    let on_time: f64 = o
+                        .classes
+                        .iter()
+                        .zip(w)
+                        .map(|(k, w)| w * (1.0 - k.iter().map(|&d| 1.0 - fill[d]).product::<f64>()))
+                        .sum();
+                    best = best.min(o.cost(&s) - on_time);
+                }
+            }
+        }
+        best
+    }
+
+    #[test]
+    fn exact_pricing_is_the_brute_force_minimum_of_the_model() {
+        let o = options();
+        for w in [[5.0, 3.0], [40.0, 10.0], [200.0, 150.0], [0.5, 0.1]] {
+            // The brute force stops at 25 units a depot (the fill rates have saturated long
+            // before); the pricing searches every level its cost pruning allows, so agreement
+            // also says its optimum lies within that range.
+            let expected = brute_force(&o, &w, 25);
+            let mut cache = OnTimeCache::default();
+            let (stock, v) = o
+                .price_exact(&w, 1_000_000, &[], &mut cache)
+                .expect("within the budget");
+            // The minimum less its margin for the fixed point's tolerance.
+            let margin = 1e-9 * (w[0] + w[1]).max(1.0);
+            assert!(
+                (v + margin - expected).abs() < 1e-9,
+                "{w:?}: {stock:?} {v} vs {expected}"
+            );
+            // And the relaxation's minimum is below it.
+            assert!(o.price(&w).1 <= expected + 1e-9, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn exact_pricing_gives_up_past_its_budget() {
+        let o = options();
+        let mut cache = OnTimeCache::default();
+        assert!(o.price_exact(&[200.0, 150.0], 3, &[], &mut cache).is_none());
+    }
+}
