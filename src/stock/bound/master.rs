@@ -12,7 +12,7 @@ use good_lp::{
 };
 use rustc_hash::FxHashMap;
 
-use super::{BoundError, PartOptions};
+use super::{BoundError, OnTimeCache, PartOptions};
 use crate::stock::input::PlanInput;
 use crate::stock::optimise::Requirement;
 
@@ -119,6 +119,7 @@ pub(super) fn solve_master(
     input: &PlanInput,
     options: &[PartOptions],
     exact: &[bool],
+    caches: &[OnTimeCache],
     columns: &[Vec<Vec<u32>>],
     rows: &[Row],
 ) -> Result<(f64, Vec<f64>), BoundError> {
@@ -143,7 +144,7 @@ pub(super) fn solve_master(
         for (j, stock) in cols.iter().enumerate() {
             objective += (options[p].cost(stock) / scale) * x[p][j];
             for (k, ot) in options[p]
-                .on_time_of(stock, exact[p])
+                .on_time_of(stock, exact[p], &caches[p])
                 .into_iter()
                 .enumerate()
             {

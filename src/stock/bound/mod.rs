@@ -260,16 +260,25 @@ impl PartOptions {
         levels[(stock[d] as usize).min(levels.len() - 1)]
     }
 
-    /// On-time of each candidate set: the service model's when `exact`, else the relaxation's.
-    fn on_time_of(&self, stock: &[u32], exact: bool) -> Vec<f64> {
+    /// On-time `1 - prod(1 - fill)` of each candidate set, from a fill rate per depot.
+    fn sets_on_time(&self, fill: impl Fn(usize) -> f64) -> Vec<f64> {
+        self.classes
+            .iter()
+            .map(|c| 1.0 - c.iter().map(|&d| 1.0 - fill(d)).product::<f64>())
+            .collect()
+    }
+
+    /// On-time of each candidate set: the service model's when `exact` (from `cache` when the
+    /// pricing has evaluated the vector), else the relaxation's.
+    fn on_time_of(&self, stock: &[u32], exact: bool, cache: &OnTimeCache) -> Vec<f64> {
         if !exact {
             return self.on_time(stock);
         }
+        if let Some(on_time) = cache.get(stock) {
+            return on_time.clone();
+        }
         let fill = evaluate(&self.net, stock).fill_rate;
-        self.classes
-            .iter()
-            .map(|c| 1.0 - c.iter().map(|&d| 1.0 - fill[d]).product::<f64>())
-            .collect()
+        self.sets_on_time(|d| fill[d])
     }
 
     /// The stock vector minimising `cost - sum_k w_k ontime_k` under the service model itself,
@@ -318,11 +327,7 @@ impl PartOptions {
             }
             state.left -= 1;
             let f = evaluate_from(&self.net, stock, Some(&state.fill)).fill_rate;
-            let on_time = self
-                .classes
-                .iter()
-                .map(|c| 1.0 - c.iter().map(|&d| 1.0 - f[d]).product::<f64>())
-                .collect();
+            let on_time = self.sets_on_time(|d| f[d]);
             state.fill = f;
             state.cache.insert(stock.to_vec(), on_time);
         }
@@ -377,15 +382,7 @@ impl PartOptions {
 
     /// Relaxed on-time of each class.
     fn on_time(&self, stock: &[u32]) -> Vec<f64> {
-        self.classes
-            .iter()
-            .map(|c| {
-                1.0 - c
-                    .iter()
-                    .map(|&d| 1.0 - self.fill(d, stock))
-                    .product::<f64>()
-            })
-            .collect()
+        self.sets_on_time(|d| self.fill(d, stock))
     }
 
     /// The stock vector minimising `cost - sum_k w_k ontime_k` under the relaxation, that
@@ -515,7 +512,7 @@ pub fn bound(
     let mut rounds = 0;
     while rounds < MAX_ROUNDS {
         rounds += 1;
-        let (value, mu) = solve_master(input, &options, &exact, &columns, &rows)?;
+        let (value, mu) = solve_master(input, &options, &exact, &caches, &columns, &rows)?;
         master_value = value;
         // Class weights per part from the multipliers.
         let mut weight: FxHashMap<(usize, usize, usize), f64> = FxHashMap::default();
