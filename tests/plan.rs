@@ -2,11 +2,11 @@
 //! every stock vector of small networks, the bound below the brute-force optimum, and the checker.
 
 use proptest::prelude::*;
-use spareplan::stock::bound::{bound, fill_bound};
+use spareplan::stock::bound::{bound, bound_and_minimisers, fill_bound};
 use spareplan::stock::check::check;
 use spareplan::stock::input::{Class, Group, PartInput, PlanInput};
 use spareplan::stock::optimise::{
-    optimise, optimise_proven, requirements, useful_depots, Costs, Plan, Requirement,
+    optimise, optimise_from, optimise_proven, requirements, useful_depots, Costs, Plan, Requirement,
 };
 use spareplan::stock::service::{evaluate, DepotSpec, HospitalDemand, PartNetwork};
 
@@ -329,8 +329,13 @@ proptest! {
         let max = plan.stock.iter().flatten().copied().max().unwrap_or(0) + 2;
         let best = brute_force(&net, &req, max.min(7));
         prop_assert!(plan.cost(&c) <= best + 1e-6, "plan {} {:?} vs {}", plan.cost(&c), plan.stock, best);
-        let b = bound(&input, &c, &req, &plan).expect("bound");
+        let (b, start) = bound_and_minimisers(&input, &c, &req, &plan).expect("bound");
         prop_assert!(b.lower_bound <= best + 1e-6);
+        // The Lagrangian heuristic from the bound's minimisers gives a plan that meets every
+        // target (by brute-force bookkeeping) and so costs at least the optimum.
+        let repaired = optimise_from(&input, &c, &req, start).expect("more stock always helps here");
+        prop_assert!(feasible(&net, &req, &repaired.stock), "{:?}", repaired.stock);
+        prop_assert!(repaired.cost(&c) >= best - 1e-6);
     }
 
     /// More demand or a higher target never lowers the optimal cost. On these networks the

@@ -366,6 +366,28 @@ pub fn optimise_within(
     (state.plan, met)
 }
 
+/// The plan the greedy search and the drop pass make from `start` (which may fall short of the
+/// requirements or exceed them), if it meets every requirement.
+pub fn optimise_from(
+    input: &PlanInput,
+    costs: &Costs,
+    req: &[Requirement],
+    start: Vec<Vec<u32>>,
+) -> Option<Plan> {
+    let mut state = State::with_stock(input, costs, req, start);
+    state.greedy(None).ok()?;
+    state.drop_pass();
+    Some(state.plan)
+}
+
+/// Whether `plan` meets every requirement by the optimiser's own bookkeeping (per class, with
+/// its margin): a quick test before the checker's independent one.
+pub fn meets(input: &PlanInput, costs: &Costs, req: &[Requirement], plan: &Plan) -> bool {
+    State::with_stock(input, costs, req, plan.stock.clone())
+        .short()
+        .is_none()
+}
+
 /// Adds to each hospital's on-time requests the change of one part's class on-time from `old`
 /// to `new`.
 fn add_change(input: &PlanInput, got: &mut [f64], part: usize, old: &[f64], new: &[f64]) {
@@ -447,7 +469,15 @@ impl Ord for Step {
 impl<'a> State<'a> {
     fn new(input: &'a PlanInput, costs: &'a Costs, req: &[Requirement]) -> State<'a> {
         let nd = input.depots.len();
-        let stock = vec![vec![0u32; nd]; input.parts.len()];
+        State::with_stock(input, costs, req, vec![vec![0u32; nd]; input.parts.len()])
+    }
+
+    fn with_stock(
+        input: &'a PlanInput,
+        costs: &'a Costs,
+        req: &[Requirement],
+        stock: Vec<Vec<u32>>,
+    ) -> State<'a> {
         let (on_time, fill): (Vec<Vec<f64>>, Vec<Vec<f64>>) = input
             .parts
             .par_iter()

@@ -118,11 +118,10 @@ pub(super) fn hospital_rows(input: &PlanInput, sets: &[Sets], req: &[Requirement
 pub(super) fn solve_master(
     input: &PlanInput,
     options: &[PartOptions],
-    exact: &[bool],
     caches: &[OnTimeCache],
     columns: &[Vec<Vec<u32>>],
     rows: &[Row],
-) -> Result<(f64, Vec<f64>), BoundError> {
+) -> Result<Master, BoundError> {
     // Scaled for the interior-point solver: costs relative to the dearest column, each hospital
     // row relative to its need.
     let scale = columns
@@ -143,11 +142,7 @@ pub(super) fn solve_master(
         let part = &input.parts[p];
         for (j, stock) in cols.iter().enumerate() {
             objective += (options[p].cost(stock) / scale) * x[p][j];
-            for (k, ot) in options[p]
-                .on_time_of(stock, exact[p], &caches[p])
-                .into_iter()
-                .enumerate()
-            {
+            for (k, &ot) in caches[p][stock].iter().enumerate() {
                 if ot <= 0.0 {
                     continue;
                 }
@@ -191,11 +186,28 @@ pub(super) fn solve_master(
     }
     let mut solution = model.solve().map_err(|e| BoundError(e.to_string()))?;
     let value = solution.eval(&objective) * scale;
+    let weights = x
+        .iter()
+        .map(|v| v.iter().map(|&v| solution.value(v)).collect())
+        .collect();
     let dual = solution.compute_dual();
     let mu = refs
         .into_iter()
         .zip(rows)
         .map(|(r, row)| (dual.dual(r) * scale / row.need).max(0.0))
         .collect();
-    Ok((value, mu))
+    Ok(Master {
+        value,
+        duals: mu,
+        weights,
+    })
+}
+
+/// The restricted master programme's solution.
+pub(super) struct Master {
+    pub(super) value: f64,
+    /// Each row's multiplier per hospital of the row.
+    pub(super) duals: Vec<f64>,
+    /// Each column's weight, per part.
+    pub(super) weights: Vec<Vec<f64>>,
 }
