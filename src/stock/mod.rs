@@ -6,6 +6,7 @@
 pub mod bound;
 pub mod check;
 pub mod dist;
+mod exhaustive;
 pub mod input;
 pub mod optimise;
 pub mod plan;
