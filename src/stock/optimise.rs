@@ -260,6 +260,21 @@ struct State<'a> {
     listed: Vec<bool>,
     /// Stock changes since the lists were last compacted.
     since_compaction: u32,
+    /// Installed units of each hospital, all models.
+    total_units: Vec<f64>,
+    /// Per group and class: the installed units per model of the members that are short now,
+    /// and a floor under their `shortfall / total units`. While a part's gain per unit
+    /// (`delta x` its largest failure rate) stays under the floor, no member's gain is capped by
+    /// its shortfall and [`State::benefit`] sums the class in one step.
+    short_units: Vec<Vec<ClassShort>>,
+    /// The largest failure rate of each part over the models that use it.
+    max_rate: Vec<f64>,
+}
+
+#[derive(Clone)]
+struct ClassShort {
+    units: Vec<f64>,
+    floor: f64,
 }
 
 /// Stock changes between two compactions of the short lists.
@@ -333,6 +348,29 @@ impl<'a> State<'a> {
             short_members: input.groups.iter().map(|g| g.members.clone()).collect(),
             listed: vec![true; input.hospitals()],
             since_compaction: 0,
+            total_units: (0..input.hospitals())
+                .map(|h| {
+                    input.units[h * input.models..(h + 1) * input.models]
+                        .iter()
+                        .sum()
+                })
+                .collect(),
+            max_rate: input
+                .parts
+                .iter()
+                .map(|p| p.usage.iter().map(|&(_, r)| r).fold(0.0, f64::max))
+                .collect(),
+            short_units: input
+                .groups
+                .iter()
+                .map(|g| {
+                    let empty = ClassShort {
+                        units: vec![0.0; input.models],
+                        floor: 0.0,
+                    };
+                    vec![empty; g.classes.len()]
+                })
+                .collect(),
         };
         for p in 0..input.parts.len() {
             let zero = vec![0.0; state.on_time[p].len()];
@@ -345,18 +383,43 @@ impl<'a> State<'a> {
 
     /// Adds the change of one part's class on-time from `old` to `new` to the hospitals.
     fn apply(&mut self, part: usize, old: &[f64], new: &[f64]) {
-        add_change(self.input, &mut self.got, part, old, new);
-        // A loss can make a served hospital short again: list it.
-        let g = &self.input.groups[self.input.parts[part].group];
+        let input = self.input;
+        let nm = input.models;
+        let g = &input.groups[input.parts[part].group];
         for (k, members) in g.members.iter().enumerate() {
-            if new[k] >= old[k] {
+            let delta = new[k] - old[k];
+            if delta == 0.0 {
                 continue;
             }
             for &h in members {
                 let h = h as usize;
-                if !self.listed[h] && self.shortfall(h) > 0.0 {
+                let before = self.need[h] - self.got[h];
+                self.got[h] += input.rate(h, part) * delta;
+                let after = self.need[h] - self.got[h];
+                let row = &input.units[h * nm..(h + 1) * nm];
+                // Keep each class's short units and floor true for this hospital.
+                let sign = match (before > 0.0, after > 0.0) {
+                    (true, false) => -1.0,
+                    (false, true) => 1.0,
+                    _ => 0.0,
+                };
+                for (gi, grp) in input.groups.iter().enumerate() {
+                    if let Some(c) = grp.class_of[h] {
+                        let class = &mut self.short_units[gi][c as usize];
+                        if sign != 0.0 {
+                            for (u, &n) in class.units.iter_mut().zip(row) {
+                                *u += sign * n;
+                            }
+                        }
+                        if after > 0.0 {
+                            class.floor = class.floor.min(after / self.total_units[h]);
+                        }
+                    }
+                }
+                // A loss can make a served hospital short again: list it.
+                if after > 0.0 && !self.listed[h] {
                     self.listed[h] = true;
-                    for (gi, grp) in self.input.groups.iter().enumerate() {
+                    for (gi, grp) in input.groups.iter().enumerate() {
                         if let Some(c) = grp.class_of[h] {
                             self.short_members[gi][c as usize].push(h as u32);
                         }
@@ -376,6 +439,21 @@ impl<'a> State<'a> {
         }
         for h in 0..self.listed.len() {
             self.listed[h] = self.shortfall(h) > 0.0;
+        }
+        let nm = self.input.models;
+        for (lists, classes) in self.short_members.iter().zip(&mut self.short_units) {
+            for (list, class) in lists.iter().zip(classes.iter_mut()) {
+                class.units.iter_mut().for_each(|u| *u = 0.0);
+                class.floor = f64::INFINITY;
+                for &h in list {
+                    let h = h as usize;
+                    for (u, &n) in class.units.iter_mut().zip(&self.input.units[h * nm..]) {
+                        *u += n;
+                    }
+                    let short = (self.need[h] - self.got[h]).max(0.0);
+                    class.floor = class.floor.min(short / self.total_units[h]);
+                }
+            }
         }
         self.since_compaction = 0;
     }
@@ -397,6 +475,17 @@ impl<'a> State<'a> {
         for (k, all) in g.members.iter().enumerate() {
             let delta = new[k] - old[k];
             if delta == 0.0 {
+                continue;
+            }
+            // A gain no member's shortfall caps: the class's short units at once.
+            let class = &self.short_units[group][k];
+            if delta > 0.0 && class.floor >= delta * self.max_rate[part] {
+                total += delta
+                    * self.input.parts[part]
+                        .usage
+                        .iter()
+                        .map(|&(m, r)| r * class.units[m])
+                        .sum::<f64>();
                 continue;
             }
             // A gain changes only the shortfalls of short hospitals; a loss can reach anyone.
