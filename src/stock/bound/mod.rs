@@ -35,21 +35,26 @@
 //! multipliers of the best Lagrangian so far (Wentges' smoothing; the master's own duals when
 //! the mix finds no new column), adds each part's best vector as a column, and drops columns
 //! the master has left unused for two rounds. The loop stops when the bound meets the master's
-//! value (relative 1e-6), when no column is new, or after [`MAX_ROUNDS`] rounds. The bound
+//! value (relative 1e-6), when no column is new, when over three rounds neither the bound rose
+//! nor the master's value fell by 1e-4 of it, or after [`MAX_ROUNDS`] rounds. The bound
 //! reported is the largest Lagrangian value seen, so inexact duals never make it invalid.
 //!
 //! **Exact pricing.** A part whose relaxed pricing enumerates at most [`EXACT_PRICING`] vectors
-//! is priced with the service model itself: every vector within the cost pruning is a
-//! candidate, a vector whose relaxed value (a lower bound on its model value) cannot beat the
-//! best is skipped, the others are evaluated (at most [`EXACT_EVALUATIONS`] new ones a round,
-//! cached across rounds, the fixed point warm-started), and the minimum less a margin for the
-//! fixed point's tolerance enters the Lagrangian. A part that runs out of evaluations is priced
-//! by the relaxation for 2, then 4, 8, ... rounds before the model is tried again. Where every
-//! part is priced exactly, only the duality gap of the model's own problem remains: on the
-//! generated national set (5,000 hospitals, 2,000 parts) the bound meets the master's value and
-//! the gap is 0.01 %. Pooled parts at high service (data/china's 72 h parts, shared by five
-//! depots at 0.9999 on time, and the dearest parts of small generated sets) run out of
-//! evaluations and keep the relaxation, which is loose for them.
+//! is priced with the service model itself: every vector within the cost pruning whose relaxed
+//! value (a lower bound on its model value) can beat the best known is a candidate (at most
+//! 20,000; a part with more keeps the relaxation that round), and the candidates are evaluated in increasing order of relaxed value (at most
+//! [`EXACT_EVALUATIONS`] new ones a round, cached across rounds, the fixed point warm-started)
+//! until the next relaxed value cannot beat the best. The minimum less a margin for the fixed
+//! point's tolerance enters the Lagrangian; when the budget runs out first, the smaller of the
+//! best evaluated and the next relaxed value does, which is still a bound and above the
+//! relaxation's. A part that runs out of evaluations is priced from its cache alone for 2, then
+//! 4, 8, ... rounds before new evaluations are tried again (brought forward once when no new
+//! column comes). Where every part is priced exactly, only the duality gap of the model's own
+//! problem remains: on the generated national set (5,000 hospitals, 2,000 parts) the bound
+//! meets the master's value and the gap is 0.01 %. Pooled parts at high service (data/china's
+//! 72 h parts, shared by five depots at 0.9999 on time; the dearest parts of smaller generated
+//! sets) run out of evaluations, and their bound stays between the relaxation, which is loose
+//! for them, and the model.
 //!
 //! **Minimisers.** The stock vectors that minimise the Lagrangian at the best multipliers are
 //! returned with the bound: cheap for the service they give, they start the plan's Lagrangian
@@ -275,6 +280,9 @@ pub fn bound_and_minimisers(
         .collect();
     let mut pricing: Vec<Pricing> = vec![Pricing::default(); input.parts.len()];
     let mut best = f64::NEG_INFINITY;
+    // The best bound and the master's value at the end of each round.
+    let mut history: Vec<(f64, f64)> = Vec::new();
+    let mut forced = 0;
     let mut minimisers = plan.stock.clone();
     // The multipliers of the best Lagrangian so far: the pricing looks between them and the
     // master's duals, which damps the duals' swings between rounds (Wentges' smoothing).
@@ -340,7 +348,24 @@ pub fn bound_and_minimisers(
                 break;
             }
         }
-        if added == 0 || best >= master_value * (1.0 - CONVERGED) {
+        history.push((best, master_value));
+        // Stalled: over the last rounds neither the bound rose nor the master's value fell by
+        // STALLED of that value (parts whose exact pricing runs out of evaluations creep).
+        let stalled = history.len() > STALL_ROUNDS && {
+            let (then_best, then_master) = history[history.len() - 1 - STALL_ROUNDS];
+            let step = STALLED * master_value.abs();
+            best - then_best < step && then_master - master_value < step
+        };
+        // No new column: the master would give the same duals, so parts waiting to retry their
+        // exact pricing retry now (at most FORCED_RETRIES times); otherwise the loop is done.
+        let waiting = forced < FORCED_RETRIES && pricing.iter().any(|s| s.next_exact > rounds + 1);
+        if added == 0 && waiting {
+            forced += 1;
+            for s in &mut pricing {
+                s.next_exact = s.next_exact.min(rounds + 1);
+            }
+        }
+        if (added == 0 && !waiting) || best >= master_value * (1.0 - CONVERGED) || stalled {
             break;
         }
     }
@@ -353,6 +378,16 @@ pub fn bound_and_minimisers(
     };
     Ok((bound, minimisers))
 }
+
+/// Rounds that may bring forward the exact pricing of parts waiting for a retry because no
+/// new column came.
+const FORCED_RETRIES: usize = 1;
+
+/// Rounds over which the bound must rise by [`STALLED`] of the master's value to go on.
+const STALL_ROUNDS: usize = 3;
+
+/// See [`STALL_ROUNDS`].
+const STALLED: f64 = 1e-4;
 
 /// A column whose weight in the master programme is at most this is unused.
 const UNUSED: f64 = 1e-6;
@@ -417,13 +452,20 @@ fn lagrangian(
                 })
                 .collect();
             let (stock, v, leaves) = options[p].price(&w);
-            if leaves <= EXACT_PRICING && round >= state.next_exact {
-                match options[p].price_exact(&w, EXACT_EVALUATIONS, &columns[p], cache) {
-                    Some(exact) => return exact,
-                    None => {
+            if leaves <= EXACT_PRICING {
+                // Between retries a part's exact pricing uses only the vectors evaluated before.
+                let budget = if round >= state.next_exact {
+                    EXACT_EVALUATIONS
+                } else {
+                    0
+                };
+                if let Some(exact) = options[p].price_exact(&w, budget, &columns[p], cache) {
+                    if !exact.complete && budget > 0 {
                         state.failures += 1;
                         state.next_exact = round + (1usize << state.failures.min(16));
                     }
+                    // Both are lower bounds on the part's minimum: the larger is the better.
+                    return (exact.stock, exact.value.max(v));
                 }
             }
             (stock, v)

@@ -9,11 +9,17 @@ use crate::stock::service::{evaluate, evaluate_from, PartNetwork};
 /// The service model's on-time of each candidate set, per stock vector, for one part.
 pub(super) type OnTimeCache = FxHashMap<Vec<u32>, Vec<f64>>;
 
-/// The exact pricing's budget, warm start and cache.
-struct ExactState<'a> {
-    left: usize,
-    fill: Vec<f64>,
-    cache: &'a mut OnTimeCache,
+/// Candidate vectors an exact pricing may hold at most.
+const MAX_CANDIDATES: usize = 20_000;
+
+/// The exact pricing's outcome.
+pub(super) struct Priced {
+    /// The best vector evaluated.
+    pub(super) stock: Vec<u32>,
+    /// A lower bound on the part's minimum: the model's minimum less a margin when `complete`.
+    pub(super) value: f64,
+    /// Whether every candidate that could be best was evaluated.
+    pub(super) complete: bool,
 }
 
 /// One part's relaxed options: the fill bounds, class candidates and unit costs.
@@ -96,96 +102,139 @@ impl PartOptions {
         out
     }
 
-    /// The stock vector minimising `cost - sum_k w_k ontime_k` under the service model itself,
-    /// by enumerating every vector whose cost is below the best value plus the total weight (no
-    /// other can be best, as on-time is at most 1); `None` when that takes more than `limit`
-    /// new evaluations (`cache` holds the candidate sets' on-time of vectors seen before).
+    /// The stock vector minimising `cost - sum_k w_k ontime_k` under the service model itself.
+    ///
+    /// Every vector whose cost is below the best known value plus the total weight is a
+    /// candidate (no other can be best, as on-time is at most 1); those whose relaxed value (a
+    /// lower bound on the model's) cannot beat the best known are dropped, and the rest are
+    /// evaluated in increasing order of relaxed value, at most `limit` new evaluations (`cache`
+    /// holds the candidate sets' on-time of vectors seen before), until the next relaxed value
+    /// cannot beat the best. When the budget runs out first, the value returned is the smaller
+    /// of the best evaluated and the next relaxed value: still a lower bound on the minimum.
+    /// `None` when the part has free stock (cost bounds no level) or more than
+    /// [`MAX_CANDIDATES`] candidates.
     pub(super) fn price_exact(
         &self,
         w: &[f64],
         limit: usize,
         known: &[Vec<u32>],
         cache: &mut OnTimeCache,
-    ) -> Option<(Vec<u32>, f64)> {
-        // Free stock bounds no level by cost: such parts keep the relaxation.
+    ) -> Option<Priced> {
         if self.unit_cost.iter().any(|&c| c <= 0.0) {
             return None;
         }
         let nd = self.unit_cost.len();
         let total_w: f64 = w.iter().sum();
-        let mut state = ExactState {
-            left: limit,
-            fill: vec![1.0; nd],
-            cache,
+        let model_value = |stock: &[u32], on_time: &[f64]| {
+            self.cost(stock) - on_time.iter().zip(w).map(|(o, w)| o * w).sum::<f64>()
         };
-        // The best of the vectors already known starts the search (no stock is worth 0).
+        // The best of the vectors already evaluated starts the search (no stock is worth 0).
         let mut best = (vec![0u32; nd], 0.0);
         for v in known {
-            let value = self.exact_value(v, w, &mut state)?;
-            if value < best.1 {
-                best = (v.clone(), value);
+            if let Some(on_time) = cache.get(v) {
+                let value = model_value(v, on_time);
+                if value < best.1 {
+                    best = (v.clone(), value);
+                }
             }
         }
+        let mut candidates = Vec::new();
         let mut stock = vec![0u32; nd];
-        let done = self.search_exact(0, 0.0, &mut stock, w, total_w, &mut best, &mut state);
+        let miss = vec![1.0; self.classes.len()];
+        if !self.candidates(
+            0,
+            0.0,
+            &miss,
+            &mut stock,
+            w,
+            total_w,
+            best.1,
+            &mut candidates,
+        ) {
+            return None;
+        }
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+        let mut left = limit;
+        let mut fill = vec![1.0; nd];
+        let mut next = None;
+        for (relaxed, stock) in candidates {
+            if relaxed >= best.1 {
+                break;
+            }
+            let on_time = match cache.get(&stock) {
+                Some(on_time) => on_time.clone(),
+                None if left == 0 => {
+                    next = Some(relaxed);
+                    break;
+                }
+                None => {
+                    left -= 1;
+                    let f = evaluate_from(&self.net, &stock, Some(&fill)).fill_rate;
+                    let on_time = self.sets_on_time(|d| f[d]);
+                    fill = f;
+                    cache.insert(stock.clone(), on_time.clone());
+                    on_time
+                }
+            };
+            let value = model_value(&stock, &on_time);
+            if value < best.1 {
+                best = (stock, value);
+            }
+        }
         // The service model's fixed point is solved to 1e-11 in each fill rate: a margin keeps
         // the minimum below the exact one.
-        done.then(|| (best.0, best.1 - 1e-9 * total_w.max(1.0)))
+        let exact = best.1 - 1e-9 * total_w.max(1.0);
+        Some(Priced {
+            stock: best.0,
+            value: next.map_or(exact, |r| exact.min(r)),
+            complete: next.is_none(),
+        })
     }
 
-    /// `cost - sum_k w_k ontime_k` under the service model, from the cache or evaluated (its
-    /// fixed point started from the last vector's fill rates); `None` when the budget is spent.
-    fn exact_value(&self, stock: &[u32], w: &[f64], state: &mut ExactState) -> Option<f64> {
-        if !state.cache.contains_key(stock) {
-            if state.left == 0 {
-                return None;
-            }
-            state.left -= 1;
-            let f = evaluate_from(&self.net, stock, Some(&state.fill)).fill_rate;
-            let on_time = self.sets_on_time(|d| f[d]);
-            state.fill = f;
-            state.cache.insert(stock.to_vec(), on_time);
-        }
-        let on_time = &state.cache[stock];
-        Some(self.cost(stock) - on_time.iter().zip(w).map(|(o, w)| o * w).sum::<f64>())
-    }
-
-    /// Depth-first over the depots; false when the evaluation budget ran out.
+    /// Collects `(relaxed value, vector)` of every vector that could beat `best`, depth-first
+    /// over the depots (`miss`: the relaxed product of `1 - fill` of each class over the depots
+    /// set so far); false when there are more than [`MAX_CANDIDATES`].
     #[allow(clippy::too_many_arguments)]
-    fn search_exact(
+    fn candidates(
         &self,
         i: usize,
         cost: f64,
+        miss: &[f64],
         stock: &mut [u32],
         w: &[f64],
         total_w: f64,
-        best: &mut (Vec<u32>, f64),
-        state: &mut ExactState,
+        best: f64,
+        out: &mut Vec<(f64, Vec<u32>)>,
     ) -> bool {
         let nd = self.unit_cost.len();
         if i == nd {
-            // The relaxation's on-time is at least the model's, so its value is a lower bound:
-            // a vector it cannot make best needs no evaluation.
-            if self.value(stock, w) >= best.1 {
-                return true;
-            }
-            let Some(v) = self.exact_value(stock, w, state) else {
-                return false;
-            };
-            if v < best.1 {
-                *best = (stock.to_vec(), v);
+            let relaxed = cost - miss.iter().zip(w).map(|(m, w)| (1.0 - m) * w).sum::<f64>();
+            if relaxed < best {
+                if out.len() == MAX_CANDIDATES {
+                    return false;
+                }
+                out.push((relaxed, stock.to_vec()));
             }
             return true;
         }
         let d = self.order[i];
+        let mut next = miss.to_vec();
         let mut s = 0u32;
         loop {
             let c = cost + f64::from(s) * self.unit_cost[d];
-            if c - total_w >= best.1 {
+            if c - total_w >= best {
                 break;
             }
             stock[d] = s;
-            if !self.search_exact(i + 1, c, stock, w, total_w, best, state) {
+            let keep = 1.0 - self.fill(d, stock);
+            for (k, class) in self.classes.iter().enumerate() {
+                next[k] = if class.contains(&d) {
+                    miss[k] * keep
+                } else {
+                    miss[k]
+                };
+            }
+            if !self.candidates(i + 1, c, &next, stock, w, total_w, best, out) {
                 stock[d] = 0;
                 return false;
             }
@@ -374,10 +423,15 @@ mod tests {
             // before); the pricing searches every level its cost pruning allows, so agreement
             // also says its optimum lies within that range.
             let expected = brute_force(&o, &w, 25);
+            // As in the bound, a column known before (the relaxation's minimiser) starts it.
+            let start = vec![o.price(&w).0];
             let mut cache = OnTimeCache::default();
-            let (stock, v) = o
-                .price_exact(&w, 1_000_000, &[], &mut cache)
-                .expect("within the budget");
+            o.cache_columns(&start, &mut cache);
+            let priced = o
+                .price_exact(&w, 1_000_000, &start, &mut cache)
+                .expect("few candidates");
+            assert!(priced.complete, "{w:?}");
+            let (stock, v) = (priced.stock, priced.value);
             // The minimum less its margin for the fixed point's tolerance.
             let margin = 1e-9 * (w[0] + w[1]).max(1.0);
             assert!(
@@ -390,9 +444,29 @@ mod tests {
     }
 
     #[test]
-    fn exact_pricing_gives_up_past_its_budget() {
+    fn past_its_budget_exact_pricing_still_bounds_the_minimum() {
         let o = options();
+        let w = [200.0, 150.0];
+        let expected = brute_force(&o, &w, 25);
+        let relaxed = o.price(&w).1;
+        let start = vec![o.price(&w).0];
         let mut cache = OnTimeCache::default();
-        assert!(o.price_exact(&[200.0, 150.0], 3, &[], &mut cache).is_none());
+        o.cache_columns(&start, &mut cache);
+        let priced = o
+            .price_exact(&w, 3, &start, &mut cache)
+            .expect("few candidates");
+        assert!(!priced.complete);
+        assert_eq!(cache.len(), 1 + 3);
+        // Between the relaxation's minimum and the model's.
+        assert!(
+            priced.value <= expected + 1e-9,
+            "{} vs {expected}",
+            priced.value
+        );
+        assert!(
+            priced.value >= relaxed - 1e-9,
+            "{} vs {relaxed}",
+            priced.value
+        );
     }
 }
