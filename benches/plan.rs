@@ -1,13 +1,14 @@
-//! The stock plan: optimiser and checker, and the lower bound, on `data/china` and on a generated
-//! national set (5,000 hospitals, 2,000 parts).
+//! The stock plan: optimiser and checker, the lower bound, and the Lagrangian heuristic from the
+//! bound's minimisers, on `data/china` and on a generated national set (5,000 hospitals, 2,000
+//! parts).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use spareplan::coverage::{self, CoverageParams};
 use spareplan::io::{self, DirSource};
-use spareplan::stock::bound::bound;
+use spareplan::stock::bound::{bound, bound_and_minimisers};
 use spareplan::stock::check::check;
 use spareplan::stock::input::build;
-use spareplan::stock::optimise::{optimise, requirements};
+use spareplan::stock::optimise::{optimise, optimise_from, requirements};
 use spareplan::stock::plan::costs;
 
 mod common;
@@ -39,6 +40,14 @@ fn plan(c: &mut Criterion) {
                 bound(&input, &costs, &req, &plan)
                     .expect("bound")
                     .lower_bound
+            })
+        });
+        let (_, start) = bound_and_minimisers(&input, &costs, &req, &plan).expect("bound");
+        group.bench_function(format!("{name}/lagrangian_heuristic"), |b| {
+            b.iter(|| {
+                optimise_from(&input, &costs, &req, start.clone())
+                    .expect("feasible")
+                    .units()
             })
         });
     }
