@@ -117,8 +117,9 @@ pub enum Command {
     /// The least-cost stock plan that meets every hospital's on-time target.
     ///
     /// Base-stock levels per depot and part (greedy marginal analysis, then drop and exchange
-    /// passes), checked by an independent recomputation before anything is written, with a proven
-    /// lower bound on the annual holding cost. Writes stock_plan.csv, service.csv,
+    /// passes, then a Lagrangian heuristic from the bound's multipliers), checked by an
+    /// independent recomputation before anything is written, with a proven lower bound on the
+    /// annual holding cost. Writes stock_plan.csv, service.csv,
     /// stock_reasons.csv, out_of_reach.csv, curve.csv and summary.json.
     Plan {
         dir: PathBuf,
@@ -129,7 +130,7 @@ pub enum Command {
         /// uptime_target in the installed base).
         #[arg(long)]
         target: Option<f64>,
-        /// Skip the lower bound.
+        /// Skip the lower bound (and the Lagrangian heuristic that starts from it).
         #[arg(long)]
         no_bound: bool,
         /// Skip the cost-versus-target curve.
