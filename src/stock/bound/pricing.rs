@@ -138,21 +138,15 @@ impl PartOptions {
                 }
             }
         }
-        let mut candidates = Vec::new();
-        let mut stock = vec![0u32; nd];
-        let miss = vec![1.0; self.classes.len()];
-        if !self.candidates(
-            0,
-            0.0,
-            &miss,
-            &mut stock,
+        let mut found = Candidates {
             w,
-            total_w,
-            best.1,
-            &mut candidates,
-        ) {
+            best: best.1,
+            out: Vec::new(),
+        };
+        if !self.walk(w, false, &mut found) {
             return None;
         }
+        let mut candidates = found.out;
         candidates.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
         let mut left = limit;
         let mut fill = vec![1.0; nd];
@@ -191,59 +185,6 @@ impl PartOptions {
         })
     }
 
-    /// Collects `(relaxed value, vector)` of every vector that could beat `best`, depth-first
-    /// over the depots (`miss`: the relaxed product of `1 - fill` of each class over the depots
-    /// set so far); false when there are more than [`MAX_CANDIDATES`].
-    #[allow(clippy::too_many_arguments)]
-    fn candidates(
-        &self,
-        i: usize,
-        cost: f64,
-        miss: &[f64],
-        stock: &mut [u32],
-        w: &[f64],
-        total_w: f64,
-        best: f64,
-        out: &mut Vec<(f64, Vec<u32>)>,
-    ) -> bool {
-        let nd = self.unit_cost.len();
-        if i == nd {
-            let relaxed = cost - miss.iter().zip(w).map(|(m, w)| (1.0 - m) * w).sum::<f64>();
-            if relaxed < best {
-                if out.len() == MAX_CANDIDATES {
-                    return false;
-                }
-                out.push((relaxed, stock.to_vec()));
-            }
-            return true;
-        }
-        let d = self.order[i];
-        let mut next = miss.to_vec();
-        let mut s = 0u32;
-        loop {
-            let c = cost + f64::from(s) * self.unit_cost[d];
-            if c - total_w >= best {
-                break;
-            }
-            stock[d] = s;
-            let keep = 1.0 - self.fill(d, stock);
-            for (k, class) in self.classes.iter().enumerate() {
-                next[k] = if class.contains(&d) {
-                    miss[k] * keep
-                } else {
-                    miss[k]
-                };
-            }
-            if !self.candidates(i + 1, c, &next, stock, w, total_w, best, out) {
-                stock[d] = 0;
-                return false;
-            }
-            s += 1;
-        }
-        stock[d] = 0;
-        true
-    }
-
     /// Relaxed on-time of each class.
     fn on_time(&self, stock: &[u32]) -> Vec<f64> {
         self.sets_on_time(|d| self.fill(d, stock))
@@ -253,23 +194,13 @@ impl PartOptions {
     /// minimum, and the number of vectors evaluated.
     pub(super) fn price(&self, w: &[f64]) -> (Vec<u32>, f64, usize) {
         let nd = self.unit_cost.len();
-        let total_w: f64 = w.iter().sum();
-        let mut best = (vec![0u32; nd], self.value(&vec![0u32; nd], w));
-        let mut stock = vec![0u32; nd];
-        // Remaining product of (1 - fill) of each class over the depots set so far.
-        let miss = vec![1.0; self.classes.len()];
-        let mut leaves = 0;
-        self.search(
-            0,
-            0.0,
-            &miss,
-            &mut stock,
+        let mut least = Least {
             w,
-            total_w,
-            &mut best,
-            &mut leaves,
-        );
-        (best.0, best.1, leaves)
+            best: (vec![0u32; nd], self.value(&vec![0u32; nd], w)),
+            leaves: 0,
+        };
+        self.walk(w, true, &mut least);
+        (least.best.0, least.best.1, least.leaves)
     }
 
     fn value(&self, stock: &[u32], w: &[f64]) -> f64 {
@@ -282,34 +213,44 @@ impl PartOptions {
                 .sum::<f64>()
     }
 
+    /// Visits stock vectors depth-first over the depots (parents first), keeping the relaxed
+    /// product of `1 - fill` of each class over the depots set so far, so that each vector's
+    /// relaxed value costs one pass over the classes. A depot's levels stop where even on time
+    /// everywhere the value could not reach the visitor's limit (more stock only costs more) and,
+    /// when `capped`, at the top of the relaxation's table (beyond it the fill rate no longer
+    /// rises). Returns false when the visitor stopped the walk.
+    fn walk(&self, w: &[f64], capped: bool, visitor: &mut impl Visitor) -> bool {
+        let nd = self.unit_cost.len();
+        let total_w: f64 = w.iter().sum();
+        let mut stock = vec![0u32; nd];
+        let miss = vec![1.0; self.classes.len()];
+        self.walk_from(0, 0.0, &miss, &mut stock, total_w, capped, visitor)
+    }
+
     #[allow(clippy::too_many_arguments)]
-    fn search(
+    fn walk_from(
         &self,
         i: usize,
         cost: f64,
         miss: &[f64],
         stock: &mut [u32],
-        w: &[f64],
         total_w: f64,
-        best: &mut (Vec<u32>, f64),
-        leaves: &mut usize,
-    ) {
-        let nd = self.unit_cost.len();
-        if i == nd {
-            *leaves += 1;
-            let v = cost - miss.iter().zip(w).map(|(m, w)| (1.0 - m) * w).sum::<f64>();
-            if v < best.1 {
-                *best = (stock.to_vec(), v);
-            }
-            return;
+        capped: bool,
+        visitor: &mut impl Visitor,
+    ) -> bool {
+        if i == self.unit_cost.len() {
+            return visitor.leaf(cost, miss, stock);
         }
         let d = self.order[i];
-        let max_level = self.row(d, stock).len() as u32 - 1;
+        let top = if capped {
+            self.row(d, stock).len() as u32 - 1
+        } else {
+            u32::MAX
+        };
         let mut next = miss.to_vec();
-        for s in 0..=max_level {
+        for s in 0..=top {
             let c = cost + f64::from(s) * self.unit_cost[d];
-            // Even on time everywhere, the value cannot beat the best: more stock only costs more.
-            if c - total_w >= best.1 {
+            if c - total_w >= visitor.limit() {
                 break;
             }
             stock[d] = s;
@@ -321,9 +262,73 @@ impl PartOptions {
                     miss[k]
                 };
             }
-            self.search(i + 1, c, &next, stock, w, total_w, best, leaves);
+            if !self.walk_from(i + 1, c, &next, stock, total_w, capped, visitor) {
+                stock[d] = 0;
+                return false;
+            }
         }
         stock[d] = 0;
+        true
+    }
+}
+
+/// What [`PartOptions::walk`] does at each vector.
+trait Visitor {
+    /// A vector whose cost less the total weight reaches this cannot matter.
+    fn limit(&self) -> f64;
+    /// Takes a vector, its cost and its classes' relaxed miss products; false stops the walk.
+    fn leaf(&mut self, cost: f64, miss: &[f64], stock: &[u32]) -> bool;
+}
+
+/// The relaxation's value of a vector: its cost less the weighted relaxed on-time.
+fn relaxed_value(cost: f64, miss: &[f64], w: &[f64]) -> f64 {
+    cost - miss.iter().zip(w).map(|(m, w)| (1.0 - m) * w).sum::<f64>()
+}
+
+/// The relaxed minimum.
+struct Least<'a> {
+    w: &'a [f64],
+    best: (Vec<u32>, f64),
+    leaves: usize,
+}
+
+impl Visitor for Least<'_> {
+    fn limit(&self) -> f64 {
+        self.best.1
+    }
+
+    fn leaf(&mut self, cost: f64, miss: &[f64], stock: &[u32]) -> bool {
+        self.leaves += 1;
+        let v = relaxed_value(cost, miss, self.w);
+        if v < self.best.1 {
+            self.best = (stock.to_vec(), v);
+        }
+        true
+    }
+}
+
+/// Every vector whose relaxed value is below `best`, with that value; at most
+/// [`MAX_CANDIDATES`].
+struct Candidates<'a> {
+    w: &'a [f64],
+    best: f64,
+    out: Vec<(f64, Vec<u32>)>,
+}
+
+impl Visitor for Candidates<'_> {
+    fn limit(&self) -> f64 {
+        self.best
+    }
+
+    fn leaf(&mut self, cost: f64, miss: &[f64], stock: &[u32]) -> bool {
+        let v = relaxed_value(cost, miss, self.w);
+        if v < self.best {
+            if self.out.len() == MAX_CANDIDATES {
+                return false;
+            }
+            self.out.push((v, stock.to_vec()));
+        }
+        true
     }
 }
 
