@@ -358,7 +358,7 @@ pub fn bound_and_minimisers(
         };
         // No new column: the master would give the same duals, so parts waiting to retry their
         // exact pricing retry now (at most FORCED_RETRIES times); otherwise the loop is done.
-        let waiting = forced < FORCED_RETRIES && pricing.iter().any(|s| s.next_exact > rounds + 1);
+        let waiting = forced < FORCED_RETRIES && pricing.iter().any(|s| s.next_exact > rounds);
         if added == 0 && waiting {
             forced += 1;
             for s in &mut pricing {
