@@ -380,3 +380,37 @@ proptest! {
         }
     }
 }
+
+/// On a generated set of 1,000 hospitals and 400 parts the plan (greedy, then the Lagrangian
+/// heuristic from the bound's multipliers) is within 1 % of the proven bound, and checked: the
+/// column generation converges on the service model itself (0.16 % when this was written; 27 %
+/// while the master programme valued some parts' columns with the relaxation and the plan was
+/// the greedy's alone).
+#[test]
+fn a_generated_thousand_hospital_plan_is_within_one_percent_of_its_bound() {
+    use spareplan::coverage::{self, CoverageParams};
+    use spareplan::gen::{self, GenParams};
+    use spareplan::io::geo::{load_geography, EmbeddedGeo};
+    use spareplan::stock::plan::{run, PlanParams};
+
+    let geo = load_geography(&EmbeddedGeo).expect("geography");
+    let params = GenParams {
+        hospitals: Some(1_000),
+        parts: Some(400),
+        seed: 1,
+        ..GenParams::default()
+    };
+    let ds = gen::synthetic(&geo, &params).dataset;
+    let cov = coverage::compute(&ds, &CoverageParams::default());
+    let plan_params = PlanParams {
+        target: None,
+        bound: true,
+        curve: Vec::new(),
+    };
+    let result = run(&ds, &cov, &plan_params).expect("a plan");
+    assert!(result.checked.ok());
+    let cost = result.plan.cost(&result.costs);
+    let bound = result.bound.expect("a bound").lower_bound;
+    assert!(bound <= cost, "{bound} <= {cost}");
+    assert!((cost - bound) / cost < 0.01, "plan {cost}, bound {bound}");
+}
