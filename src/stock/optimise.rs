@@ -224,6 +224,18 @@ pub(super) fn add_change(
     old: &[f64],
     new: &[f64],
 ) {
+    for_each_change(input, part, old, new, |h, gain| got[h] += gain);
+}
+
+/// Calls `f(hospital, change of its on-time requests)` for every hospital whose class's on-time
+/// of one part changes from `old` to `new`.
+fn for_each_change(
+    input: &PlanInput,
+    part: usize,
+    old: &[f64],
+    new: &[f64],
+    mut f: impl FnMut(usize, f64),
+) {
     let g = &input.groups[input.parts[part].group];
     for (k, members) in g.members.iter().enumerate() {
         let delta = new[k] - old[k];
@@ -231,7 +243,7 @@ pub(super) fn add_change(
             continue;
         }
         for &h in members {
-            got[h as usize] += input.rate(h as usize, part) * delta;
+            f(h as usize, input.rate(h as usize, part) * delta);
         }
     }
 }
@@ -385,48 +397,40 @@ impl<'a> State<'a> {
     fn apply(&mut self, part: usize, old: &[f64], new: &[f64]) {
         let input = self.input;
         let nm = input.models;
-        let g = &input.groups[input.parts[part].group];
-        for (k, members) in g.members.iter().enumerate() {
-            let delta = new[k] - old[k];
-            if delta == 0.0 {
-                continue;
+        for_each_change(input, part, old, new, |h, gain| {
+            let before = self.need[h] - self.got[h];
+            self.got[h] += gain;
+            let after = self.need[h] - self.got[h];
+            let row = &input.units[h * nm..(h + 1) * nm];
+            // Keep each class's short units and floor true for this hospital.
+            let sign = match (before > 0.0, after > 0.0) {
+                (true, false) => -1.0,
+                (false, true) => 1.0,
+                _ => 0.0,
+            };
+            for (gi, grp) in input.groups.iter().enumerate() {
+                if let Some(c) = grp.class_of[h] {
+                    let class = &mut self.short_units[gi][c as usize];
+                    if sign != 0.0 {
+                        for (u, &n) in class.units.iter_mut().zip(row) {
+                            *u += sign * n;
+                        }
+                    }
+                    if after > 0.0 {
+                        class.floor = class.floor.min(after / self.total_units[h]);
+                    }
+                }
             }
-            for &h in members {
-                let h = h as usize;
-                let before = self.need[h] - self.got[h];
-                self.got[h] += input.rate(h, part) * delta;
-                let after = self.need[h] - self.got[h];
-                let row = &input.units[h * nm..(h + 1) * nm];
-                // Keep each class's short units and floor true for this hospital.
-                let sign = match (before > 0.0, after > 0.0) {
-                    (true, false) => -1.0,
-                    (false, true) => 1.0,
-                    _ => 0.0,
-                };
+            // A loss can make a served hospital short again: list it.
+            if after > 0.0 && !self.listed[h] {
+                self.listed[h] = true;
                 for (gi, grp) in input.groups.iter().enumerate() {
                     if let Some(c) = grp.class_of[h] {
-                        let class = &mut self.short_units[gi][c as usize];
-                        if sign != 0.0 {
-                            for (u, &n) in class.units.iter_mut().zip(row) {
-                                *u += sign * n;
-                            }
-                        }
-                        if after > 0.0 {
-                            class.floor = class.floor.min(after / self.total_units[h]);
-                        }
-                    }
-                }
-                // A loss can make a served hospital short again: list it.
-                if after > 0.0 && !self.listed[h] {
-                    self.listed[h] = true;
-                    for (gi, grp) in input.groups.iter().enumerate() {
-                        if let Some(c) = grp.class_of[h] {
-                            self.short_members[gi][c as usize].push(h as u32);
-                        }
+                        self.short_members[gi][c as usize].push(h as u32);
                     }
                 }
             }
-        }
+        });
     }
 
     /// Drops served hospitals from the short lists.
