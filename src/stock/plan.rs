@@ -259,22 +259,25 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &PlanParams) -> Result<PlanResu
     // The optimiser is a heuristic: another point's plan, or the plan itself, that also meets a
     // point's requirements (checked) and costs less stands for that point.
     for i in 0..points.len() {
-        let mut cheaper: Vec<(Fen, Plan)> = points
+        let mut cheaper: Vec<(Fen, usize)> = points
             .iter()
-            .map(|(c, p)| (c.annual_holding_cost, p))
-            .chain(std::iter::once((annual_holding_cost, &plan)))
-            .filter(|&(cost, _)| cost < points[i].0.annual_holding_cost)
-            .map(|(cost, p)| (cost, p.clone()))
+            .map(|(c, _)| c.annual_holding_cost)
+            .chain(std::iter::once(annual_holding_cost))
+            .enumerate()
+            .filter(|&(_, cost)| cost < points[i].0.annual_holding_cost)
+            .map(|(j, cost)| (cost, j))
             .collect();
-        cheaper.sort_by_key(|&(cost, _)| cost);
+        cheaper.sort_unstable();
         let target = points[i].0.target;
         let req_point = requirements(&input, Some(target));
-        for (_, p) in cheaper {
-            if !meets(&input, &costs, &req_point, &p) {
+        for (_, j) in cheaper {
+            let p = points.get(j).map_or(&plan, |(_, p)| p);
+            if !meets(&input, &costs, &req_point, p) {
                 continue;
             }
-            let c = check(&input, &req_point, &p);
+            let c = check(&input, &req_point, p);
             if c.ok() {
+                let p = p.clone();
                 points[i] = (point_of(ds, &input, target, &p, &c), p);
                 break;
             }

@@ -76,9 +76,10 @@ impl PartOptions {
         }
     }
 
-    /// The first columns of the master programme: the plan, its neighbours one unit up or down
-    /// at one depot (they give the first duals the plan's marginal trade-offs), and every depot
-    /// at its top level (on time everywhere, so the master is feasible).
+    /// The first columns of the master programme: the plan (which keeps the master feasible and
+    /// is never dropped), its neighbours one unit up or down at one depot (they give the first
+    /// duals the plan's marginal trade-offs), and every depot at its top level (on time
+    /// everywhere: the far end of the trade-off).
     pub(super) fn first_columns(&self, plan: &[u32]) -> Vec<Vec<u32>> {
         let mut out = vec![plan.to_vec()];
         for d in 0..plan.len() {
@@ -155,8 +156,8 @@ impl PartOptions {
             if relaxed >= best.1 {
                 break;
             }
-            let on_time = match cache.get(&stock) {
-                Some(on_time) => on_time.clone(),
+            let value = match cache.get(&stock) {
+                Some(on_time) => model_value(&stock, on_time),
                 None if left == 0 => {
                     next = Some(relaxed);
                     break;
@@ -166,11 +167,11 @@ impl PartOptions {
                     let f = evaluate_from(&self.net, &stock, Some(&fill)).fill_rate;
                     let on_time = self.sets_on_time(|d| f[d]);
                     fill = f;
-                    cache.insert(stock.clone(), on_time.clone());
-                    on_time
+                    let value = model_value(&stock, &on_time);
+                    cache.insert(stock.clone(), on_time);
+                    value
                 }
             };
-            let value = model_value(&stock, &on_time);
             if value < best.1 {
                 best = (stock, value);
             }
