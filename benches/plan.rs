@@ -7,9 +7,9 @@ use spareplan::coverage::{self, CoverageParams};
 use spareplan::io::{self, DirSource};
 use spareplan::stock::bound::{bound, bound_and_minimisers};
 use spareplan::stock::check::check;
+use spareplan::stock::costs;
 use spareplan::stock::input::build;
 use spareplan::stock::optimise::{optimise, optimise_from, requirements};
-use spareplan::stock::plan::costs;
 
 mod common;
 

@@ -11,8 +11,8 @@ fn run(dir: &std::path::Path) -> usize {
     let set = io::load_finance(&DirSource::new(dir)).expect("valid").data;
     let rec = reconcile(&set, &ReconParams::default()).expect("reconciles");
     let csv = io::output::findings_csv(&rec);
-    let summary = io::output::recon_summary(&rec, &ReconParams::default());
-    csv.len() + summary.to_string().len()
+    let summary = io::output::recon_summary_json(&rec, &ReconParams::default());
+    csv.len() + summary.len()
 }
 
 fn recon(c: &mut Criterion) {

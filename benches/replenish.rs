@@ -3,7 +3,6 @@
 //! history).
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use spareplan::coverage::{self, CoverageParams};
 use spareplan::io::{self, DirSource};
 use spareplan::replenish::forecasting::{Month, Smoothing};
 use spareplan::replenish::{run, BatchParams};
@@ -28,9 +27,8 @@ fn replenish(c: &mut Criterion) {
         let ds = io::load_planning(&DirSource::new(&dir))
             .expect("valid")
             .data;
-        let cov = coverage::compute(&ds, &CoverageParams::default());
         group.bench_function(name, |b| {
-            b.iter(|| run(&ds, &cov, &params).expect("batch").orders.len())
+            b.iter(|| run(&ds, &params).expect("batch").orders.len())
         });
     }
     group.finish();

@@ -1,14 +1,11 @@
 //! The simulation of a stock plan: on `data/china` (5 years after a 1-year warm-up, 100
 //! replications) and on a generated national set (5,000 hospitals, 2,000 parts; 1 year after a
-//! half-year warm-up, 10 replications). The plans are the optimiser's.
+//! half-year warm-up, 10 replications). The plans are the planning entry's without the bound.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use spareplan::coverage::{self, CoverageParams};
 use spareplan::io::{self, DirSource};
 use spareplan::sim::{self, SimSpec};
-use spareplan::stock::input::build;
-use spareplan::stock::optimise::{optimise, requirements};
-use spareplan::stock::plan::costs;
+use spareplan::stock::{self, PlanParams};
 
 mod common;
 
@@ -28,15 +25,8 @@ fn simulate(c: &mut Criterion) {
         let ds = io::load_planning(&DirSource::new(&dir))
             .expect("valid")
             .data;
-        let cov = coverage::compute(&ds, &CoverageParams::default());
-        let input = build(&ds, &cov);
-        let plan =
-            optimise(&input, &costs(&ds, &input), &requirements(&input, None)).expect("feasible");
-        let mut levels = vec![vec![0u32; ds.depots.len()]; ds.parts.len()];
-        for (p, part) in input.parts.iter().enumerate() {
-            levels[part.part.index()] = plan.stock[p].clone();
-        }
-        let spec = SimSpec::from_dataset(&ds, &cov, &input, &levels, years, warmup);
+        let plan = stock::plan(&ds, &PlanParams::quick(None)).expect("feasible");
+        let spec = SimSpec::from_plan(&ds, &plan, years, warmup);
         eprintln!(
             "{name}: about {:.0} failures per run",
             spec.expected_failures() * reps as f64

@@ -64,6 +64,7 @@ pub struct HospitalCoverage {
 }
 
 /// Routes and coverage of a data set.
+#[derive(Clone, Debug)]
 pub struct Coverage {
     pub params: CoverageParams,
     /// One entry per depot and reachable hospital, by depot then hospital.
@@ -72,6 +73,15 @@ pub struct Coverage {
     pub hospitals: Vec<HospitalCoverage>,
     /// Depot-hospital pairs with no route at all.
     pub unreachable: Vec<(DepotId, HospitalId)>,
+}
+
+impl Coverage {
+    /// A hospital's primary depot: the fastest one (ties to the earlier depot), `None` when no
+    /// depot reaches it. The one definition that planning classes, the simulation's backorders
+    /// and the replenishment regions use.
+    pub fn primary(&self, h: HospitalId) -> Option<DepotId> {
+        self.hospitals[h.index()].fastest.map(|(d, _)| d)
+    }
 }
 
 /// Computes routes and coverage.

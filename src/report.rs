@@ -9,10 +9,18 @@
 
 use std::fmt::Write as _;
 
-use crate::coverage::Coverage;
-use crate::model::Dataset;
+use crate::model::{Dataset, HospitalId};
 use crate::money::Fen;
-use crate::stock::plan::PlanResult;
+use crate::stock::PlanResult;
+
+/// A simulation of the plan, as the report shows it beside the analytic figures.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SimView {
+    /// System on-time and its 95 % interval.
+    pub on_time: (f64, f64, f64),
+    /// Simulated on-time per hospital (`None` where the simulation saw no request).
+    pub hospitals: Vec<Option<f64>>,
+}
 
 /// The reach drawn on the map, in hours.
 pub const REACH_HOURS: f64 = 72.0;
@@ -106,7 +114,8 @@ fn on_time_colour(on_time: f64, target: f64) -> &'static str {
     }
 }
 
-fn map_svg(ds: &Dataset, cov: &Coverage, r: &PlanResult) -> String {
+fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
+    let cov = &r.coverage;
     let m = Map::new(820.0);
     let (w, h) = (820.0, m.height());
     let mut s = String::new();
@@ -160,11 +169,11 @@ fn map_svg(ds: &Dataset, cov: &Coverage, r: &PlanResult) -> String {
     // Hospitals, coloured by on-time against target.
     for hid in 0..nh {
         let hh = &ds.hospitals[hid];
-        let svc = &r.checked.hospitals[hid];
+        let svc = r.hospital(HospitalId::from_index(hid));
         if svc.demand <= 0.0 {
             continue;
         }
-        let target = r.requirements[hid].target;
+        let target = svc.target;
         let (x, y) = m.xy(hh.lat, hh.lon);
         let _ = write!(
             s,
@@ -268,11 +277,9 @@ fn curve_svg(r: &PlanResult) -> String {
 fn stock_svg(ds: &Dataset, r: &PlanResult) -> (String, Vec<String>) {
     // Investment by depot and part category.
     let mut categories: Vec<String> = r
-        .input
-        .parts
-        .iter()
+        .parts()
         .map(|p| {
-            ds.part(p.part)
+            ds.part(p)
                 .category
                 .clone()
                 .unwrap_or_else(|| "other".into())
@@ -282,9 +289,9 @@ fn stock_svg(ds: &Dataset, r: &PlanResult) -> (String, Vec<String>) {
     categories.dedup();
     let nd = ds.depots.len();
     let mut inv = vec![vec![0i64; categories.len()]; nd];
-    for (p, part) in r.input.parts.iter().enumerate() {
+    for part in r.parts() {
         let cat = ds
-            .part(part.part)
+            .part(part)
             .category
             .clone()
             .unwrap_or_else(|| "other".into());
@@ -292,8 +299,10 @@ fn stock_svg(ds: &Dataset, r: &PlanResult) -> (String, Vec<String>) {
             .iter()
             .position(|c| *c == cat)
             .expect("a category");
-        for d in 0..nd {
-            inv[d][k] += r.money[p][d].investment.0;
+        for d in ds.depot_ids() {
+            if let Some(line) = r.line(d, part) {
+                inv[d.index()][k] += line.money.investment.0;
+            }
         }
     }
     let max = inv
@@ -376,10 +385,10 @@ fn table_html(t: &Table) -> String {
 /// The report page.
 pub fn html(
     ds: &Dataset,
-    cov: &Coverage,
     r: &PlanResult,
     title: &str,
     scenarios: Option<&Table>,
+    sim: Option<&SimView>,
 ) -> String {
     let units: usize = ds.units.len();
     let mut s = String::new();
@@ -391,31 +400,46 @@ h1{{font-size:24px;margin-bottom:4px}} h2{{font-size:18px;margin-top:28px;border
 .figures{{display:flex;flex-wrap:wrap;gap:12px}} .fig{{background:#f4f8fb;border-radius:6px;padding:10px 14px;min-width:170px}}
 .fig b{{display:block;font-size:20px}} table{{border-collapse:collapse;font-size:12px}} td,th{{border:1px solid #dde5ec;padding:3px 6px;text-align:right}}
 th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{{color:#5b6b7a;font-size:12px}}
-</style></head><body><h1>{t}</h1><p class="note">{} depots, {} hospitals, {units} scanners, {} parts. Plan checked against every hospital's target before this page was written.</p>"#,
+</style></head><body><h1>{t}</h1><p class="note">{} depots, {} hospitals, {units} scanners, {} parts. {}</p>"#,
         ds.depots.len(),
         ds.hospitals.len(),
-        r.input.parts.len(),
+        r.parts().count(),
+        if r.meets_targets {
+            "Plan checked against every hospital's target before this page was written."
+        } else {
+            "Some hospitals are below their target under this plan (see the table below)."
+        },
         t = esc(title),
     );
     let gap = r
         .gap()
         .map_or("not computed".to_owned(), |g| format!("{:.1} %", 100.0 * g));
     let lb = r
-        .lower_bound()
+        .lower_bound
         .map_or("not computed".to_owned(), |f| format!("{f} yuan"));
     let _ = write!(
         s,
         r#"<div class="figures"><div class="fig">Total investment<b id="total-investment">{} yuan</b></div><div class="fig">Annual holding cost<b id="annual-holding-cost">{} yuan</b></div><div class="fig">System on-time<b id="system-on-time">{:.4}</b></div><div class="fig">Lowest hospital on-time<b id="min-hospital-on-time">{:.4}</b></div><div class="fig">Lower bound<b>{lb}</b>gap {gap}</div><div class="fig">Units stocked<b>{}</b></div></div>"#,
         r.investment,
         r.annual_holding_cost,
-        r.checked.system_on_time(),
+        r.system_on_time(),
         r.min_hospital_on_time(),
-        r.plan.units()
+        r.units()
     );
+    if let Some(v) = sim {
+        let _ = write!(
+            s,
+            r#"<div class="figures"><div class="fig">Simulated system on-time<b id="simulated-system-on-time">{:.4}</b>95 % interval {:.4} to {:.4}</div><div class="fig">Simulated minus analytic<b>{:+.4}</b></div></div>"#,
+            v.on_time.0,
+            v.on_time.1,
+            v.on_time.2,
+            v.on_time.0 - r.system_on_time()
+        );
+    }
     s.push_str(
         "<h2>Network: hospitals by on-time probability, depots and their 72-hour reach</h2>",
     );
-    s.push_str(&map_svg(ds, cov, r));
+    s.push_str(&map_svg(ds, r));
     s.push_str(r#"<p class="note">Hospitals: green at or above their target, amber within 2 points below, red further below (out of reach of every depot for some parts). Dashed outlines: the hospitals each depot reaches within 72 h.</p>"#);
     s.push_str("<h2>Cost versus target</h2>");
     s.push_str(&curve_svg(r));
@@ -444,40 +468,7 @@ th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{
     s.push_str("<h2>Stock by depot and part category (investment)</h2>");
     let (svg, _) = stock_svg(ds, r);
     s.push_str(&svg);
-    // The hospitals with the lowest on-time.
-    let mut worst: Vec<usize> = (0..ds.hospitals.len())
-        .filter(|&h| r.checked.hospitals[h].demand > 0.0)
-        .collect();
-    worst.sort_by(|&a, &b| {
-        r.checked.hospitals[a]
-            .on_time
-            .total_cmp(&r.checked.hospitals[b].on_time)
-            .then(a.cmp(&b))
-    });
-    let mut t = Table {
-        header: vec![
-            "hospital".into(),
-            "name".into(),
-            "province".into(),
-            "demand / year".into(),
-            "on-time".into(),
-            "target".into(),
-        ],
-        rows: Vec::new(),
-    };
-    for &h in worst.iter().take(15) {
-        let hh = &ds.hospitals[h];
-        t.rows.push(vec![
-            hh.code.clone(),
-            hh.name.clone(),
-            hh.province.clone().unwrap_or_default(),
-            format!("{:.2}", r.checked.hospitals[h].demand),
-            format!("{:.4}", r.checked.hospitals[h].on_time),
-            r.requirements[h].target.to_string(),
-        ]);
-    }
-    s.push_str("<h2>Hospitals with the lowest on-time</h2>");
-    s.push_str(&table_html(&t));
+    s.push_str(&lowest_table(ds, r, sim));
     if let Some(sc) = scenarios {
         s.push_str("<h2>Scenario comparison</h2>");
         s.push_str(&scenario_svg(sc));
@@ -522,6 +513,61 @@ fn scenario_svg(t: &Table) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+/// The hospitals with the lowest on-time, with the simulated figure beside when given.
+fn lowest_table(ds: &Dataset, r: &PlanResult, sim: Option<&SimView>) -> String {
+    let mut worst: Vec<HospitalId> = ds
+        .hospital_ids()
+        .filter(|&h| r.hospital(h).demand > 0.0)
+        .collect();
+    worst.sort_by(|&a, &b| {
+        r.hospital(a)
+            .on_time
+            .total_cmp(&r.hospital(b).on_time)
+            .then(a.cmp(&b))
+    });
+    let mut header: Vec<String> = vec![
+        "hospital".into(),
+        "name".into(),
+        "province".into(),
+        "demand / year".into(),
+        "on-time".into(),
+        "target".into(),
+    ];
+    if sim.is_some() {
+        header.push("simulated on-time".into());
+    }
+    let mut t = Table {
+        header,
+        rows: Vec::new(),
+    };
+    for &h in worst.iter().take(15) {
+        let hh = ds.hospital(h);
+        let f = r.hospital(h);
+        let mut row = vec![
+            hh.code.clone(),
+            hh.name.clone(),
+            hh.province.clone().unwrap_or_default(),
+            format!("{:.2}", f.demand),
+            format!("{:.4}", f.on_time),
+            f.target.to_string(),
+        ];
+        if let Some(v) = sim {
+            row.push(
+                v.hospitals
+                    .get(h.index())
+                    .copied()
+                    .flatten()
+                    .map_or(String::new(), |x| format!("{x:.4}")),
+            );
+        }
+        t.rows.push(row);
+    }
+    format!(
+        "<h2>Hospitals with the lowest on-time</h2>{}",
+        table_html(&t)
+    )
 }
 
 #[cfg(test)]

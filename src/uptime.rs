@@ -51,6 +51,61 @@ pub struct Ledger {
     pub not_started: Vec<UnitId>,
 }
 
+/// The ledger's totals.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LedgerStats {
+    pub units_measured: usize,
+    pub units_period_complete: usize,
+    pub units_below_target: usize,
+    pub days_short_total: i64,
+    pub extension_days_total: i64,
+    /// Mean and lowest uptime over the measured units (1 when none is measured).
+    pub uptime_mean: f64,
+    pub uptime_min: f64,
+}
+
+impl Ledger {
+    /// The totals over the measured units.
+    pub fn stats(&self) -> LedgerStats {
+        let n = self.units.len();
+        LedgerStats {
+            units_measured: n,
+            units_period_complete: self.units.iter().filter(|u| u.complete).count(),
+            units_below_target: self.units.iter().filter(|u| u.uptime < u.target).count(),
+            days_short_total: self.units.iter().map(|u| u.days_short).sum(),
+            extension_days_total: self.units.iter().map(|u| u.extension_days).sum(),
+            uptime_mean: if n == 0 {
+                1.0
+            } else {
+                self.units.iter().map(|u| u.uptime).sum::<f64>() / n as f64
+            },
+            uptime_min: self.units.iter().map(|u| u.uptime).fold(1.0f64, f64::min),
+        }
+    }
+
+    /// The units with the most days short, most first (ties by unit), those with none left out.
+    pub fn worst(&self, n: usize) -> Vec<&UnitLedger> {
+        let mut worst: Vec<&UnitLedger> = self.units.iter().collect();
+        worst.sort_by_key(|u| (std::cmp::Reverse(u.days_short), u.unit));
+        worst
+            .into_iter()
+            .take(n)
+            .filter(|u| u.days_short > 0)
+            .collect()
+    }
+}
+
+/// The default run date of the ledger: the latest date in the data set's records (downtime ends,
+/// faults, acceptances), `None` when it has none.
+pub fn default_as_of(ds: &Dataset) -> Option<NaiveDate> {
+    ds.downtime
+        .iter()
+        .map(|d| d.end.date())
+        .chain(ds.faults.iter().map(|f| f.date))
+        .chain(ds.units.iter().map(|u| u.accepted_on))
+        .max()
+}
+
 /// The last day covered by a warranty of `months` from `accepted_on`: the day before the same
 /// date `months` later, or the last day of that month when the date does not exist there (a
 /// warranty of a year from 29 February ends on 28 February).

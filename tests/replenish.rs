@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use spareplan::coverage::{self, CoverageParams};
 use spareplan::forecast::{croston, sba, tsb};
 use spareplan::io::MemorySource;
 use spareplan::replenish::forecasting::{Method, Month, Smoothing};
@@ -66,8 +65,7 @@ fn params() -> BatchParams {
 fn orders_on_the_small_network_by_hand() {
     // DC holds no P1 and no P2; R1 holds no P2.
     let ds = small("depot_id,part_no,on_hand,on_order\nDC,P1,0,0\nR1,P2,0,0\n");
-    let cov = coverage::compute(&ds, &CoverageParams::default());
-    let b = run(&ds, &cov, &params()).expect("batch");
+    let b = run(&ds, &params()).expect("batch");
     // P1: one failure in 2025-07 at H1 (DC's region). The holdout (2025-07 .. 2025-12 against
     // six empty training months) prefers the installed base: (1 + 0.25 x 50) / (306/365 + 50)
     // failures per unit-year, 1 unit, per month.
@@ -102,7 +100,7 @@ fn orders_on_the_small_network_by_hand() {
     assert_eq!((b.shortages[0].needed, b.shortages[0].allocated), (1, 0));
     // With three P2 at DC, R1 gets its unit by transfer and DC buys nothing for it.
     let ds = small("depot_id,part_no,on_hand,on_order\nDC,P1,0,1\nDC,P2,3,0\nR1,P2,0,0\n");
-    let b = run(&ds, &cov, &params()).expect("batch");
+    let b = run(&ds, &params()).expect("batch");
     let got: Vec<(Kind, String, u32)> = b
         .orders
         .iter()

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use spareplan::coverage::{self, CoverageParams};
-use spareplan::stock::plan::{run, PlanParams};
+use spareplan::stock::{plan, PlanParams};
 
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("spareplan-report-{}-{name}", std::process::id()));
@@ -64,8 +63,7 @@ fn make_report(dir: &Path) -> (PathBuf, String) {
     let ds = spareplan::io::load_planning(&spareplan::io::DirSource::new(china()))
         .expect("valid")
         .data;
-    let cov = coverage::compute(&ds, &CoverageParams::default());
-    let plan = run(&ds, &cov, &PlanParams::default()).expect("plan");
+    let plan = plan(&ds, &PlanParams::default()).expect("plan");
     (out.join("report.html"), format!("{} yuan", plan.investment))
 }
 

@@ -1,85 +1,117 @@
-//! `plan`.
+//! `plan`: the least-cost stock plan that meets every hospital's on-time target.
 
-use std::path::Path;
-use std::process::ExitCode;
+use std::path::PathBuf;
 
-use super::load_planning;
-use crate::coverage::{self, CoverageParams};
+use super::{load_planning, Exit};
 use crate::io::{self, plan_output};
-use crate::model::{Dataset, HospitalId};
-use crate::stock::plan::{run, PlanError, PlanParams, PlanResult};
+use crate::model::Dataset;
+use crate::stock::{self, CurvePoint, PlanError, PlanParams, PlanResult, CURVE_TARGETS};
 
-pub(super) fn plan(
-    dir: &Path,
-    out: &Path,
-    params: &PlanParams,
-    json: bool,
-) -> anyhow::Result<ExitCode> {
-    let Some(ds) = load_planning(dir)? else {
-        return Ok(ExitCode::from(1));
+/// The least-cost stock plan that meets every hospital's on-time target.
+///
+/// Base-stock levels per depot and part (greedy marginal analysis, then drop and exchange
+/// passes, then a Lagrangian heuristic from the bound's multipliers), checked by an
+/// independent recomputation before anything is written, with a proven lower bound on the
+/// annual holding cost. Writes stock_plan.csv, service.csv, stock_reasons.csv,
+/// out_of_reach.csv, curve.csv and summary.json.
+#[derive(clap::Args, Debug)]
+#[command(after_help = concat!(
+    "Examples:\n  spareplan plan data/china --out out/china\n",
+    "  spareplan plan data/china --out out/china-95 --target 0.95 --no-curve\n\n",
+    "Exit status:\n  0  the plan was written\n",
+    "  1  the data set has errors, or no stock meets some hospital's target; nothing was written\n",
+    "  2  bad arguments, a plan the checker refused, or an output that could not be written"
+))]
+pub struct Args {
+    /// The planning data set folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output folder.
+    #[arg(long, value_name = "OUT")]
+    pub out: PathBuf,
+    /// One on-time target for every hospital, a probability below 1 (default: each hospital's
+    /// strictest uptime_target in the installed base).
+    #[arg(long, value_parser = super::target_arg)]
+    pub target: Option<f64>,
+    /// Skip the lower bound (and the Lagrangian heuristic that starts from it).
+    #[arg(long)]
+    pub no_bound: bool,
+    /// Skip the cost-versus-target curve.
+    #[arg(long)]
+    pub no_curve: bool,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Args {
+    fn params(&self) -> PlanParams {
+        PlanParams {
+            target: self.target,
+            bound: !self.no_bound,
+            curve: if self.no_curve {
+                Vec::new()
+            } else {
+                CURVE_TARGETS.to_vec()
+            },
+            ..PlanParams::default()
+        }
+    }
+}
+
+pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
+    let Some(ds) = load_planning(&a.dir)? else {
+        return Ok(Exit::DataErrors);
     };
-    let cov = coverage::compute(&ds, &CoverageParams::default());
     let bar = super::spinner(&format!(
         "planning {} parts for {} hospitals",
         ds.parts.len(),
         ds.hospitals.len()
     ));
-    let result = run(&ds, &cov, params);
+    let result = stock::plan(&ds, &a.params());
     bar.finish_and_clear();
     let result = match result {
         Ok(r) => r,
-        Err(PlanError::CheckFailed { count, first }) => {
-            eprintln!(
-                "error: the checker found {count} hospitals below their requirement (first: {}); \
-                 nothing was written",
-                ds.hospital(HospitalId::from_index(first)).code
-            );
-            return Ok(ExitCode::from(2));
+        Err(e @ PlanError::CheckFailed { .. }) => {
+            eprintln!("error: {e}; nothing was written");
+            return Ok(Exit::Failed);
         }
-        Err(PlanError::Infeasible(e)) => {
-            eprintln!(
-                "error: no stock meets the requirement of hospital {}: {}; nothing was written",
-                ds.hospital(HospitalId::from_index(e.hospital)).code,
-                e.detail
-            );
-            return Ok(ExitCode::from(1));
+        Err(e @ PlanError::Infeasible { .. }) => {
+            eprintln!("error: {e}; nothing was written");
+            return Ok(Exit::DataErrors);
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(e) = &result.bound_error {
+        eprintln!("warning: the lower bound could not be computed: {e}");
+    }
     let summary = plan_output::summary_json(&ds, &result);
-    let mut output = io::OutputDir::create(out)?;
-    output.stage("stock_plan.csv", &plan_output::stock_plan_csv(&ds, &result))?;
-    output.stage("service.csv", &plan_output::service_csv(&ds, &result))?;
-    output.stage("stock_reasons.csv", &plan_output::reasons_csv(&ds, &result))?;
-    output.stage(
-        "out_of_reach.csv",
-        &plan_output::out_of_reach_csv(&ds, &result),
-    )?;
-    output.stage("curve.csv", &plan_output::curve_csv(&result))?;
+    let mut output = io::OutputDir::create(&a.out)?;
+    for (name, bytes) in plan_output::files(&ds, &result) {
+        output.stage(name, &bytes)?;
+    }
     output.stage("summary.json", summary.as_bytes())?;
     let written = output.commit()?;
-    if json {
+    if a.json {
         out!("{summary}");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Success);
     }
     print_plan(&ds, &result);
     for w in written {
         outln!("wrote {}", w.display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 fn print_plan(ds: &Dataset, r: &PlanResult) {
-    let hospitals = r
-        .checked
-        .hospitals
-        .iter()
-        .filter(|h| h.demand > 0.0)
+    let hospitals = ds
+        .hospital_ids()
+        .filter(|&h| r.hospital(h).demand > 0.0)
         .count();
     outln!(
         "stock plan: {} units of {} parts at {} depots for {hospitals} hospitals",
-        r.plan.units(),
-        r.input.parts.len(),
+        r.units(),
+        r.parts().count(),
         ds.depots.len()
     );
     outln!(
@@ -90,7 +122,7 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
         "  annual holding cost  {:>16} yuan",
         r.annual_holding_cost.to_string()
     );
-    match (r.lower_bound(), r.gap()) {
+    match (r.lower_bound, r.gap()) {
         (Some(lb), Some(gap)) => outln!(
             "  lower bound          {:>16} yuan (gap {:.2} %, {})",
             lb.to_string(),
@@ -101,80 +133,97 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
     }
     outln!(
         "  on time: system {:.4}, lowest hospital {:.4}",
-        r.checked.system_on_time(),
+        r.system_on_time(),
         r.min_hospital_on_time()
     );
     outln!("stock by depot:");
     for d in ds.depot_ids() {
-        let units: u32 = r.plan.stock.iter().map(|s| s[d.index()]).sum();
-        let inv: crate::money::Fen = r.money.iter().map(|m| m[d.index()].investment).sum();
+        let (units, investment, _) = r.depot_totals(d);
         outln!(
             "  {:<8} {:>7} units {:>16} yuan",
             ds.depot(d).code,
             units,
-            inv.to_string()
+            investment.to_string()
         );
     }
-    if !r.curve.is_empty() {
-        outln!("cost versus target (every hospital at the target):");
-        let mut previous: Option<&crate::stock::plan::CurvePoint> = None;
-        for c in &r.curve {
-            let step = previous.map(|p| {
-                let points = (c.target - p.target) * 100.0;
-                (c.annual_holding_cost - p.annual_holding_cost).0 as f64 / 100.0 / points
-            });
-            outln!(
-                "  {:>5.1} %  holding {:>14} yuan/y  investment {:>16} yuan{}",
-                100.0 * c.target,
-                c.annual_holding_cost.to_string(),
-                c.investment.to_string(),
-                step.map(|s| if s >= 0.0 {
-                    format!("  (+{s:.0} yuan/y per point)")
-                } else {
-                    format!(
-                        "  ({s:.0} yuan/y per point: more hospitals out of reach for some part \
-                         are held to their reachable parts at this target)"
-                    )
-                })
-                .unwrap_or_default()
-            );
-            previous = Some(c);
-        }
+    print_curve(&r.curve);
+    print_out_of_reach(ds, r);
+    let below = ds
+        .hospital_ids()
+        .filter(|&h| r.hospital(h).below_target())
+        .count();
+    outln!(
+        "hospitals below their target on all parts: {below} (each is out of reach for some part)"
+    );
+}
+
+fn print_curve(curve: &[CurvePoint]) {
+    if curve.is_empty() {
+        return;
     }
-    let below: Vec<usize> = (0..r.checked.hospitals.len())
-        .filter(|&h| {
-            r.checked.hospitals[h].demand > 0.0
-                && r.checked.hospitals[h].on_time < r.requirements[h].target
-        })
-        .collect();
-    let out: usize = r.out_of_reach.iter().map(Vec::len).sum();
-    if out > 0 {
+    outln!("cost versus target (every hospital at the target):");
+    let mut previous: Option<&CurvePoint> = None;
+    for c in curve {
+        let step = previous.map(|p| {
+            let points = (c.target - p.target) * 100.0;
+            (c.annual_holding_cost - p.annual_holding_cost).0 as f64 / 100.0 / points
+        });
         outln!(
-            "out of reach: {out} hospital-deadline pairs have no depot within the deadline \
-             (out_of_reach.csv); each is held to at most 99.9 % on the parts within reach"
+            "  {:>5.1} %  holding {:>14} yuan/y  investment {:>16} yuan{}",
+            100.0 * c.target,
+            c.annual_holding_cost.to_string(),
+            c.investment.to_string(),
+            step.map(|s| if s >= 0.0 {
+                format!("  (+{s:.0} yuan/y per point)")
+            } else {
+                format!(
+                    "  ({s:.0} yuan/y per point: more hospitals out of reach for some part \
+                     are held to their reachable parts at this target)"
+                )
+            })
+            .unwrap_or_default()
         );
-        for (g, list) in r.out_of_reach.iter().enumerate() {
-            for o in list.iter().take(5) {
-                let h = ds.hospital(o.hospital);
-                match o.best {
-                    Some((d, hours)) => outln!(
-                        "  {} {} ({} h parts): fastest {} in {:.1} h",
-                        h.code,
-                        h.name,
-                        r.input.groups[g].deadline_hours,
-                        ds.depot(d).code,
-                        hours
-                    ),
-                    None => outln!("  {} {}: no route from any depot", h.code, h.name),
-                }
-            }
-            if list.len() > 5 {
-                outln!("  ... and {} more", list.len() - 5);
-            }
-        }
+        previous = Some(c);
+    }
+}
+
+fn print_out_of_reach(ds: &Dataset, r: &PlanResult) {
+    let rows = r.out_of_reach();
+    if rows.is_empty() {
+        return;
     }
     outln!(
-        "hospitals below their target on all parts: {} (each is out of reach for some part)",
-        below.len()
+        "out of reach: {} hospital-deadline pairs have no depot within the deadline \
+         (out_of_reach.csv); each is held to at most 99.9 % on the parts within reach",
+        rows.len()
     );
+    let mut deadlines: Vec<f64> = Vec::new();
+    for o in &rows {
+        if !deadlines.contains(&o.deadline_hours) {
+            deadlines.push(o.deadline_hours);
+        }
+    }
+    for deadline in deadlines {
+        let list: Vec<_> = rows
+            .iter()
+            .filter(|o| o.deadline_hours == deadline)
+            .collect();
+        for o in list.iter().take(5) {
+            let h = ds.hospital(o.hospital);
+            match o.best {
+                Some((d, hours)) => outln!(
+                    "  {} {} ({} h parts): fastest {} in {:.1} h",
+                    h.code,
+                    h.name,
+                    deadline,
+                    ds.depot(d).code,
+                    hours
+                ),
+                None => outln!("  {} {}: no route from any depot", h.code, h.name),
+            }
+        }
+        if list.len() > 5 {
+            outln!("  ... and {} more", list.len() - 5);
+        }
+    }
 }

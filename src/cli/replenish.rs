@@ -1,32 +1,48 @@
 //! `replenish`.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
-use super::load_planning;
-use crate::coverage::{self, CoverageParams};
-use crate::io::{self, replenish_output as out};
-use crate::model::HospitalId;
+use super::{load_planning, Exit};
+use crate::io::{self, replenish_output};
 use crate::replenish::forecasting::{Month, Smoothing};
-use crate::replenish::{run, BatchParams, Kind};
+use crate::replenish::{self as batch, BatchParams, Kind};
+use crate::stock::PlanError;
 
-/// The command's arguments.
+/// The monthly replenishment batch: forecasts, target base stock and orders.
+///
+/// Re-estimates demand per depot region and part from fault_history.csv and the installed
+/// base (installed-base rate with shrinkage, Croston, SBA, TSB; a holdout picks the method per
+/// part), recomputes target base stock with the plan's optimiser, and orders what brings each
+/// depot's position (on hand + on order) back to target plus maintenance ahead: transfers from
+/// the parent depot, purchases from the factory for the central depot. Order ids are
+/// month-kind-depot-part: rerunning the same inputs gives the same bytes, and once the orders
+/// are booked in stock.csv the month orders nothing again. Writes orders.csv, forecast.csv,
+/// shortages.csv and run_log.json.
 #[derive(clap::Args, Debug)]
-pub struct ReplenishArgs {
+#[command(after_help = concat!(
+    "Example:\n  spareplan replenish data/china --month 2026-11 --out out/replenish\n\n",
+    "Exit status:\n  0  success\n",
+    "  1  the data set has errors, or no stock meets some hospital's target; nothing was written\n",
+    "  2  bad arguments or an output that could not be written"
+))]
+pub struct Args {
+    /// The planning data set folder.
+    #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// The batch month, YYYY-MM (history runs to the month before).
     #[arg(long)]
     pub month: String,
     /// Output folder.
-    #[arg(long)]
+    #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
     /// First history month, YYYY-MM (default: 24 months before --month).
     #[arg(long)]
     pub history_from: Option<String>,
-    /// One on-time target for every hospital (default: the installed base's).
-    #[arg(long)]
+    /// One on-time target for every hospital, a probability below 1 (default: the installed
+    /// base's).
+    #[arg(long, value_parser = super::target_arg)]
     pub target: Option<f64>,
     /// Months of quarterly-maintenance parts ordered ahead.
     #[arg(long, default_value_t = 3)]
@@ -49,7 +65,7 @@ fn month(text: &str, flag: &str) -> anyhow::Result<Month> {
     Month::parse(text).with_context(|| format!("{flag} {text:?} is not a YYYY-MM month"))
 }
 
-pub(super) fn replenish(a: &ReplenishArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let batch_month = month(&a.month, "--month")?;
     let history_from = match a.history_from.as_deref() {
         Some(t) => month(t, "--history-from")?,
@@ -67,13 +83,8 @@ pub(super) fn replenish(a: &ReplenishArgs) -> anyhow::Result<ExitCode> {
             bail!("{name} must be in (0, 1], not {v}");
         }
     }
-    if let Some(t) = a.target {
-        if !(t.is_finite() && (0.0..1.0).contains(&t)) {
-            bail!("--target {t} is out of range: a probability below 1 (0.95 is 95 %)");
-        }
-    }
     let Some(ds) = load_planning(&a.dir)? else {
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::DataErrors);
     };
     let params = BatchParams {
         month: batch_month,
@@ -86,103 +97,43 @@ pub(super) fn replenish(a: &ReplenishArgs) -> anyhow::Result<ExitCode> {
         target: a.target,
         pm_months: a.pm_months,
     };
-    let cov = coverage::compute(&ds, &CoverageParams::default());
     let bar = super::spinner(&format!("replenishment batch {batch_month}"));
-    let batch = run(&ds, &cov, &params);
+    let result = batch::run(&ds, &params);
     bar.finish_and_clear();
-    let batch = match batch {
+    let batch = match result {
         Ok(b) => b,
-        Err(e) => {
-            eprintln!(
-                "error: no stock meets the requirement of hospital {}: {}; nothing was written",
-                ds.hospital(HospitalId::from_index(e.hospital)).code,
-                e.detail
-            );
-            return Ok(ExitCode::from(1));
+        Err(e @ PlanError::Infeasible { .. }) => {
+            eprintln!("error: {e}; nothing was written");
+            return Ok(Exit::DataErrors);
         }
+        Err(e) => return Err(e.into()),
     };
-    let orders = out::orders_csv(&ds, &batch, &params);
-    let forecast = out::forecast_csv(&ds, &batch);
-    let shortages = out::shortages_csv(&ds, &batch);
-    // Checksums of the inputs, in name order.
-    let mut inputs = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(&a.dir)
-        .with_context(|| format!("listing {}", a.dir.display()))?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
-        .collect();
-    names.sort();
-    for p in names {
-        let bytes = std::fs::read(&p).with_context(|| format!("reading {}", p.display()))?;
-        inputs.push(serde_json::json!({
-            "file": p.file_name().map(|f| f.to_string_lossy().into_owned()),
-            "bytes": bytes.len(),
-            "fnv1a64": format!("{:016x}", out::fnv1a(&bytes)),
-        }));
-    }
-    let count = |k: Kind| batch.orders.iter().filter(|o| o.kind == k).count();
-    let units = |k: Kind| -> u64 {
-        batch
-            .orders
-            .iter()
-            .filter(|o| o.kind == k)
-            .map(|o| u64::from(o.qty))
-            .sum()
-    };
-    let mut methods = serde_json::Map::new();
-    for m in crate::replenish::forecasting::Method::ALL {
-        let n = batch.forecasts.chosen.iter().filter(|&&c| c == m).count();
-        methods.insert(m.as_str().to_owned(), n.into());
-    }
-    let log = serde_json::json!({
-        "month": batch_month.to_string(),
-        "history_from": history_from.to_string(),
-        "history_months": batch.forecasts.months,
-        "parameters": {
-            "target": a.target,
-            "pm_months": a.pm_months,
-            "alpha": a.alpha,
-            "tsb_alpha_d": a.tsb_alpha_d,
-            "tsb_alpha_p": a.tsb_alpha_p,
-        },
-        "inputs": inputs,
-        "counts": {
-            "depots": ds.depots.len(),
-            "parts": ds.parts.len(),
-            "transfer_orders": count(Kind::Transfer),
-            "transfer_units": units(Kind::Transfer),
-            "purchase_orders": count(Kind::Purchase),
-            "purchase_units": units(Kind::Purchase),
-            "shortages": batch.shortages.len(),
-            "methods_chosen": methods,
-        },
-        "outputs": {
-            "orders.csv": format!("{:016x}", out::fnv1a(&orders)),
-            "forecast.csv": format!("{:016x}", out::fnv1a(&forecast)),
-            "shortages.csv": format!("{:016x}", out::fnv1a(&shortages)),
-        },
-    });
-    let log = serde_json::to_string_pretty(&log)? + "\n";
+    let inputs = replenish_output::input_digests(&a.dir)
+        .with_context(|| format!("reading the inputs of {}", a.dir.display()))?;
+    let files = replenish_output::files(&ds, &batch, &params, &inputs);
     let mut output = io::OutputDir::create(&a.out)?;
-    output.stage("orders.csv", &orders)?;
-    output.stage("forecast.csv", &forecast)?;
-    output.stage("shortages.csv", &shortages)?;
-    // Renamed last: a complete run log names the checksums of the files of its run.
-    output.stage("run_log.json", log.as_bytes())?;
+    for (name, bytes) in &files {
+        output.stage(name, bytes)?;
+    }
     let written = output.commit()?;
     if a.json {
-        out!("{log}");
-        return Ok(ExitCode::SUCCESS);
+        out!("{}", String::from_utf8_lossy(&files[files.len() - 1].1));
+        return Ok(Exit::Success);
+    }
+    let (transfers, transfer_units) = batch.totals(Kind::Transfer);
+    let (purchases, purchase_units) = batch.totals(Kind::Purchase);
+    let mut methods = serde_json::Map::new();
+    for (m, n) in batch.methods_chosen() {
+        methods.insert(m.as_str().to_owned(), n.into());
     }
     outln!(
         "replenishment {batch_month} (history {history_from} to {}, {} months): {} transfer orders ({} units), {} purchase orders ({} units)",
         batch_month.plus(-1),
         batch.forecasts.months,
-        count(Kind::Transfer),
-        units(Kind::Transfer),
-        count(Kind::Purchase),
-        units(Kind::Purchase)
+        transfers,
+        transfer_units,
+        purchases,
+        purchase_units
     );
     outln!(
         "  methods chosen per part: {}",
@@ -208,5 +159,5 @@ pub(super) fn replenish(a: &ReplenishArgs) -> anyhow::Result<ExitCode> {
     for w in written {
         outln!("wrote {}", w.display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

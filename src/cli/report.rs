@@ -1,15 +1,50 @@
-//! `report`.
+//! `report`: the planner's report, one self-contained HTML page.
 
-use std::path::Path;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::load_planning;
-use crate::coverage::{self, CoverageParams};
-use crate::io;
+use super::{load_planning, reported, Exit};
+use crate::io::{self, stock_plan};
 use crate::report::{html, Table};
-use crate::stock::plan::{run, PlanParams};
+use crate::stock::{self, PlanParams};
+
+/// The planner's report: one self-contained HTML page.
+///
+/// Shows the plan `spareplan plan` wrote (--plan; without it, DIR is planned here through the
+/// same entry, with the curve and the lower bound): key figures, a map of depots and hospitals
+/// coloured by on-time with each depot's 72-hour reach, the curve, stock by depot and part
+/// category, the hospitals with the lowest on-time, with --sim the simulated figures beside the
+/// analytic ones, and with --scenarios the comparison written by `spareplan scenarios`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = concat!(
+    "Example:\n  spareplan plan data/china --out out/china\n",
+    "  spareplan simulate data/china --plan out/china/stock_plan.csv --out out/sim\n",
+    "  spareplan report data/china --plan out/china --sim out/sim --out out/report\n\n",
+    "Exit status:\n  0  success\n  1  the data set, the plan or the simulation has errors; nothing was written\n",
+    "  2  bad arguments, a folder that cannot be read, or an output that could not be written"
+))]
+pub struct Args {
+    /// The planning data set folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Output folder.
+    #[arg(long, value_name = "OUT")]
+    pub out: PathBuf,
+    /// A folder written by `spareplan plan` for DIR (its stock_plan.csv, curve.csv and
+    /// summary.json are shown).
+    #[arg(long, value_name = "PLAN_DIR")]
+    pub plan: Option<PathBuf>,
+    /// A folder written by `spareplan simulate` for that plan.
+    #[arg(long, value_name = "SIM_DIR")]
+    pub sim: Option<PathBuf>,
+    /// A folder written by `spareplan scenarios` (its scenarios.csv is shown).
+    #[arg(long, value_name = "SCEN_DIR")]
+    pub scenarios: Option<PathBuf>,
+    /// One on-time target for every hospital, a probability below 1.
+    #[arg(long, value_parser = super::target_arg)]
+    pub target: Option<f64>,
+}
 
 fn read_table(path: &Path) -> anyhow::Result<Table> {
     let mut rdr =
@@ -28,34 +63,48 @@ fn read_table(path: &Path) -> anyhow::Result<Table> {
     Ok(Table { header, rows })
 }
 
-pub(super) fn report(
-    dir: &Path,
-    out: &Path,
-    scenarios: Option<&Path>,
-    target: Option<f64>,
-) -> anyhow::Result<ExitCode> {
-    let table = match scenarios {
+pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
+    let table = match &a.scenarios {
         Some(d) => Some(read_table(&d.join("scenarios.csv"))?),
         None => None,
     };
-    let Some(ds) = load_planning(dir)? else {
-        return Ok(ExitCode::from(1));
+    let Some(ds) = load_planning(&a.dir)? else {
+        return Ok(Exit::DataErrors);
     };
-    let cov = coverage::compute(&ds, &CoverageParams::default());
-    let params = PlanParams {
-        target,
-        ..PlanParams::default()
+    let result = match &a.plan {
+        Some(plan_dir) => {
+            let Some(saved) = reported(stock_plan::load_plan_dir(plan_dir, &ds)) else {
+                return Ok(Exit::DataErrors);
+            };
+            let mut r = stock::evaluate(&ds, &saved.stock, &PlanParams::quick(a.target))?;
+            r.curve = saved.curve;
+            r.lower_bound = saved.lower_bound;
+            r
+        }
+        None => {
+            let params = PlanParams {
+                target: a.target,
+                ..PlanParams::default()
+            };
+            let bar = super::spinner("planning for the report");
+            let result = stock::plan(&ds, &params);
+            bar.finish_and_clear();
+            result?
+        }
     };
-    let bar = super::spinner("planning for the report");
-    let result = run(&ds, &cov, &params);
-    bar.finish_and_clear();
-    let result = result?;
-    let title = format!("Spare-parts plan: {}", dir.display());
-    let page = html(&ds, &cov, &result, &title, table.as_ref());
-    let mut output = io::OutputDir::create(out)?;
+    let sim = match &a.sim {
+        Some(d) => match reported(stock_plan::load_sim_dir(d, &ds)) {
+            Some(v) => Some(v),
+            None => return Ok(Exit::DataErrors),
+        },
+        None => None,
+    };
+    let title = format!("Spare-parts plan: {}", a.dir.display());
+    let page = html(&ds, &result, &title, table.as_ref(), sim.as_ref());
+    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("report.html", page.as_bytes())?;
     for w in output.commit()? {
         outln!("wrote {}", w.display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

@@ -1,24 +1,42 @@
-//! `scenarios`.
+//! `scenarios`: plan what-if scenarios and compare each with its baseline.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
-use rayon::prelude::*;
-
-use super::load_planning;
+use super::{load_planning, Exit};
 use crate::io::{self, scenario_output};
 use crate::model::Dataset;
-use crate::scenario::compare::{outcome, plan_scenario, Outcome, Planned};
-use crate::scenario::{self, Settings};
+use crate::scenario::{self, compare::compare};
 
-pub(super) fn scenarios(files: &[PathBuf], out: &Path, json: bool) -> anyhow::Result<ExitCode> {
-    if files.is_empty() {
-        anyhow::bail!("give at least one scenario file (scenarios/*.toml)");
-    }
+/// Plan what-if scenarios and compare each with its baseline.
+///
+/// Each FILE is a scenario (TOML: name, question, data folder, changes; see scenarios/README.md).
+/// All are planned in parallel with their unchanged data sets (the baseline is the plan `plan`
+/// writes for the data); writes scenarios.csv (holding cost, investment, system and
+/// worst-hospital on-time, hospitals out of reach, expected warranty-extension days, and the
+/// change from the baseline) and summary.json.
+#[derive(clap::Args, Debug)]
+#[command(after_help = concat!(
+    "Example:\n  spareplan scenarios scenarios/*.toml --out out/scenarios\n\n",
+    "Exit status:\n  0  success\n",
+    "  1  a scenario file or its data set has errors, or a scenario cannot be planned; nothing was written\n",
+    "  2  bad arguments or an output that could not be written"
+))]
+pub struct Args {
+    /// Scenario files (TOML).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(long, value_name = "OUT")]
+    pub out: PathBuf,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let mut loaded = Vec::new();
     let mut bad = false;
-    for f in files {
+    for f in &a.files {
         match scenario::load(f) {
             Ok(l) => loaded.push(l),
             Err(e) => {
@@ -29,134 +47,73 @@ pub(super) fn scenarios(files: &[PathBuf], out: &Path, json: bool) -> anyhow::Re
     }
     if bad {
         eprintln!("fix the scenario files above; nothing was planned");
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::DataErrors);
     }
-    // Each data set once, by its canonical folder.
-    let mut data: BTreeMap<PathBuf, Dataset> = BTreeMap::new();
-    let mut key_of = Vec::new();
-    for l in &loaded {
-        let key = l
-            .data_dir
+    // Each data set once, by its canonical folder, in folder order.
+    let key = |l: &scenario::Loaded| {
+        l.data_dir
             .canonicalize()
-            .unwrap_or_else(|_| l.data_dir.clone());
-        if !data.contains_key(&key) {
-            let Some(ds) = load_planning(&l.data_dir)? else {
-                eprintln!(
-                    "{}: data {:?} has errors",
-                    l.file.display(),
-                    l.scenario.data
-                );
-                return Ok(ExitCode::from(1));
-            };
-            data.insert(key.clone(), ds);
-        }
-        key_of.push(key);
+            .unwrap_or_else(|_| l.data_dir.clone())
+    };
+    let mut keys: Vec<PathBuf> = loaded.iter().map(key).collect();
+    keys.sort();
+    keys.dedup();
+    let mut data: Vec<(String, Dataset)> = Vec::with_capacity(keys.len());
+    for k in &keys {
+        let l = loaded
+            .iter()
+            .find(|l| key(l) == *k)
+            .expect("a scenario names it");
+        let Some(ds) = load_planning(&l.data_dir)? else {
+            eprintln!(
+                "{}: data {:?} has errors",
+                l.file.display(),
+                l.scenario.data
+            );
+            return Ok(Exit::DataErrors);
+        };
+        data.push((k.display().to_string(), ds));
     }
+    let data_of: Vec<usize> = loaded
+        .iter()
+        .map(|l| keys.binary_search(&key(l)).expect("every key is listed"))
+        .collect();
     // Changes are checked before any planning.
-    for l in &loaded {
-        let key = l
-            .data_dir
-            .canonicalize()
-            .unwrap_or_else(|_| l.data_dir.clone());
-        if let Err(e) = scenario::apply(l, &data[&key]) {
+    for (l, &k) in loaded.iter().zip(&data_of) {
+        if let Err(e) = scenario::apply(l, &data[k].1) {
             eprintln!("error: {e}");
             bad = true;
         }
     }
     if bad {
         eprintln!("fix the scenario files above; nothing was planned");
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::DataErrors);
     }
-    let keys: Vec<&PathBuf> = data.keys().collect();
     let bar = super::spinner(&format!(
         "planning {} scenarios and their baselines",
         loaded.len()
     ));
-    let baselines: Vec<Planned> = keys
-        .par_iter()
-        .map(|k| {
-            outcome(
-                "baseline",
-                "the data set as it is",
-                &data[*k],
-                &Settings::default(),
-            )
-            .map_err(|e| e.detail)
-        })
-        .collect();
-    let planned: Vec<Planned> = loaded
-        .par_iter()
-        .zip(&key_of)
-        .map(|(l, k)| plan_scenario(l, &data[k]).expect("changes were checked above"))
-        .collect();
+    let compared = compare(&loaded, &data, &data_of);
     bar.finish_and_clear();
-    let mut rows = Vec::new();
-    let mut failed = Vec::new();
-    let baseline_of = |k: &PathBuf| -> Option<&Outcome> {
-        let i = keys.iter().position(|x| *x == k)?;
-        baselines[i].as_ref().ok()
+    let compared = match compared {
+        Ok(c) => c,
+        Err(failed) => {
+            for f in &failed {
+                eprintln!("error: {f}");
+            }
+            eprintln!("nothing was written");
+            return Ok(Exit::DataErrors);
+        }
     };
-    for (i, k) in keys.iter().enumerate() {
-        match &baselines[i] {
-            Ok(b) => rows.push(scenario_output::Row {
-                outcome: b,
-                baseline: b,
-                file: String::new(),
-                data: k.display().to_string(),
-            }),
-            Err(e) => failed.push(format!("baseline of {}: {e}", k.display())),
-        }
-    }
-    for ((l, k), p) in loaded.iter().zip(&key_of).zip(&planned) {
-        match (p, baseline_of(k)) {
-            (Ok(o), Some(b)) => rows.push(scenario_output::Row {
-                outcome: o,
-                baseline: b,
-                file: l.file.display().to_string(),
-                data: k.display().to_string(),
-            }),
-            (Err(e), _) => failed.push(format!("{}: {e}", l.file.display())),
-            (Ok(_), None) => failed.push(format!(
-                "{}: its baseline could not be planned",
-                l.file.display()
-            )),
-        }
-    }
-    for f in &failed {
-        eprintln!("error: {f}");
-    }
-    if !failed.is_empty() {
-        eprintln!("nothing was written");
-        return Ok(ExitCode::from(1));
-    }
-    let table = scenario_output::scenarios_csv(&rows);
-    let summary: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|r| {
-            let o = r.outcome;
-            serde_json::json!({
-                "scenario": o.name,
-                "question": o.question,
-                "annual_holding_cost": o.annual_holding_cost.to_string(),
-                "investment": o.investment.to_string(),
-                "system_on_time": (o.system_on_time * 1e6).round() / 1e6,
-                "worst_hospital_on_time": (o.worst_hospital_on_time * 1e6).round() / 1e6,
-                "hospitals_out_of_reach": o.hospitals_out_of_reach,
-                "extension_days_per_year": (o.extension_days_per_year * 10.0).round() / 10.0,
-                "meets_targets": o.meets_targets,
-                "change_holding_cost": (o.annual_holding_cost - r.baseline.annual_holding_cost).to_string(),
-                "file": r.file,
-            })
-        })
-        .collect();
-    let summary = serde_json::to_string_pretty(&summary)? + "\n";
-    let mut output = io::OutputDir::create(out)?;
-    output.stage("scenarios.csv", &table)?;
+    let rows = scenario_output::rows(&compared);
+    let summary = scenario_output::summary_json(&rows);
+    let mut output = io::OutputDir::create(&a.out)?;
+    output.stage("scenarios.csv", &scenario_output::scenarios_csv(&rows))?;
     output.stage("summary.json", summary.as_bytes())?;
     let written = output.commit()?;
-    if json {
+    if a.json {
         out!("{summary}");
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Success);
     }
     outln!(
         "{:<34} {:>15} {:>15} {:>8} {:>8} {:>5} {:>9}",
@@ -189,5 +146,5 @@ pub(super) fn scenarios(files: &[PathBuf], out: &Path, json: bool) -> anyhow::Re
     for w in written {
         outln!("wrote {}", w.display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

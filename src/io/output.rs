@@ -144,11 +144,38 @@ pub fn with_bom(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Pretty JSON text with a final newline.
+pub fn json_text(value: &impl serde::Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("JSON of plain values") + "\n"
+}
+
+/// `summary.json` of `routes`.
+pub fn routes_summary_json(summary: &crate::coverage::Summary) -> String {
+    json_text(summary)
+}
+
+/// `summary.json` of `uptime`.
+pub fn uptime_summary_json(ds: &Dataset, ledger: &crate::uptime::Ledger) -> String {
+    let s = ledger.stats();
+    json_text(&serde_json::json!({
+        "as_of": ledger.as_of.to_string(),
+        "units": ds.units.len(),
+        "units_measured": s.units_measured,
+        "units_not_yet_accepted": ledger.not_started.len(),
+        "units_period_complete": s.units_period_complete,
+        "units_below_target": s.units_below_target,
+        "days_short_total": s.days_short_total,
+        "extension_days_total": s.extension_days_total,
+        "uptime_mean": (s.uptime_mean * 1e6).round() / 1e6,
+        "uptime_min": (s.uptime_min * 1e6).round() / 1e6,
+    }))
+}
+
 /// `summary.json` of `reconcile`: every amount as a decimal string in yuan.
-pub fn recon_summary(
+pub fn recon_summary_json(
     rec: &crate::recon::Reconciliation,
     params: &crate::recon::ReconParams,
-) -> serde_json::Value {
+) -> String {
     let t = &rec.totals;
     let mut by_code = serde_json::Map::new();
     for c in &rec.by_code {
@@ -163,7 +190,7 @@ pub fn recon_summary(
         );
     }
     let pct = params.tolerance_pct;
-    serde_json::json!({
+    json_text(&serde_json::json!({
         "slip_lines": rec.slip_lines,
         "invoice_lines": rec.invoice_lines,
         "findings_total": rec.findings.len(),
@@ -179,7 +206,7 @@ pub fn recon_summary(
         "tolerance_abs": params.tolerance_abs.to_string(),
         "tolerance_pct": format!("{}.{:04}", pct / 10_000, pct % 10_000),
         "findings": by_code,
-    })
+    }))
 }
 
 /// `units.csv` of `uptime`.

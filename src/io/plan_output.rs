@@ -1,11 +1,21 @@
 //! The tables and summary of the `plan` command (the data contract's columns first).
 
-use serde_json::value::RawValue;
-
 use super::write::CsvBuf;
-use crate::model::{Dataset, HospitalId};
+use crate::model::Dataset;
 use crate::money::Fen;
-use crate::stock::plan::PlanResult;
+use crate::stock::PlanResult;
+
+/// Every table of the plan, by file name, in the order they are written (`summary.json` is
+/// [`summary_json`]).
+pub fn files(ds: &Dataset, r: &PlanResult) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("stock_plan.csv", stock_plan_csv(ds, r)),
+        ("service.csv", service_csv(ds, r)),
+        ("stock_reasons.csv", reasons_csv(ds, r)),
+        ("out_of_reach.csv", out_of_reach_csv(ds, r)),
+        ("curve.csv", curve_csv(r)),
+    ]
+}
 
 /// A probability with six decimals.
 fn prob(p: f64) -> String {
@@ -25,19 +35,17 @@ pub fn stock_plan_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
         "replenishments_per_year",
     ]);
     for d in ds.depot_ids() {
-        for (p, part) in r.input.parts.iter().enumerate() {
-            let s = r.plan.stock[p][d.index()];
-            let dp = &r.checked.depots[p][d.index()];
-            let m = r.money[p][d.index()];
+        for p in r.parts() {
+            let Some(line) = r.line(d, p) else { continue };
             t.row([
                 ds.depot(d).code.clone(),
-                ds.part(part.part).part_no.clone(),
-                s.to_string(),
-                prob(dp.fill_rate),
-                m.investment.to_string(),
-                m.holding.to_string(),
-                format!("{:.4}", dp.filled),
-                format!("{:.4}", dp.flow),
+                ds.part(p).part_no.clone(),
+                line.base_stock.to_string(),
+                prob(line.fill_rate),
+                line.money.investment.to_string(),
+                line.money.holding.to_string(),
+                format!("{:.4}", line.filled),
+                format!("{:.4}", line.flow),
             ]);
         }
     }
@@ -58,15 +66,14 @@ pub fn service_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
         "province",
     ]);
     for h in ds.hospital_ids() {
-        let s = &r.checked.hospitals[h.index()];
-        let q = &r.requirements[h.index()];
+        let q = r.hospital(h);
         let hospital = ds.hospital(h);
         t.row([
             hospital.code.clone(),
-            format!("{:.6}", s.demand),
-            prob(s.on_time),
+            format!("{:.6}", q.demand),
+            prob(q.on_time),
             q.target.to_string(),
-            (s.on_time >= q.target).to_string(),
+            q.meets_target().to_string(),
             format!("{:.6}", q.reachable),
             if q.reachable_only {
                 "99.9 % of reachable parts".to_owned()
@@ -93,52 +100,28 @@ pub fn reasons_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
         "filled_for_other_depots_per_year",
         "largest_first_choice_hospitals",
     ]);
-    let input = &r.input;
     for d in ds.depot_ids() {
-        for (p, part) in input.parts.iter().enumerate() {
-            let s = r.plan.stock[p][d.index()];
-            if s == 0 {
+        for p in r.parts() {
+            let (Some(line), Some(why)) = (r.line(d, p), r.reason(d, p)) else {
                 continue;
-            }
-            let g = &input.groups[part.group];
-            let mut within = 0usize;
-            let mut first: Vec<(f64, usize)> = Vec::new();
-            for (k, class) in g.classes.iter().enumerate() {
-                if !class.candidates.contains(&d.index()) {
-                    continue;
-                }
-                for &h in &g.members[k] {
-                    let rate = input.rate(h as usize, p);
-                    if rate <= 0.0 {
-                        continue;
-                    }
-                    within += 1;
-                    if class.candidates[0] == d.index() {
-                        first.push((rate, h as usize));
-                    }
-                }
-            }
-            let first_demand: f64 = first.iter().map(|f| f.0).sum();
-            let dp = &r.checked.depots[p][d.index()];
-            let first_filled = first_demand * dp.fill_rate;
-            first.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let names: Vec<String> = first
+            };
+            let names: Vec<String> = why
+                .largest_first_choice
                 .iter()
-                .take(3)
-                .map(|&(rate, h)| {
-                    let hospital = ds.hospital(HospitalId::from_index(h));
+                .map(|&(h, rate)| {
+                    let hospital = ds.hospital(h);
                     format!("{} {} ({rate:.3}/y)", hospital.code, hospital.name)
                 })
                 .collect();
             t.row([
                 ds.depot(d).code.clone(),
-                ds.part(part.part).part_no.clone(),
-                s.to_string(),
-                within.to_string(),
-                first.len().to_string(),
-                format!("{first_demand:.4}"),
-                format!("{:.4}", dp.filled),
-                format!("{:.4}", (dp.filled - first_filled).max(0.0)),
+                ds.part(p).part_no.clone(),
+                line.base_stock.to_string(),
+                why.hospitals_within_deadline.to_string(),
+                why.first_choice_hospitals.to_string(),
+                format!("{:.4}", why.first_choice_demand),
+                format!("{:.4}", why.filled),
+                format!("{:.4}", why.filled_for_other_depots),
                 names.join("; "),
             ]);
         }
@@ -159,35 +142,27 @@ pub fn out_of_reach_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
         "fastest_hours",
         "hours_over",
     ]);
-    for (g, list) in r.out_of_reach.iter().enumerate() {
-        let deadline = r.input.groups[g].deadline_hours;
-        let parts: Vec<usize> = (0..r.input.parts.len())
-            .filter(|&p| r.input.parts[p].group == g)
-            .collect();
-        for o in list {
-            let h = o.hospital.index();
-            let rates: Vec<f64> = parts.iter().map(|&p| r.input.rate(h, p)).collect();
-            let hospital = ds.hospital(o.hospital);
-            let (depot, hours, over) = match o.best {
-                Some((d, hours)) => (
-                    ds.depot(d).code.clone(),
-                    format!("{hours:.2}"),
-                    format!("{:.2}", hours - deadline),
-                ),
-                None => (String::new(), String::new(), String::new()),
-            };
-            t.row([
-                hospital.code.clone(),
-                hospital.name.clone(),
-                hospital.province.clone().unwrap_or_default(),
-                deadline.to_string(),
-                rates.iter().filter(|&&x| x > 0.0).count().to_string(),
-                format!("{:.6}", rates.iter().sum::<f64>()),
-                depot,
-                hours,
-                over,
-            ]);
-        }
+    for o in r.out_of_reach() {
+        let hospital = ds.hospital(o.hospital);
+        let (depot, hours, over) = match o.best {
+            Some((d, hours)) => (
+                ds.depot(d).code.clone(),
+                format!("{hours:.2}"),
+                format!("{:.2}", hours - o.deadline_hours),
+            ),
+            None => (String::new(), String::new(), String::new()),
+        };
+        t.row([
+            hospital.code.clone(),
+            hospital.name.clone(),
+            hospital.province.clone().unwrap_or_default(),
+            o.deadline_hours.to_string(),
+            o.parts.to_string(),
+            format!("{:.6}", o.demand),
+            depot,
+            hours,
+            over,
+        ]);
     }
     t.into_bytes()
 }
@@ -213,10 +188,10 @@ pub fn curve_csv(r: &PlanResult) -> Vec<u8> {
     t.into_bytes()
 }
 
-/// A yuan amount as an exact decimal JSON number. The summary is serialised from the structs
-/// below straight to text: a `serde_json::Value` would hold the number as a binary float.
-fn money_json(f: Fen) -> Box<RawValue> {
-    RawValue::from_string(f.to_string()).expect("a decimal is a JSON number")
+/// A yuan amount as JSON: a decimal string, as in every command's summary (a JSON number would
+/// be read back as a binary float by most JSON readers).
+fn money_json(f: Fen) -> String {
+    f.to_string()
 }
 
 /// A probability rounded to six decimals.
@@ -228,26 +203,26 @@ fn prob6(p: f64) -> f64 {
 struct DepotStock<'a> {
     depot_id: &'a str,
     units: u32,
-    investment: Box<RawValue>,
-    annual_holding_cost: Box<RawValue>,
+    investment: String,
+    annual_holding_cost: String,
 }
 
 #[derive(serde::Serialize)]
 struct CurveRow {
     target: f64,
-    annual_holding_cost: Box<RawValue>,
-    investment: Box<RawValue>,
+    annual_holding_cost: String,
+    investment: String,
     units: u32,
     system_on_time: f64,
 }
 
 #[derive(serde::Serialize)]
 struct Summary<'a> {
-    total_investment: Box<RawValue>,
-    annual_holding_cost: Box<RawValue>,
+    total_investment: String,
+    annual_holding_cost: String,
     system_on_time: f64,
     min_hospital_on_time: f64,
-    lower_bound: Option<Box<RawValue>>,
+    lower_bound: Option<String>,
     gap: Option<f64>,
     bound_method: Option<&'static str>,
     bound_rounds: Option<usize>,
@@ -261,15 +236,15 @@ struct Summary<'a> {
     cost_versus_target: Vec<CurveRow>,
 }
 
-/// `summary.json`: money as exact decimal numbers in yuan.
+/// `summary.json`: money as decimal strings in yuan.
 pub fn summary_json(ds: &Dataset, r: &PlanResult) -> String {
     let stock_by_depot = ds
         .depot_ids()
         .map(|d| DepotStock {
             depot_id: &ds.depot(d).code,
-            units: r.plan.stock.iter().map(|s| s[d.index()]).sum(),
-            investment: money_json(r.money.iter().map(|m| m[d.index()].investment).sum()),
-            annual_holding_cost: money_json(r.money.iter().map(|m| m[d.index()].holding).sum()),
+            units: r.depot_totals(d).0,
+            investment: money_json(r.depot_totals(d).1),
+            annual_holding_cost: money_json(r.depot_totals(d).2),
         })
         .collect();
     let cost_versus_target = r
@@ -285,27 +260,24 @@ pub fn summary_json(ds: &Dataset, r: &PlanResult) -> String {
         .collect();
     let below: Vec<&str> = ds
         .hospital_ids()
-        .filter(|h| {
-            let s = &r.checked.hospitals[h.index()];
-            s.demand > 0.0 && s.on_time < r.requirements[h.index()].target
-        })
+        .filter(|&h| r.hospital(h).below_target())
         .map(|h| ds.hospital(h).code.as_str())
         .collect();
     let summary = Summary {
         total_investment: money_json(r.investment),
         annual_holding_cost: money_json(r.annual_holding_cost),
-        system_on_time: prob6(r.checked.system_on_time()),
+        system_on_time: prob6(r.system_on_time()),
         min_hospital_on_time: prob6(r.min_hospital_on_time()),
-        lower_bound: r.lower_bound().map(money_json),
+        lower_bound: r.lower_bound.map(money_json),
         gap: r.gap().map(prob6),
         bound_method: r.bound.as_ref().map(|b| b.method.name()),
         bound_rounds: r.bound.as_ref().map(|b| b.rounds),
         bound_master_value: r.bound.as_ref().map(|b| b.master_value),
-        units: r.plan.units(),
+        units: r.units(),
         hospitals: ds.hospitals.len(),
         hospitals_meeting_target: ds.hospitals.len() - below.len(),
         hospitals_below_target: below,
-        hospital_deadline_pairs_out_of_reach: r.out_of_reach.iter().map(Vec::len).sum(),
+        hospital_deadline_pairs_out_of_reach: r.out_of_reach().len(),
         stock_by_depot,
         cost_versus_target,
     };

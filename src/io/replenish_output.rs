@@ -1,8 +1,106 @@
 //! The files of the `replenish` command (the data contract's columns first).
 
+use std::path::Path;
+
 use super::write::CsvBuf;
 use crate::model::Dataset;
-use crate::replenish::{Batch, BatchParams};
+use crate::replenish::{Batch, BatchParams, Kind};
+
+/// One input file as the run log records it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct FileDigest {
+    pub file: String,
+    pub bytes: usize,
+    pub fnv1a64: String,
+}
+
+/// Checksums of the CSV files of a data set folder, in name order.
+pub fn input_digests(dir: &Path) -> std::io::Result<Vec<FileDigest>> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    names.sort();
+    let mut out = Vec::with_capacity(names.len());
+    for p in names {
+        let bytes = std::fs::read(&p)?;
+        out.push(FileDigest {
+            file: p
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            bytes: bytes.len(),
+            fnv1a64: format!("{:016x}", fnv1a(&bytes)),
+        });
+    }
+    Ok(out)
+}
+
+/// Every file of the batch, by name, in the order they are written: the run log last, since a
+/// complete run log names the checksums of the files of its run.
+pub fn files(
+    ds: &Dataset,
+    b: &Batch,
+    params: &BatchParams,
+    inputs: &[FileDigest],
+) -> Vec<(&'static str, Vec<u8>)> {
+    let orders = orders_csv(ds, b, params);
+    let forecast = forecast_csv(ds, b);
+    let shortages = shortages_csv(ds, b);
+    let log = run_log_json(ds, b, params, inputs, [&orders, &forecast, &shortages]);
+    vec![
+        ("orders.csv", orders),
+        ("forecast.csv", forecast),
+        ("shortages.csv", shortages),
+        ("run_log.json", log.into_bytes()),
+    ]
+}
+
+/// `run_log.json`: the month, parameters, input checksums, counts and output checksums.
+fn run_log_json(
+    ds: &Dataset,
+    b: &Batch,
+    params: &BatchParams,
+    inputs: &[FileDigest],
+    outputs: [&[u8]; 3],
+) -> String {
+    let (transfer_orders, transfer_units) = b.totals(Kind::Transfer);
+    let (purchase_orders, purchase_units) = b.totals(Kind::Purchase);
+    let mut methods = serde_json::Map::new();
+    for (m, n) in b.methods_chosen() {
+        methods.insert(m.as_str().to_owned(), n.into());
+    }
+    let log = serde_json::json!({
+        "month": params.month.to_string(),
+        "history_from": params.history_from.to_string(),
+        "history_months": b.forecasts.months,
+        "parameters": {
+            "target": params.target,
+            "pm_months": params.pm_months,
+            "alpha": params.smoothing.croston,
+            "tsb_alpha_d": params.smoothing.tsb_size,
+            "tsb_alpha_p": params.smoothing.tsb_probability,
+        },
+        "inputs": inputs,
+        "counts": {
+            "depots": ds.depots.len(),
+            "parts": ds.parts.len(),
+            "transfer_orders": transfer_orders,
+            "transfer_units": transfer_units,
+            "purchase_orders": purchase_orders,
+            "purchase_units": purchase_units,
+            "shortages": b.shortages.len(),
+            "methods_chosen": methods,
+        },
+        "outputs": {
+            "orders.csv": format!("{:016x}", fnv1a(outputs[0])),
+            "forecast.csv": format!("{:016x}", fnv1a(outputs[1])),
+            "shortages.csv": format!("{:016x}", fnv1a(outputs[2])),
+        },
+    });
+    super::output::json_text(&log)
+}
 
 /// `orders.csv`.
 pub fn orders_csv(ds: &Dataset, b: &Batch, params: &BatchParams) -> Vec<u8> {

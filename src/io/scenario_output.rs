@@ -2,7 +2,7 @@
 
 use super::write::CsvBuf;
 use crate::money::Fen;
-use crate::scenario::compare::Outcome;
+use crate::scenario::compare::{Comparison, Outcome};
 
 /// One compared row: the outcome, its baseline, the scenario file and data folder.
 pub struct Row<'a> {
@@ -39,6 +39,54 @@ fn signed(f: Fen) -> String {
     } else {
         f.to_string()
     }
+}
+
+/// The rows of a comparison: the baselines first, then the scenarios in the order given.
+pub fn rows(c: &Comparison) -> Vec<Row<'_>> {
+    let mut rows: Vec<Row<'_>> = c
+        .baselines
+        .iter()
+        .map(|(data, b)| Row {
+            outcome: b,
+            baseline: b,
+            file: String::new(),
+            data: data.clone(),
+        })
+        .collect();
+    for (file, b, o) in &c.scenarios {
+        let (data, baseline) = &c.baselines[*b];
+        rows.push(Row {
+            outcome: o,
+            baseline,
+            file: file.clone(),
+            data: data.clone(),
+        });
+    }
+    rows
+}
+
+/// `summary.json`: one entry per row, money as decimal strings in yuan.
+pub fn summary_json(rows: &[Row<'_>]) -> String {
+    let summary: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            let o = r.outcome;
+            serde_json::json!({
+                "scenario": o.name,
+                "question": o.question,
+                "annual_holding_cost": o.annual_holding_cost.to_string(),
+                "investment": o.investment.to_string(),
+                "system_on_time": (o.system_on_time * 1e6).round() / 1e6,
+                "worst_hospital_on_time": (o.worst_hospital_on_time * 1e6).round() / 1e6,
+                "hospitals_out_of_reach": o.hospitals_out_of_reach,
+                "extension_days_per_year": (o.extension_days_per_year * 10.0).round() / 10.0,
+                "meets_targets": o.meets_targets,
+                "change_holding_cost": (o.annual_holding_cost - r.baseline.annual_holding_cost).to_string(),
+                "file": r.file,
+            })
+        })
+        .collect();
+    super::output::json_text(&summary)
 }
 
 /// `scenarios.csv`: baselines and scenarios with their change from the baseline.

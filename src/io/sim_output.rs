@@ -3,14 +3,7 @@
 use super::write::CsvBuf;
 use crate::model::Dataset;
 use crate::sim::stats::{Estimate, Summary};
-use crate::stock::input::PlanInput;
-
-/// Analytic figures of the plan beside the simulation.
-pub struct Analytic {
-    pub system: f64,
-    pub hospitals: Vec<f64>,
-    pub parts: Vec<f64>,
-}
+use crate::stock::PlanResult;
 
 fn r6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
@@ -92,7 +85,7 @@ fn comparison_table(first: &str) -> CsvBuf {
 }
 
 /// `hospitals.csv`: simulated on-time with its interval beside the plan's analytic value.
-pub fn hospitals_csv(ds: &Dataset, s: &Summary, a: &Analytic) -> Vec<u8> {
+pub fn hospitals_csv(ds: &Dataset, s: &Summary, a: &PlanResult) -> Vec<u8> {
     let mut t = comparison_table("hospital_id");
     for h in ds.hospital_ids() {
         let i = h.index();
@@ -101,22 +94,23 @@ pub fn hospitals_csv(ds: &Dataset, s: &Summary, a: &Analytic) -> Vec<u8> {
             s.hospital_requests_per_year[i],
             s.hospitals[i],
             s.hospital_fill[i],
-            a.hospitals[i],
+            a.hospital(h).on_time,
         ));
     }
     t.into_bytes()
 }
 
 /// `parts.csv`: the same per part.
-pub fn parts_csv(ds: &Dataset, input: &PlanInput, s: &Summary, a: &Analytic) -> Vec<u8> {
+/// The simulation's parts are those of the plan, in the plan's order.
+pub fn parts_csv(ds: &Dataset, s: &Summary, a: &PlanResult) -> Vec<u8> {
     let mut t = comparison_table("part_no");
-    for (p, part) in input.parts.iter().enumerate() {
+    for (p, part) in a.parts().enumerate() {
         t.row(comparison_row(
-            ds.part(part.part).part_no.clone(),
+            ds.part(part).part_no.clone(),
             s.part_requests_per_year[p],
             s.parts[p],
             s.part_fill[p],
-            a.parts[p],
+            a.part_on_time(part).unwrap_or(1.0),
         ));
     }
     t.into_bytes()
@@ -131,13 +125,13 @@ pub struct RunInfo {
 }
 
 /// `summary.json`.
-pub fn summary_json(s: &Summary, a: &Analytic, run: &RunInfo) -> String {
+pub fn summary_json(s: &Summary, a: &PlanResult, run: &RunInfo) -> String {
     let v = serde_json::json!({
         "on_time_fraction": r6(s.on_time.mean),
         "on_time_fraction_ci95": [r6(s.on_time.low), r6(s.on_time.high)],
         "filled_from_stock_fraction": r6(s.fill_rate.mean),
         "filled_from_stock_fraction_ci95": [r6(s.fill_rate.low), r6(s.fill_rate.high)],
-        "analytic_on_time_fraction": r6(a.system),
+        "analytic_on_time_fraction": r6(a.system_on_time()),
         "wait_hours": {
             "mean": est_json(&s.wait_mean),
             "p95": est_json(&s.wait_p95),

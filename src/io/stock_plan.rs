@@ -1,5 +1,6 @@
-//! Reading a `stock_plan.csv` back (the input of `simulate`): base-stock levels by depot and part,
-//! checked against the data set they are meant for.
+//! Reading a plan back (the input of `simulate` and `report --plan`): base-stock levels by depot
+//! and part checked against the data set they are meant for, the plan folder's curve and bound,
+//! and a simulation folder's figures.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -8,15 +9,13 @@ use super::diag::{Diagnostics, Place};
 use super::table::{opt, read_table, req, Col};
 use super::{LoadError, Loaded};
 use crate::model::{Dataset, DepotId, PartId};
+use crate::money::Fen;
+use crate::report::SimView;
+use crate::stock::{CurvePoint, StockPlan};
 
-/// Base-stock levels, `[part][depot]` in data-set order; pairs the file does not name hold none.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StockLevels {
-    pub levels: Vec<Vec<u32>>,
-}
-
-/// Reads the base stock of every depot and part from a `stock_plan.csv`.
-pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockLevels>, LoadError> {
+/// Reads the base stock of every depot and part from a `stock_plan.csv`; pairs the file does not
+/// name hold none.
+pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockPlan>, LoadError> {
     // The other columns `plan` writes are known and ignored.
     const COLS: [Col; 8] = [
         req("depot_id"),
@@ -38,7 +37,7 @@ pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockLevels>,
         .part_ids()
         .map(|p| (ds.part(p).part_no.as_str(), p))
         .collect();
-    let mut levels = vec![vec![0u32; ds.depots.len()]; ds.parts.len()];
+    let mut levels = StockPlan::empty(ds);
     let mut seen: HashMap<(DepotId, PartId), u64> = HashMap::new();
     match std::fs::File::open(path) {
         Err(e) => diag.error(
@@ -83,7 +82,7 @@ pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockLevels>,
                             "keep one row per depot and part",
                         );
                     } else {
-                        levels[p.index()][d.index()] = s as u32;
+                        levels.set(d, p, s as u32);
                     }
                 }
             });
@@ -96,7 +95,157 @@ pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockLevels>,
         });
     }
     Ok(Loaded {
-        data: StockLevels { levels },
+        data: levels,
+        warnings: diag.into_sorted(),
+    })
+}
+
+/// What `report --plan` reads back of a plan folder written by `spareplan plan`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedPlan {
+    pub stock: StockPlan,
+    /// The cost-versus-target curve (`curve.csv`; empty when absent).
+    pub curve: Vec<CurvePoint>,
+    /// The proven lower bound of `summary.json`, when it has one.
+    pub lower_bound: Option<Fen>,
+}
+
+/// Reads a plan folder: `stock_plan.csv` (required), `curve.csv` and `summary.json` (optional).
+pub fn load_plan_dir(dir: &Path, ds: &Dataset) -> Result<Loaded<SavedPlan>, LoadError> {
+    let loaded = load_stock_plan(&dir.join("stock_plan.csv"), ds)?;
+    let mut diag = Diagnostics::default();
+    let curve_path = dir.join("curve.csv");
+    let mut curve = Vec::new();
+    if let Ok(reader) = std::fs::File::open(&curve_path) {
+        const COLS: [Col; 5] = [
+            req("target"),
+            req("annual_holding_cost"),
+            req("investment"),
+            req("units"),
+            req("system_on_time"),
+        ];
+        let file = curve_path.display().to_string();
+        read_table(&file, reader, &COLS, &mut diag, |row| {
+            let target = row.probability(0, true);
+            let holding = row.money(1, true, false);
+            let investment = row.money(2, true, false);
+            let units = row.integer_in(3, true, 0, i64::from(u32::MAX));
+            let on_time = row.probability(4, true);
+            if let (Some(t), Some(h), Some(i), Some(u), Some(o)) =
+                (target, holding, investment, units, on_time)
+            {
+                curve.push(CurvePoint {
+                    target: t,
+                    annual_holding_cost: h,
+                    investment: i,
+                    units: u as u32,
+                    system_on_time: o,
+                });
+            }
+        });
+    }
+    let summary_path = dir.join("summary.json");
+    let mut lower_bound = None;
+    if let Ok(text) = std::fs::read_to_string(&summary_path) {
+        let file = summary_path.display().to_string();
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Err(e) => diag.error(
+                Place::file(&file),
+                format!("not valid JSON: {e}"),
+                "give the folder `spareplan plan` wrote",
+            ),
+            Ok(v) => {
+                lower_bound = match &v["lower_bound"] {
+                    serde_json::Value::String(s) => Fen::parse(s).ok(),
+                    serde_json::Value::Number(n) => Fen::parse(&n.to_string()).ok(),
+                    _ => None,
+                };
+            }
+        }
+    }
+    if diag.has_errors() {
+        return Err(LoadError::Invalid {
+            source_name: dir.display().to_string(),
+            problems: diag.into_sorted(),
+        });
+    }
+    let mut warnings = loaded.warnings;
+    warnings.extend(diag.into_sorted());
+    Ok(Loaded {
+        data: SavedPlan {
+            stock: loaded.data,
+            curve,
+            lower_bound,
+        },
+        warnings,
+    })
+}
+
+/// Reads a simulation folder written by `spareplan simulate`: the system on-time with its
+/// interval (`summary.json`) and each hospital's simulated on-time (`hospitals.csv`).
+pub fn load_sim_dir(dir: &Path, ds: &Dataset) -> Result<Loaded<SimView>, LoadError> {
+    let mut diag = Diagnostics::default();
+    let mut view = SimView {
+        hospitals: vec![None; ds.hospitals.len()],
+        ..SimView::default()
+    };
+    let summary_path = dir.join("summary.json");
+    let file = summary_path.display().to_string();
+    let parsed = std::fs::read_to_string(&summary_path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).map_err(|e| e.to_string()));
+    match parsed {
+        Err(e) => diag.error(
+            Place::file(&file),
+            format!("cannot read the simulation summary: {e}"),
+            "give the folder `spareplan simulate` wrote",
+        ),
+        Ok(v) => {
+            let num = |x: &serde_json::Value| x.as_f64().unwrap_or(f64::NAN);
+            view.on_time = (
+                num(&v["on_time_fraction"]),
+                num(&v["on_time_fraction_ci95"][0]),
+                num(&v["on_time_fraction_ci95"][1]),
+            );
+        }
+    }
+    let hospitals: HashMap<&str, usize> = ds
+        .hospital_ids()
+        .map(|h| (ds.hospital(h).code.as_str(), h.index()))
+        .collect();
+    let path = dir.join("hospitals.csv");
+    let file = path.display().to_string();
+    match std::fs::File::open(&path) {
+        Err(e) => diag.error(
+            Place::file(&file),
+            format!("cannot open the simulated hospitals: {e}"),
+            "give the folder `spareplan simulate` wrote",
+        ),
+        Ok(reader) => {
+            const COLS: [Col; 2] = [req("hospital_id"), opt("on_time")];
+            read_table(&file, reader, &COLS, &mut diag, |row| {
+                let Some(code) = row.required(0) else { return };
+                let Some(&h) = hospitals.get(code) else {
+                    row.error(
+                        0,
+                        code,
+                        "no hospital of the data set has this id",
+                        "report the simulation of this data set's plan",
+                    );
+                    return;
+                };
+                view.hospitals[h] = row.probability(1, false);
+            });
+        }
+    }
+    if diag.has_errors() {
+        return Err(LoadError::Invalid {
+            source_name: dir.display().to_string(),
+            problems: diag.into_sorted(),
+        });
+    }
+    Ok(Loaded {
+        data: view,
         warnings: diag.into_sorted(),
     })
 }

@@ -179,22 +179,6 @@ fn fit(series: &[f64], ib: f64, s: &Smoothing) -> Forecast {
     }
 }
 
-/// The primary (fastest) depot of each hospital, `None` when no depot reaches it.
-pub fn primary_depots(
-    hours: &[Option<f64>],
-    depots: usize,
-    hospitals: usize,
-) -> Vec<Option<usize>> {
-    (0..hospitals)
-        .map(|h| {
-            (0..depots)
-                .filter_map(|d| hours[d * hospitals + h].map(|t| (t, d)))
-                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
-                .map(|(_, d)| d)
-        })
-        .collect()
-}
-
 /// Forecasts demand for the months from `from` up to the month before `month`.
 pub fn forecast(
     ds: &Dataset,

@@ -23,14 +23,13 @@ pub mod forecasting;
 
 use rayon::prelude::*;
 
-use crate::coverage::Coverage;
+use crate::coverage::{self, CoverageParams};
 use crate::model::{Dataset, DepotId, PartId};
 use crate::stock::dist::Pmf;
-use crate::stock::input::{build, PlanInput};
-use crate::stock::optimise::{optimise, requirements, Infeasible};
-use crate::stock::plan::costs;
+use crate::stock::input::PlanInput;
 use crate::stock::service::parents_first;
-use forecasting::{forecast, primary_depots, Forecasts, Month, Smoothing};
+use crate::stock::{self, PlanError, PlanParams};
+use forecasting::{forecast, Forecasts, Month, Smoothing};
 
 /// The batch's parameters.
 #[derive(Clone, Debug)]
@@ -101,13 +100,34 @@ pub struct Batch {
     pub shortages: Vec<Shortage>,
 }
 
+impl Batch {
+    /// Order lines and units of one kind.
+    pub fn totals(&self, kind: Kind) -> (usize, u64) {
+        let of_kind = self.orders.iter().filter(|o| o.kind == kind);
+        let lines = of_kind.clone().count();
+        (lines, of_kind.map(|o| u64::from(o.qty)).sum())
+    }
+
+    /// How many parts each forecasting method was chosen for.
+    pub fn methods_chosen(&self) -> Vec<(forecasting::Method, usize)> {
+        forecasting::Method::ALL
+            .into_iter()
+            .map(|m| (m, self.forecasts.chosen.iter().filter(|&&c| c == m).count()))
+            .collect()
+    }
+}
+
 /// Runs the batch.
-pub fn run(ds: &Dataset, cov: &Coverage, params: &BatchParams) -> Result<Batch, Infeasible> {
+pub fn run(ds: &Dataset, params: &BatchParams) -> Result<Batch, PlanError> {
     let nd = ds.depots.len();
     let np = ds.parts.len();
-    let base = build(ds, cov);
-    let nh = base.hospitals();
-    let primary = primary_depots(&base.hours, nd, nh);
+    // The regions first (each hospital's primary depot by the routes), then the targets: the
+    // plan of the one planning entry for the forecast demand.
+    let cov = coverage::compute(ds, &CoverageParams::default());
+    let primary: Vec<Option<usize>> = ds
+        .hospital_ids()
+        .map(|h| cov.primary(h).map(DepotId::index))
+        .collect();
     let forecasts = forecast(
         ds,
         &primary,
@@ -115,13 +135,17 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &BatchParams) -> Result<Batch, 
         params.month,
         &params.smoothing,
     );
-    let input = scaled(&base, &forecasts);
-    let req = requirements(&input, params.target);
-    let plan = optimise(&input, &costs(ds, &input), &req)?;
-    let mut target = vec![vec![0u32; nd]; np];
-    for (i, p) in input.parts.iter().enumerate() {
-        target[p.part.index()] = plan.stock[i].clone();
-    }
+    let demand: Vec<Option<f64>> = (0..np)
+        .map(|p| Some((0..nd).map(|d| forecasts.monthly_rate(p, d)).sum::<f64>() * 12.0))
+        .collect();
+    let planned = stock::plan(
+        ds,
+        &PlanParams {
+            demand_per_year: Some(demand),
+            ..PlanParams::quick(params.target)
+        },
+    )?;
+    let input = planned.input();
     // Position and maintenance ahead.
     let mut position = vec![vec![0i64; nd]; np];
     let mut on_hand = vec![vec![0i64; nd]; np];
@@ -157,14 +181,19 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &BatchParams) -> Result<Batch, 
         .map(|p| {
             let ctx = PartCtx {
                 ds,
-                input: &input,
+                input,
                 forecasts: &forecasts,
                 part: p,
                 month: params.month,
                 order: &order,
                 children: &children,
             };
-            ctx.orders(&target[p], &maintenance[p], &position[p], &on_hand[p])
+            ctx.orders(
+                planned.stock.of_part(PartId::from_index(p)),
+                &maintenance[p],
+                &position[p],
+                &on_hand[p],
+            )
         })
         .collect();
     let mut lines = Vec::with_capacity(np);
@@ -182,28 +211,6 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &BatchParams) -> Result<Batch, 
         orders,
         shortages,
     })
-}
-
-/// The planning input with each part's failure rates scaled to its forecast.
-fn scaled(base: &PlanInput, f: &Forecasts) -> PlanInput {
-    let mut input = base.clone();
-    let nd = input.depots.len();
-    for part in &mut input.parts {
-        let p = part.part.index();
-        let now: f64 = part.network.hospitals.iter().map(|h| h.rate).sum();
-        let wanted: f64 = (0..nd).map(|d| f.monthly_rate(p, d)).sum::<f64>() * 12.0;
-        if now <= 0.0 {
-            continue;
-        }
-        let factor = wanted / now;
-        for u in &mut part.usage {
-            u.1 *= factor;
-        }
-        for h in &mut part.network.hospitals {
-            h.rate *= factor;
-        }
-    }
-    input
 }
 
 struct PartCtx<'a> {

@@ -1,21 +1,20 @@
 //! Planning a scenario and comparing it with its baseline.
 //!
-//! Each scenario, and the unchanged data set it starts from, is planned by the optimiser (within
-//! the budget when one is set), checked, costed exactly, and simulated briefly
+//! Each scenario, and the unchanged data set it starts from, is planned by the one planning entry
+//! ([`crate::stock::plan()`], with the bound and its heuristic as the `plan` command, so a
+//! baseline is the plan `plan` writes; within the budget when one is set), checked, costed
+//! exactly, and simulated briefly
 //! ([`SIM_YEARS`] years after a half-year warm-up, [`SIM_REPLICATIONS`] replications, seed 1) for
 //! the expected warranty-extension days a year.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::{apply, Loaded, ScenarioError, Settings};
-use crate::coverage::{self, Coverage, CoverageParams};
 use crate::model::Dataset;
 use crate::money::Fen;
 use crate::sim::{self, stats::summarize, SimSpec};
-use crate::stock::check::check;
-use crate::stock::input::{build, PlanInput};
-use crate::stock::optimise::{optimise, optimise_within, requirements, Infeasible, Plan};
-use crate::stock::plan::{costs, money};
+use crate::stock::{self, PlanError, PlanParams, PlanResult};
 
 /// Simulated years per scenario for the warranty-extension estimate.
 pub const SIM_YEARS: f64 = 2.0;
@@ -41,62 +40,59 @@ pub struct Outcome {
     pub stock_by_depot: Vec<(String, u32, Fen)>,
 }
 
+/// The planning parameters of a scenario (or a baseline): the plan `plan` writes for the same
+/// data (with the bound and its heuristic, without the curve), or the best plan within a budget.
+pub fn params(settings: &Settings) -> PlanParams {
+    PlanParams {
+        target: settings.target,
+        budget: settings.budget,
+        curve: Vec::new(),
+        ..PlanParams::default()
+    }
+}
+
 /// Plans and measures a data set under `settings`.
 pub fn outcome(
     name: &str,
     question: &str,
     ds: &Dataset,
     settings: &Settings,
-) -> Result<Outcome, Infeasible> {
-    let cov = coverage::compute(ds, &CoverageParams::default());
-    let input = build(ds, &cov);
-    let c = costs(ds, &input);
-    let req = requirements(&input, settings.target);
-    let (plan, meets) = match settings.budget {
-        None => (optimise(&input, &c, &req)?, true),
-        Some(b) => optimise_within(&input, &c, &req, b.0 as f64 / 100.0),
-    };
-    let checked = check(&input, &req, &plan);
-    let m = money(ds, &input, &plan);
-    let out: FxHashSet<usize> = (0..input.groups.len())
-        .flat_map(|g| input.out_of_reach(g))
+) -> Result<Outcome, PlanError> {
+    let plan = stock::plan(ds, &params(settings))?;
+    Ok(measure(name, question, ds, &plan))
+}
+
+/// A plan's outcome row.
+pub fn measure(name: &str, question: &str, ds: &Dataset, plan: &PlanResult) -> Outcome {
+    let out: FxHashSet<usize> = plan
+        .out_of_reach()
+        .iter()
         .map(|o| o.hospital.index())
         .collect();
-    let worst = checked
-        .hospitals
-        .iter()
-        .filter(|h| h.demand > 0.0)
-        .map(|h| h.on_time)
-        .fold(1.0, f64::min);
     let stock_by_depot = ds
         .depot_ids()
         .map(|d| {
-            let units: u32 = plan.stock.iter().map(|s| s[d.index()]).sum();
-            let inv: Fen = m.iter().map(|row| row[d.index()].investment).sum();
-            (ds.depot(d).code.clone(), units, inv)
+            let (units, investment, _) = plan.depot_totals(d);
+            (ds.depot(d).code.clone(), units, investment)
         })
         .collect();
-    Ok(Outcome {
+    Outcome {
         name: name.to_owned(),
         question: question.to_owned(),
-        annual_holding_cost: m.iter().flatten().map(|x| x.holding).sum(),
-        investment: m.iter().flatten().map(|x| x.investment).sum(),
+        annual_holding_cost: plan.annual_holding_cost,
+        investment: plan.investment,
         units: plan.units(),
-        system_on_time: checked.system_on_time(),
-        worst_hospital_on_time: worst,
+        system_on_time: plan.system_on_time(),
+        worst_hospital_on_time: plan.min_hospital_on_time(),
         hospitals_out_of_reach: out.len(),
-        extension_days_per_year: extension_days(ds, &cov, &input, &plan),
-        meets_targets: meets && checked.ok(),
+        extension_days_per_year: extension_days(ds, plan),
+        meets_targets: plan.meets_targets,
         stock_by_depot,
-    })
+    }
 }
 
-fn extension_days(ds: &Dataset, cov: &Coverage, input: &PlanInput, plan: &Plan) -> f64 {
-    let mut levels = vec![vec![0u32; ds.depots.len()]; ds.parts.len()];
-    for (p, part) in input.parts.iter().enumerate() {
-        levels[part.part.index()] = plan.stock[p].clone();
-    }
-    let spec = SimSpec::from_dataset(ds, cov, input, &levels, SIM_YEARS, 0.5);
+fn extension_days(ds: &Dataset, plan: &PlanResult) -> f64 {
+    let spec = SimSpec::from_plan(ds, plan, SIM_YEARS, 0.5);
     let mut reps = sim::run(&spec, SIM_REPLICATIONS, 1, &|| {});
     summarize(&spec, &mut reps).extension_days_total.mean
 }
@@ -108,10 +104,71 @@ pub type Planned = Result<Outcome, String>;
 pub fn plan_scenario(loaded: &Loaded, base: &Dataset) -> Result<Planned, ScenarioError> {
     let (ds, settings) = apply(loaded, base)?;
     let s = &loaded.scenario;
-    Ok(outcome(&s.name, &s.question, &ds, &settings).map_err(|e| {
-        format!(
-            "no stock meets the requirement of hospital {}: {}",
-            ds.hospitals[e.hospital].code, e.detail
-        )
-    }))
+    Ok(outcome(&s.name, &s.question, &ds, &settings).map_err(|e| e.to_string()))
+}
+
+/// A planned comparison: each data set's baseline and every scenario against its baseline.
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    /// Per data set: its label (the folder) and its baseline.
+    pub baselines: Vec<(String, Outcome)>,
+    /// Per scenario: its file, the index of its data set's baseline, and its outcome.
+    pub scenarios: Vec<(String, usize, Outcome)>,
+}
+
+/// Plans every data set's baseline and every scenario, in parallel. `data` holds each data set
+/// once with its label; `data_of[i]` is the data set of `loaded[i]`. Changes must have been
+/// checked with [`apply`]; every scenario or baseline that cannot be planned is named in the
+/// error.
+pub fn compare(
+    loaded: &[Loaded],
+    data: &[(String, Dataset)],
+    data_of: &[usize],
+) -> Result<Comparison, Vec<String>> {
+    let baselines: Vec<Planned> = data
+        .par_iter()
+        .map(|(_, ds)| {
+            outcome(
+                "baseline",
+                "the data set as it is",
+                ds,
+                &Settings::default(),
+            )
+            .map_err(|e| e.to_string())
+        })
+        .collect();
+    let planned: Vec<Result<Planned, ScenarioError>> = loaded
+        .par_iter()
+        .zip(data_of)
+        .map(|(l, &k)| plan_scenario(l, &data[k].1))
+        .collect();
+    let mut failed = Vec::new();
+    let mut out = Comparison {
+        baselines: Vec::new(),
+        scenarios: Vec::new(),
+    };
+    for ((label, _), b) in data.iter().zip(baselines) {
+        match b {
+            Ok(b) => out.baselines.push((label.clone(), b)),
+            Err(e) => failed.push(format!("baseline of {label}: {e}")),
+        }
+    }
+    for ((l, &k), p) in loaded.iter().zip(data_of).zip(planned) {
+        let file = l.file.display().to_string();
+        let base = out
+            .baselines
+            .iter()
+            .position(|(label, _)| *label == data[k].0);
+        match (p, base) {
+            (Ok(Ok(o)), Some(b)) => out.scenarios.push((file, b, o)),
+            (Ok(Err(e)), _) => failed.push(format!("{file}: {e}")),
+            (Err(e), _) => failed.push(e.to_string()),
+            (Ok(Ok(_)), None) => failed.push(format!("{file}: its baseline could not be planned")),
+        }
+    }
+    if failed.is_empty() {
+        Ok(out)
+    } else {
+        Err(failed)
+    }
 }

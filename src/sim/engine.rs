@@ -239,7 +239,7 @@ impl State<'_> {
     fn reorder(&mut self, t: f64, depot: usize, part: usize) {
         let c = self.cell(part, depot);
         self.orders_change(c, t, 1);
-        let lead = self.spec.lead_hours[depot];
+        let lead = self.spec.input.lead_hours(depot);
         match self.spec.input.depots[depot].parent {
             None => self.schedule(t + lead, depot, part),
             Some(parent) => {
@@ -335,7 +335,7 @@ impl State<'_> {
             match self.queue[c].pop_front() {
                 None => self.on_hand[c] += 1,
                 Some(Waiter::Child(child)) => {
-                    let lead = self.spec.lead_hours[child as usize];
+                    let lead = self.spec.input.lead_hours(child as usize);
                     self.schedule(at + lead, child as usize, part);
                 }
                 Some(Waiter::Request {

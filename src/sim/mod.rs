@@ -10,10 +10,10 @@ pub mod stats;
 
 use rayon::prelude::*;
 
-use crate::coverage::Coverage;
 use crate::model::Dataset;
 use crate::network::to_hours;
 use crate::stock::input::PlanInput;
+use crate::stock::PlanResult;
 use engine::{replicate, Alias, Replication};
 
 /// An installed unit as the simulation sees it.
@@ -34,8 +34,6 @@ pub struct SimSpec<'a> {
     pub repair_hours: Vec<f64>,
     /// Travel time of the nearest engineer to each hospital (infinite when none reaches it).
     pub engineer_hours: Vec<f64>,
-    /// Replenishment lead time of each depot, in hours.
-    pub lead_hours: Vec<f64>,
     pub years: f64,
     pub warmup_years: f64,
     /// Failures per year of all units and parts.
@@ -80,11 +78,6 @@ impl<'a> SimSpec<'a> {
                 .collect(),
             repair_hours,
             engineer_hours,
-            lead_hours: input
-                .depots
-                .iter()
-                .map(|d| d.lead_years * crate::stock::input::DAYS_PER_YEAR * 24.0)
-                .collect(),
             years,
             warmup_years,
             total_rate: unit_rates.iter().sum(),
@@ -96,21 +89,16 @@ impl<'a> SimSpec<'a> {
         }
     }
 
-    /// A specification for a data set, its routes and planning input, and base stock per data-set
-    /// part (`[part][depot]`).
-    pub fn from_dataset(
+    /// A specification for a plan of a data set: the plan's own planning input (its network
+    /// facts), routes and stock.
+    pub fn from_plan(
         ds: &Dataset,
-        cov: &Coverage,
-        input: &'a PlanInput,
-        levels: &[Vec<u32>],
+        plan: &'a PlanResult,
         years: f64,
         warmup_years: f64,
     ) -> SimSpec<'a> {
-        let stock = input
-            .parts
-            .iter()
-            .map(|p| levels[p.part.index()].clone())
-            .collect();
+        let input = plan.input();
+        let stock = input.plan_of(&plan.stock).stock;
         let units = ds
             .units
             .iter()
@@ -125,7 +113,8 @@ impl<'a> SimSpec<'a> {
             .iter()
             .map(|p| ds.part(p.part).repair_hours)
             .collect();
-        let engineer = cov
+        let engineer = plan
+            .coverage
             .hospitals
             .iter()
             .map(|h| h.engineer_micros.map_or(f64::INFINITY, to_hours))

@@ -45,6 +45,9 @@ pub struct Checked {
     pub hospitals: Vec<HospitalService>,
     /// Per part (in `PlanInput::parts` order) and depot.
     pub depots: Vec<Vec<DepotPart>>,
+    /// Per part (in `PlanInput::parts` order): requests per year of the hospitals some depot
+    /// reaches, and of those the requests on time.
+    pub parts: Vec<(f64, f64)>,
     /// Hospitals whose requirement is not met.
     pub failures: Vec<usize>,
 }
@@ -72,6 +75,7 @@ pub fn check(input: &PlanInput, req: &[Requirement], plan: &Plan) -> Checked {
     let mut demand = vec![0.0; nh];
     let mut on_time = vec![0.0; nh];
     let mut depots = Vec::with_capacity(input.parts.len());
+    let mut parts_on_time = Vec::with_capacity(input.parts.len());
     let parts: Vec<usize> = (0..input.parts.len()).collect();
     for chunk in parts.chunks(CHUNK) {
         let results: Vec<_> = chunk
@@ -83,10 +87,14 @@ pub fn check(input: &PlanInput, req: &[Requirement], plan: &Plan) -> Checked {
             })
             .collect();
         for (ids, net, service) in results {
+            let mut part = (0.0, 0.0);
             for ((&h, demand_of), ot) in ids.iter().zip(&net.hospitals).zip(&service.on_time) {
                 demand[h] += demand_of.rate;
                 on_time[h] += demand_of.rate * ot;
+                part.0 += demand_of.rate;
+                part.1 += demand_of.rate * ot;
             }
+            parts_on_time.push(part);
             depots.push(
                 (0..input.depots.len())
                     .map(|d| DepotPart {
@@ -125,6 +133,7 @@ pub fn check(input: &PlanInput, req: &[Requirement], plan: &Plan) -> Checked {
     Checked {
         hospitals,
         depots,
+        parts: parts_on_time,
         failures,
     }
 }

@@ -14,13 +14,17 @@
 //!
 //! Deliberately absent: stock levels and any optimisation.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap;
 
 use crate::coverage::Coverage;
 use crate::model::{Dataset, DepotId, HospitalId, PartId};
 use crate::network::{to_hours, to_micros};
 
+use super::optimise::Plan;
 use super::service::{DepotSpec, HospitalDemand, PartNetwork};
+use super::stock_plan::StockPlan;
 
 /// Days per year for lead times given in days.
 pub const DAYS_PER_YEAR: f64 = 365.0;
@@ -68,7 +72,9 @@ pub struct PartInput {
 /// The planning input of a data set.
 #[derive(Clone, Debug)]
 pub struct PlanInput {
-    pub depots: Vec<DepotSpec>,
+    /// Parent and resupply time of every depot: the one copy that every part's network, the
+    /// checker and the simulation read.
+    pub depots: Arc<[DepotSpec]>,
     pub groups: Vec<Group>,
     /// Parts with demand, in part order.
     pub parts: Vec<PartInput>,
@@ -85,6 +91,40 @@ pub struct PlanInput {
 impl PlanInput {
     pub fn hospitals(&self) -> usize {
         self.targets.len()
+    }
+
+    /// Replenishment lead time of a depot, in hours.
+    pub fn lead_hours(&self, depot: usize) -> f64 {
+        self.depots[depot].lead_years * DAYS_PER_YEAR * 24.0
+    }
+
+    /// The index in [`PlanInput::parts`] of each data-set part (`None`: the part has no demand).
+    pub fn slots(&self, parts: usize) -> Vec<Option<usize>> {
+        let mut slot = vec![None; parts];
+        for (i, p) in self.parts.iter().enumerate() {
+            slot[p.part.index()] = Some(i);
+        }
+        slot
+    }
+
+    /// A stock plan in this input's part order (parts without demand are left out).
+    pub fn plan_of(&self, stock: &StockPlan) -> Plan {
+        Plan {
+            stock: self
+                .parts
+                .iter()
+                .map(|p| stock.of_part(p.part).to_vec())
+                .collect(),
+        }
+    }
+
+    /// The stock plan of a plan in this input's part order, sized for `parts` data-set parts.
+    pub fn stock_plan(&self, plan: &Plan, parts: usize) -> StockPlan {
+        let mut stock = StockPlan::new(self.depots.len(), parts);
+        for (p, levels) in self.parts.iter().zip(&plan.stock) {
+            stock.of_part_mut(p.part).copy_from_slice(levels);
+        }
+        stock
     }
 
     /// Demand of hospital `h` for the part at `part` (an index into `parts`), per year.
@@ -129,6 +169,28 @@ impl PlanInput {
             .collect()
     }
 
+    /// Scales each part's failure rates so that its network-wide demand per year is
+    /// `demand(part)` where that gives a figure (the installed base's split between hospitals is
+    /// kept; a part without demand stays without).
+    pub fn scale_demand(&mut self, demand: impl Fn(PartId) -> Option<f64>) {
+        for part in &mut self.parts {
+            let Some(wanted) = demand(part.part) else {
+                continue;
+            };
+            let now: f64 = part.network.hospitals.iter().map(|h| h.rate).sum();
+            if now <= 0.0 {
+                continue;
+            }
+            let factor = wanted / now;
+            for u in &mut part.usage {
+                u.1 *= factor;
+            }
+            for h in &mut part.network.hospitals {
+                h.rate *= factor;
+            }
+        }
+    }
+
     /// One part's network with one demand entry per hospital (in hospital order, hospitals without
     /// demand or without any route left out), built from the data directly rather than from the
     /// classes: the checker's view.
@@ -168,13 +230,18 @@ pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
     for p in &cov.pairs {
         time[p.depot.index() * nh + p.hospital.index()] = Some(p.delivery_micros);
     }
-    let depots: Vec<DepotSpec> = ds
+    let depots: Arc<[DepotSpec]> = ds
         .depots
         .iter()
         .map(|d| DepotSpec {
             parent: d.parent.map(DepotId::index),
             lead_years: d.resupply_days / DAYS_PER_YEAR,
         })
+        .collect();
+    // The primary depot of each hospital is the coverage's fastest depot (ties by depot order).
+    let primary: Vec<Option<usize>> = ds
+        .hospital_ids()
+        .map(|h| cov.primary(h).map(DepotId::index))
         .collect();
     let mut units = vec![0f64; nh * nm];
     let mut targets: Vec<Option<f64>> = vec![None; nh];
@@ -210,7 +277,12 @@ pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
         }
         let deadline = to_micros(ds.part(p).deadline_hours);
         let group = *group_of_deadline.entry(deadline).or_insert_with(|| {
-            groups.push(make_group(ds.part(p).deadline_hours, deadline, &reach));
+            groups.push(make_group(
+                ds.part(p).deadline_hours,
+                deadline,
+                &reach,
+                &primary,
+            ));
             groups.len() - 1
         });
         parts.push(PartInput {
@@ -251,7 +323,12 @@ pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
     input
 }
 
-fn make_group(deadline_hours: f64, deadline: i64, reach: &[Vec<(i64, usize)>]) -> Group {
+fn make_group(
+    deadline_hours: f64,
+    deadline: i64,
+    reach: &[Vec<(i64, usize)>],
+    primary: &[Option<usize>],
+) -> Group {
     let mut classes: Vec<Class> = Vec::new();
     let mut index: FxHashMap<Class, u32> = FxHashMap::default();
     let mut members: Vec<Vec<u32>> = Vec::new();
@@ -259,7 +336,7 @@ fn make_group(deadline_hours: f64, deadline: i64, reach: &[Vec<(i64, usize)>]) -
         .iter()
         .enumerate()
         .map(|(h, r)| {
-            let &(_, primary) = r.first()?;
+            let primary = primary[h]?;
             let class = Class {
                 candidates: r
                     .iter()

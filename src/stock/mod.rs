@@ -1,7 +1,8 @@
 //! Stock planning: the inventory distributions a base-stock plan is computed from ([`dist`]),
 //! the analytic service model of one part ([`service`]), the planning input built from a data set
-//! and its routes ([`input`]), the optimiser ([`optimise`]), its lower bound ([`bound`]) and the
-//! independent checker ([`check`]).
+//! and its routes ([`input`]), the optimiser ([`optimise`]), its lower bound ([`bound`]), the
+//! independent checker ([`check`]), and the one planning entry ([`plan()`], [`evaluate`]) whose
+//! [`PlanResult`] and [`StockPlan`] are what every other stage reads of a plan.
 
 pub mod bound;
 pub mod check;
@@ -9,5 +10,13 @@ pub mod dist;
 mod exhaustive;
 pub mod input;
 pub mod optimise;
-pub mod plan;
+mod plan;
+mod result;
 pub mod service;
+mod stock_plan;
+
+pub use plan::{costs, evaluate, plan, PlanError, PlanParams, CURVE_TARGETS};
+pub use result::{
+    CurvePoint, DepotLine, HospitalFigures, Money, OutOfReachRow, PlanResult, Reason,
+};
+pub use stock_plan::StockPlan;

@@ -1,31 +1,34 @@
-//! A whole stock plan for a data set: the input, the optimiser, the checker, the bound, the money
-//! and the cost-versus-target curve, ready for the `plan` command to write.
-//!
-//! Money is exact: investment is `unit_cost x base_stock` in fen, annual holding cost is
-//! `unit_cost x base_stock x holding_rate` rounded half away from zero to the fen per depot and
-//! part (the holding rate read to the millionth), and totals are sums of those rows. The
-//! optimiser's own cost is a floating-point weight that never reaches an output.
+//! The one planning entry: [`plan`] makes the stock plan of a data set (the `plan` command, every
+//! scenario and its baseline, the replenishment batch's targets and the report all call it), and
+//! [`evaluate`] gives the same figures for a stock plan made elsewhere (a `stock_plan.csv` read
+//! back by `simulate` or `report --plan`).
 //!
 //! The plan is the optimiser's (greedy, drop, exchange, exhaustive search where small), then,
 //! when the bound is computed, a Lagrangian heuristic: the stock minimising the Lagrangian at
 //! the bound's multipliers, topped up greedily until every requirement holds and trimmed by the
 //! drop pass, replaces it when it costs less (on the generated national set it cuts the cost by
-//! 2.1 %, to within 0.01 % of the bound). `--no-bound` skips both. The curve's points are the
-//! optimiser's plans for each target; any cheaper plan at hand (another point's, or the plan
-//! itself) that meets a point's requirements, checked, stands for that point.
+//! 2.1 %, to within 0.01 % of the bound). Without the bound both are skipped. Within a budget the
+//! greedy buys the best increments that fit and the result says whether the targets are met. The
+//! curve's points are the optimiser's plans for each target; any cheaper plan at hand (another
+//! point's, or the plan itself) that meets a point's requirements, checked, stands for that point.
+//!
+//! Deliberately absent: file access and printing; a bound that fails is reported in the result
+//! ([`PlanResult::bound_error`]), not printed.
 
 use rayon::prelude::*;
 
-use super::bound::{bound_and_minimisers, Bound, BoundMethod};
-use super::check::{check, Checked};
-use super::input::{build, OutOfReach, PlanInput};
+use super::bound::{bound_and_minimisers, Bound};
+use super::check::check;
+use super::input::{build, PlanInput};
 use super::optimise::{
-    meets, optimise, optimise_from, optimise_proven, requirements, Costs, Infeasible, Plan,
-    Requirement,
+    meets, optimise, optimise_from, optimise_proven, optimise_within, requirements, Costs,
+    Infeasible, Plan,
 };
-use crate::coverage::Coverage;
-use crate::model::Dataset;
-use crate::money::{div_round_half_away, Fen};
+use super::result::{money, point_of, CurvePoint, PlanResult};
+use super::stock_plan::StockPlan;
+use crate::coverage::{self, CoverageParams};
+use crate::model::{Dataset, HospitalId, PartId};
+use crate::money::Fen;
 
 /// Targets of the cost-versus-target curve.
 pub const CURVE_TARGETS: [f64; 4] = [0.90, 0.95, 0.98, 0.99];
@@ -35,10 +38,16 @@ pub const CURVE_TARGETS: [f64; 4] = [0.90, 0.95, 0.98, 0.99];
 pub struct PlanParams {
     /// One target for every hospital instead of the installed base's.
     pub target: Option<f64>,
-    /// Compute the lower bound.
+    /// Compute the lower bound (and the Lagrangian heuristic that starts from it).
     pub bound: bool,
     /// Targets of the cost-versus-target curve (empty: no curve).
     pub curve: Vec<f64>,
+    /// A cap on the annual holding cost: the best plan within it, targets met or not.
+    pub budget: Option<Fen>,
+    /// Network-wide demand per year to plan for, per data-set part (`None`: the installed base's).
+    /// Each part's failure rates are scaled so that its demand equals the figure; the installed
+    /// base's split between hospitals is kept.
+    pub demand_per_year: Option<Vec<Option<f64>>>,
 }
 
 impl Default for PlanParams {
@@ -47,6 +56,20 @@ impl Default for PlanParams {
             target: None,
             bound: true,
             curve: CURVE_TARGETS.to_vec(),
+            budget: None,
+            demand_per_year: None,
+        }
+    }
+}
+
+impl PlanParams {
+    /// The plan alone: no bound, no curve.
+    pub fn quick(target: Option<f64>) -> PlanParams {
+        PlanParams {
+            target,
+            bound: false,
+            curve: Vec::new(),
+            ..PlanParams::default()
         }
     }
 }
@@ -54,88 +77,32 @@ impl Default for PlanParams {
 /// Why a plan could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error(transparent)]
-    Infeasible(#[from] Infeasible),
-    #[error("the checker found {count} hospitals below their requirement (first: index {first}); the plan is not written")]
-    CheckFailed { count: usize, first: usize },
+    #[error("no stock meets the requirement of hospital {hospital}: {detail}")]
+    Infeasible { hospital: String, detail: String },
+    #[error(
+        "the checker found {count} hospitals below their requirement (first: {first}); the plan \
+         is not written"
+    )]
+    CheckFailed { count: usize, first: String },
     #[error("target {0} is out of range: a target is a probability below 1 (0.95 is 95 %)")]
     Target(f64),
+    #[error("the stock plan is sized for another data set")]
+    OtherDataset,
 }
 
-/// One point of the cost-versus-target curve.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CurvePoint {
-    pub target: f64,
-    pub annual_holding_cost: Fen,
-    pub investment: Fen,
-    pub system_on_time: f64,
-    pub units: u32,
-}
-
-/// Money of one depot and part.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Money {
-    pub investment: Fen,
-    pub holding: Fen,
-}
-
-/// A checked plan.
-#[derive(Clone, Debug)]
-pub struct PlanResult {
-    pub input: PlanInput,
-    pub requirements: Vec<Requirement>,
-    pub costs: Costs,
-    pub plan: Plan,
-    pub checked: Checked,
-    /// Per part (input order) and depot.
-    pub money: Vec<Vec<Money>>,
-    pub investment: Fen,
-    pub annual_holding_cost: Fen,
-    pub bound: Option<Bound>,
-    pub curve: Vec<CurvePoint>,
-    /// Per deadline group, hospitals out of reach.
-    pub out_of_reach: Vec<Vec<OutOfReach>>,
-}
-
-impl PlanResult {
-    /// The proven lower bound in fen, rounded down so it stays a bound (the plan's own cost
-    /// when the exhaustive search proved it optimal).
-    pub fn lower_bound(&self) -> Option<Fen> {
-        self.bound.as_ref().map(|b| match b.method {
-            BoundMethod::Exhaustive => self.annual_holding_cost,
-            BoundMethod::Lagrangian => {
-                Fen((b.lower_bound * 100.0).floor() as i64).min(self.annual_holding_cost)
-            }
-        })
-    }
-
-    /// `(cost - lower_bound) / cost`.
-    pub fn gap(&self) -> Option<f64> {
-        let lb = self.lower_bound()?;
-        let cost = self.annual_holding_cost.0;
-        Some(if cost == 0 {
-            0.0
-        } else {
-            (cost - lb.0) as f64 / cost as f64
-        })
-    }
-
-    pub fn min_hospital_on_time(&self) -> f64 {
-        self.checked
-            .hospitals
-            .iter()
-            .filter(|h| h.demand > 0.0)
-            .map(|h| h.on_time)
-            .fold(1.0, f64::min)
+fn check_target(t: f64) -> Result<(), PlanError> {
+    if t.is_finite() && (0.0..1.0).contains(&t) {
+        Ok(())
+    } else {
+        Err(PlanError::Target(t))
     }
 }
 
-/// Holding rates in millionths.
-fn holding_ppm(ds: &Dataset) -> Vec<i64> {
-    ds.depots
-        .iter()
-        .map(|d| (d.holding_rate * 1e6).round() as i64)
-        .collect()
+fn infeasible(ds: &Dataset, e: Infeasible) -> PlanError {
+    PlanError::Infeasible {
+        hospital: ds.hospital(HospitalId::from_index(e.hospital)).code.clone(),
+        detail: e.detail,
+    }
 }
 
 /// The search's cost weights.
@@ -154,72 +121,54 @@ pub fn costs(ds: &Dataset, input: &PlanInput) -> Costs {
     }
 }
 
-/// Exact investment and holding cost of each part (input order) and depot.
-pub fn money(ds: &Dataset, input: &PlanInput, plan: &Plan) -> Vec<Vec<Money>> {
-    let ppm = holding_ppm(ds);
-    input
-        .parts
-        .iter()
-        .zip(&plan.stock)
-        .map(|(p, levels)| {
-            let unit = ds.part(p.part).unit_cost;
-            levels
-                .iter()
-                .zip(&ppm)
-                .map(|(&s, &rate)| {
-                    let investment = unit.times(i64::from(s));
-                    let holding = Fen(div_round_half_away(
-                        i128::from(investment.0) * i128::from(rate),
-                        1_000_000,
-                    ) as i64);
-                    Money {
-                        investment,
-                        holding,
-                    }
-                })
-                .collect()
-        })
-        .collect()
-}
-
-/// The checker's verdict as a result.
-fn passed(checked: &Checked) -> Result<(), PlanError> {
-    match checked.failures.first() {
-        None => Ok(()),
-        Some(&first) => Err(PlanError::CheckFailed {
-            count: checked.failures.len(),
-            first,
-        }),
-    }
-}
-
-fn check_target(t: f64) -> Result<(), PlanError> {
-    if t.is_finite() && (0.0..1.0).contains(&t) {
-        Ok(())
-    } else {
-        Err(PlanError::Target(t))
-    }
-}
-
-/// Plans, checks and bounds.
-pub fn run(ds: &Dataset, cov: &Coverage, params: &PlanParams) -> Result<PlanResult, PlanError> {
+/// The planning input of a data set under `params`: routes, classes, and demand scaled to
+/// `params.demand_per_year` where given.
+fn prepare(
+    ds: &Dataset,
+    params: &PlanParams,
+) -> Result<(coverage::Coverage, PlanInput), PlanError> {
     if let Some(t) = params.target {
         check_target(t)?;
     }
     for &t in &params.curve {
         check_target(t)?;
     }
-    let input = build(ds, cov);
-    for h in 0..input.hospitals() {
-        if params.target.is_none() {
-            if let Some(t) = input.targets[h] {
-                check_target(t)?;
-            }
+    let cov = coverage::compute(ds, &CoverageParams::default());
+    let mut input = build(ds, &cov);
+    if params.target.is_none() {
+        for t in input.targets.iter().flatten() {
+            check_target(*t)?;
         }
     }
+    if let Some(demand) = &params.demand_per_year {
+        input.scale_demand(|p: PartId| demand.get(p.index()).copied().flatten());
+    }
+    Ok((cov, input))
+}
+
+/// Plans, checks and bounds a data set: the one way a stock plan is made.
+pub fn plan(ds: &Dataset, params: &PlanParams) -> Result<PlanResult, PlanError> {
+    let (cov, input) = prepare(ds, params)?;
     let costs = costs(ds, &input);
     let req = requirements(&input, params.target);
-    let (plan, proven) = optimise_proven(&input, &costs, &req)?;
+    if let Some(budget) = params.budget {
+        let (plan, within) = optimise_within(&input, &costs, &req, budget.0 as f64 / 100.0);
+        let checked = check(&input, &req, &plan);
+        let meets = within && checked.ok();
+        return Ok(PlanResult::new(
+            ds,
+            cov,
+            input,
+            req,
+            plan,
+            checked,
+            None,
+            None,
+            Vec::new(),
+            meets,
+        ));
+    }
+    let (plan, proven) = optimise_proven(&input, &costs, &req).map_err(|e| infeasible(ds, e))?;
     // The bound and the curve's plans are independent: on two cores the one's sequential parts
     // (the master programme, the greedy's main loop) overlap the other's parallel ones.
     let (bounded, points) = rayon::join(
@@ -232,74 +181,114 @@ pub fn run(ds: &Dataset, cov: &Coverage, params: &PlanParams) -> Result<PlanResu
                 .collect::<Result<Vec<_>, _>>()
         },
     );
-    let mut points = points?;
-    let (plan, bound) = match bounded {
+    let points = points?;
+    let (plan, bound, bound_error) = match bounded {
         None if params.bound => {
             let cost = plan.cost(&costs);
-            (plan, Some(Bound::proven_optimum(cost)))
+            (plan, Some(Bound::proven_optimum(cost)), None)
         }
-        None => (plan, None),
-        Some(Err(e)) => {
-            eprintln!("{e}");
-            (plan, None)
-        }
+        None => (plan, None, None),
+        Some(Err(e)) => (plan, None, Some(e.to_string())),
         // A Lagrangian heuristic: the stock that minimises the Lagrangian at the bound's
         // multipliers, topped up greedily until every requirement holds and trimmed by the drop
         // pass, replaces the plan when it costs less.
         Some(Ok((bound, start))) => match optimise_from(&input, &costs, &req, start) {
-            Some(better) if better.cost(&costs) < plan.cost(&costs) => (better, Some(bound)),
-            _ => (plan, Some(bound)),
+            Some(better) if better.cost(&costs) < plan.cost(&costs) => (better, Some(bound), None),
+            _ => (plan, Some(bound), None),
         },
     };
     let checked = check(&input, &req, &plan);
-    passed(&checked)?;
-    let money = money(ds, &input, &plan);
-    let investment = money.iter().flatten().map(|m| m.investment).sum();
-    let annual_holding_cost = money.iter().flatten().map(|m| m.holding).sum();
-    // The optimiser is a heuristic: another point's plan, or the plan itself, that also meets a
-    // point's requirements (checked) and costs less stands for that point.
+    if let Some(&first) = checked.failures.first() {
+        return Err(PlanError::CheckFailed {
+            count: checked.failures.len(),
+            first: ds.hospital(HospitalId::from_index(first)).code.clone(),
+        });
+    }
+    let holding: Fen = money(ds, &input, &plan)
+        .iter()
+        .flatten()
+        .map(|m| m.holding)
+        .sum();
+    let curve = substitute_cheaper(ds, &input, &costs, points, &plan, holding);
+    Ok(PlanResult::new(
+        ds,
+        cov,
+        input,
+        req,
+        plan,
+        checked,
+        bound,
+        bound_error,
+        curve,
+        true,
+    ))
+}
+
+/// The figures of a stock plan made elsewhere (read back from a `stock_plan.csv`): the same
+/// service, money and out-of-reach view as [`plan`], without optimising, bounding or a curve.
+pub fn evaluate(
+    ds: &Dataset,
+    stock: &StockPlan,
+    params: &PlanParams,
+) -> Result<PlanResult, PlanError> {
+    if !stock.fits(ds) {
+        return Err(PlanError::OtherDataset);
+    }
+    let (cov, input) = prepare(ds, params)?;
+    let req = requirements(&input, params.target);
+    let plan = input.plan_of(stock);
+    let checked = check(&input, &req, &plan);
+    let meets = checked.ok();
+    Ok(PlanResult::new(
+        ds,
+        cov,
+        input,
+        req,
+        plan,
+        checked,
+        None,
+        None,
+        Vec::new(),
+        meets,
+    ))
+}
+
+/// The optimiser is a heuristic: another point's plan, or the plan itself, that also meets a
+/// point's requirements (checked) and costs less stands for that point.
+fn substitute_cheaper(
+    ds: &Dataset,
+    input: &PlanInput,
+    costs: &Costs,
+    mut points: Vec<(CurvePoint, Plan)>,
+    plan: &Plan,
+    holding: Fen,
+) -> Vec<CurvePoint> {
     for i in 0..points.len() {
         let mut cheaper: Vec<(Fen, usize)> = points
             .iter()
             .map(|(c, _)| c.annual_holding_cost)
-            .chain(std::iter::once(annual_holding_cost))
+            .chain(std::iter::once(holding))
             .enumerate()
             .filter(|&(_, cost)| cost < points[i].0.annual_holding_cost)
             .map(|(j, cost)| (cost, j))
             .collect();
         cheaper.sort_unstable();
         let target = points[i].0.target;
-        let req_point = requirements(&input, Some(target));
+        let req_point = requirements(input, Some(target));
         for (_, j) in cheaper {
-            let p = points.get(j).map_or(&plan, |(_, p)| p);
-            if !meets(&input, &costs, &req_point, p) {
+            let p = points.get(j).map_or(plan, |(_, p)| p);
+            if !meets(input, costs, &req_point, p) {
                 continue;
             }
-            let c = check(&input, &req_point, p);
+            let c = check(input, &req_point, p);
             if c.ok() {
                 let p = p.clone();
-                points[i] = (point_of(ds, &input, target, &p, &c), p);
+                points[i] = (point_of(ds, input, target, &p, &c), p);
                 break;
             }
         }
     }
-    let curve = points.into_iter().map(|(c, _)| c).collect();
-    let out_of_reach = (0..input.groups.len())
-        .map(|g| input.out_of_reach(g))
-        .collect();
-    Ok(PlanResult {
-        input,
-        requirements: req,
-        costs,
-        plan,
-        checked,
-        money,
-        investment,
-        annual_holding_cost,
-        bound,
-        curve,
-        out_of_reach,
-    })
+    points.into_iter().map(|(c, _)| c).collect()
 }
 
 fn curve_point(
@@ -309,26 +298,13 @@ fn curve_point(
     target: f64,
 ) -> Result<(CurvePoint, Plan), PlanError> {
     let req = requirements(input, Some(target));
-    let plan = optimise(input, costs, &req)?;
+    let plan = optimise(input, costs, &req).map_err(|e| infeasible(ds, e))?;
     let checked = check(input, &req, &plan);
-    passed(&checked)?;
-    Ok((point_of(ds, input, target, &plan, &checked), plan))
-}
-
-/// The curve's point of a checked plan.
-fn point_of(
-    ds: &Dataset,
-    input: &PlanInput,
-    target: f64,
-    plan: &Plan,
-    checked: &Checked,
-) -> CurvePoint {
-    let money = money(ds, input, plan);
-    CurvePoint {
-        target,
-        annual_holding_cost: money.iter().flatten().map(|m| m.holding).sum(),
-        investment: money.iter().flatten().map(|m| m.investment).sum(),
-        system_on_time: checked.system_on_time(),
-        units: plan.units(),
+    if let Some(&first) = checked.failures.first() {
+        return Err(PlanError::CheckFailed {
+            count: checked.failures.len(),
+            first: ds.hospital(HospitalId::from_index(first)).code.clone(),
+        });
     }
+    Ok((point_of(ds, input, target, &plan, &checked), plan))
 }

@@ -17,6 +17,8 @@
 //!
 //! Deliberately absent: optimisation (the optimiser calls this), and transport capacity.
 
+use std::sync::Arc;
+
 use super::dist::{fill_rate, pipeline_of, Pmf};
 
 /// A depot as one part sees it.
@@ -42,7 +44,8 @@ pub struct HospitalDemand {
 /// One part's network.
 #[derive(Clone, Debug)]
 pub struct PartNetwork {
-    pub depots: Vec<DepotSpec>,
+    /// The depots, shared by every part of a planning input (one copy of each network fact).
+    pub depots: Arc<[DepotSpec]>,
     pub hospitals: Vec<HospitalDemand>,
 }
 
@@ -266,10 +269,10 @@ mod tests {
 
     fn one_depot(rate: f64, lead_years: f64) -> PartNetwork {
         PartNetwork {
-            depots: vec![DepotSpec {
+            depots: Arc::from(vec![DepotSpec {
                 parent: None,
                 lead_years,
-            }],
+            }]),
             hospitals: vec![HospitalDemand {
                 rate,
                 candidates: vec![0],
@@ -306,7 +309,7 @@ mod tests {
     fn two_echelons_follow_metric() {
         // Central (lead 0.1 y) supplies one regional depot (lead 0.02 y) serving one hospital.
         let net = PartNetwork {
-            depots: vec![
+            depots: Arc::from(vec![
                 DepotSpec {
                     parent: None,
                     lead_years: 0.1,
@@ -315,7 +318,7 @@ mod tests {
                     parent: Some(0),
                     lead_years: 0.02,
                 },
-            ],
+            ]),
             hospitals: vec![HospitalDemand {
                 rate: 20.0,
                 candidates: vec![1],
@@ -340,7 +343,7 @@ mod tests {
     fn the_root_pipeline_computed_once_matches_the_iterated_one() {
         // Central 0 with regional 1 and 2, hospitals pooled over all three.
         let net = PartNetwork {
-            depots: vec![
+            depots: Arc::from(vec![
                 DepotSpec {
                     parent: None,
                     lead_years: 0.06,
@@ -353,7 +356,7 @@ mod tests {
                     parent: Some(0),
                     lead_years: 0.008,
                 },
-            ],
+            ]),
             hospitals: vec![
                 HospitalDemand {
                     rate: 120.0,
@@ -370,10 +373,12 @@ mod tests {
         // A second, unused root and a hospital without demand waiting there: the flows are
         // unchanged, but the root's pipeline is no longer known in advance and is iterated.
         let mut forest = net.clone();
-        forest.depots.push(DepotSpec {
+        let mut depots = forest.depots.to_vec();
+        depots.push(DepotSpec {
             parent: None,
             lead_years: 0.05,
         });
+        forest.depots = depots.into();
         forest.hospitals.push(HospitalDemand {
             rate: 0.0,
             candidates: vec![],
@@ -394,7 +399,7 @@ mod tests {
     #[test]
     fn a_second_depot_within_the_deadline_helps() {
         let single = PartNetwork {
-            depots: vec![
+            depots: Arc::from(vec![
                 DepotSpec {
                     parent: None,
                     lead_years: 0.05,
@@ -403,7 +408,7 @@ mod tests {
                     parent: Some(0),
                     lead_years: 0.01,
                 },
-            ],
+            ]),
             hospitals: vec![HospitalDemand {
                 rate: 30.0,
                 candidates: vec![1],

@@ -359,7 +359,7 @@ mod tests {
             },
         ];
         let net = PartNetwork {
-            depots: depots.clone(),
+            depots: depots.clone().into(),
             hospitals: vec![
                 HospitalDemand {
                     rate: 40.0,
@@ -376,7 +376,7 @@ mod tests {
         // The relaxation's tables for this network, as `fill_bound` builds them from a plan
         // input; here through a one-part input.
         let input = PlanInput {
-            depots: depots.clone(),
+            depots: depots.clone().into(),
             groups: vec![],
             parts: vec![crate::stock::input::PartInput {
                 part: crate::model::PartId::from_index(0),

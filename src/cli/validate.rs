@@ -1,13 +1,32 @@
-//! `validate` and `generate`.
+//! `validate`: check a planning or finance data set and print every problem at once.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 
-use crate::gen::{self, GenParams};
-use crate::io::{self, DirSource, LoadError, MemorySource, Problem, Severity};
+use super::Exit;
+use crate::io::{self, DirSource, LoadError, Problem, Severity};
+
+/// Check a planning or finance data set and print every problem at once.
+///
+/// DIR is a planning data set (depots.csv, ...), a finance data set (slips.csv, ...) or a
+/// planning data set with a finance/ subfolder; each part present is checked. Every problem is
+/// named by file, line (the header is line 1), column and value, with what to fix.
+#[derive(clap::Args, Debug)]
+#[command(after_help = concat!(
+    "Example:\n  spareplan validate data/china\n\n",
+    "Exit status:\n  0  the data set is valid (warnings may be printed)\n",
+    "  1  the data set has errors\n  2  the folder cannot be read"
+))]
+pub struct Args {
+    /// The data set folder.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Print the problems as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// What kinds of data set a folder holds.
 fn kinds(dir: &Path) -> (bool, Option<PathBuf>) {
@@ -22,7 +41,8 @@ fn kinds(dir: &Path) -> (bool, Option<PathBuf>) {
     (planning, finance)
 }
 
-pub(super) fn validate(dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
+pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
+    let (dir, json) = (a.dir.as_path(), a.json);
     if !dir.is_dir() {
         bail!("{} is not a folder", dir.display());
     }
@@ -115,65 +135,8 @@ pub(super) fn validate(dir: &Path, json: bool) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(if errors == 0 {
-        ExitCode::SUCCESS
+        Exit::Success
     } else {
-        ExitCode::from(1)
+        Exit::DataErrors
     })
-}
-
-pub(super) fn generate(
-    china: bool,
-    params: &GenParams,
-    geo: Option<&Path>,
-    out: &Path,
-) -> anyhow::Result<ExitCode> {
-    if let Some(h) = params.hospitals {
-        if h == 0 {
-            bail!("--hospitals must be at least 1");
-        }
-    }
-    if params.parts == Some(0) {
-        bail!("--parts must be at least 1");
-    }
-    let geography = match geo {
-        Some(dir) => io::geo::load_geography(&DirSource::new(dir)),
-        None => io::geo::load_geography(&io::geo::EmbeddedGeo),
-    }
-    .context("loading the geography")?;
-    let generated = if china {
-        gen::china(&geography)
-    } else {
-        gen::synthetic(&geography, params)
-    };
-    // Check the set as a user's would be checked before anything is written.
-    let mut mem = MemorySource::new();
-    for (name, bytes) in io::write::dataset_files(&generated.dataset) {
-        mem.files.insert(name.to_owned(), bytes);
-    }
-    if let Err(err) = io::load_planning(&mem) {
-        for p in err.problems() {
-            eprintln!("{p}");
-        }
-        bail!("the generated data set does not validate; nothing was written");
-    }
-    let extra: Vec<(&str, Vec<u8>)> = generated
-        .extra
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.clone()))
-        .collect();
-    let files = io::write_dataset(out, &generated.dataset, generated.finance.as_ref(), &extra)?;
-    let d = &generated.dataset;
-    outln!(
-        "wrote {} files to {}: {} depots, {} hubs, {} hospitals, {} lanes, {} parts, {} installed units, {} fault records",
-        files.len(),
-        out.display(),
-        d.depots.len(),
-        d.hubs.len(),
-        d.hospitals.len(),
-        d.lanes.len(),
-        d.parts.len(),
-        d.units.len(),
-        d.faults.len()
-    );
-    Ok(ExitCode::SUCCESS)
 }

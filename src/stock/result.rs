@@ -1,0 +1,372 @@
+//! A plan's figures, keyed by typed ids: what the writers, the report, scenarios, replenishment
+//! and the simulation read of a plan.
+//!
+//! Money is exact: investment is `unit_cost x base_stock` in fen, annual holding cost is
+//! `unit_cost x base_stock x holding_rate` rounded half away from zero to the fen per depot and
+//! part (the holding rate read to the millionth), and totals are sums of those rows. The
+//! optimiser's own cost is a floating-point weight that never reaches an output.
+
+use super::bound::{Bound, BoundMethod};
+use super::check::Checked;
+use super::input::{OutOfReach, PlanInput};
+use super::optimise::{Plan, Requirement};
+use super::stock_plan::StockPlan;
+use crate::coverage::Coverage;
+use crate::model::{Dataset, DepotId, HospitalId, PartId};
+use crate::money::{div_round_half_away, Fen};
+
+/// One point of the cost-versus-target curve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CurvePoint {
+    pub target: f64,
+    pub annual_holding_cost: Fen,
+    pub investment: Fen,
+    pub system_on_time: f64,
+    pub units: u32,
+}
+
+/// Money of one depot and part.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Money {
+    pub investment: Fen,
+    pub holding: Fen,
+}
+
+/// One depot and part of a plan.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct DepotLine {
+    pub base_stock: u32,
+    pub fill_rate: f64,
+    /// Requests per year the depot fills within the deadline.
+    pub filled: f64,
+    /// Replenishment orders per year.
+    pub flow: f64,
+    pub money: Money,
+}
+
+/// One hospital under a plan.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HospitalFigures {
+    /// Requests per year, all parts.
+    pub demand: f64,
+    pub on_time: f64,
+    pub target: f64,
+    /// Requests per year for parts some depot serves within the deadline.
+    pub reachable: f64,
+    /// Whether the requirement is capped by the reachable demand.
+    pub reachable_only: bool,
+}
+
+impl HospitalFigures {
+    pub fn meets_target(&self) -> bool {
+        self.on_time >= self.target
+    }
+
+    /// Whether the hospital has demand and is below its target.
+    pub fn below_target(&self) -> bool {
+        self.demand > 0.0 && !self.meets_target()
+    }
+}
+
+/// Why a depot holds what it holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reason {
+    pub hospitals_within_deadline: usize,
+    pub first_choice_hospitals: usize,
+    pub first_choice_demand: f64,
+    pub filled: f64,
+    pub filled_for_other_depots: f64,
+    /// The largest first-choice hospitals (at most three) and their demand per year.
+    pub largest_first_choice: Vec<(HospitalId, f64)>,
+}
+
+/// A hospital that no depot serves within one deadline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutOfReachRow {
+    pub deadline_hours: f64,
+    pub hospital: HospitalId,
+    /// Parts of the deadline the hospital uses, and its demand for them per year.
+    pub parts: usize,
+    pub demand: f64,
+    /// The fastest depot and its delivery hours, if any route exists.
+    pub best: Option<(DepotId, f64)>,
+}
+
+/// A plan with its figures.
+#[derive(Clone, Debug)]
+pub struct PlanResult {
+    pub stock: StockPlan,
+    /// The routes the plan was made on.
+    pub coverage: Coverage,
+    pub investment: Fen,
+    pub annual_holding_cost: Fen,
+    pub bound: Option<Bound>,
+    /// The proven lower bound on the annual holding cost, rounded down to the fen so it stays a
+    /// bound (the plan's own cost when the exhaustive search proved it optimal).
+    pub lower_bound: Option<Fen>,
+    /// Why the bound could not be computed, when it failed.
+    pub bound_error: Option<String>,
+    pub curve: Vec<CurvePoint>,
+    /// Whether every hospital's requirement is met (false when a budget binds, or for a plan
+    /// made elsewhere that falls short).
+    pub meets_targets: bool,
+    pub(in crate::stock) input: PlanInput,
+    pub(in crate::stock) requirements: Vec<Requirement>,
+    pub(in crate::stock) plan: Plan,
+    pub(in crate::stock) checked: Checked,
+    /// Per part (input order) and depot.
+    pub(in crate::stock) money: Vec<Vec<Money>>,
+    /// Index in the input's parts of each data-set part.
+    pub(in crate::stock) slot: Vec<Option<usize>>,
+}
+
+impl PlanResult {
+    #[allow(clippy::too_many_arguments)]
+    pub(in crate::stock) fn new(
+        ds: &Dataset,
+        coverage: Coverage,
+        input: PlanInput,
+        requirements: Vec<Requirement>,
+        plan: Plan,
+        checked: Checked,
+        bound: Option<Bound>,
+        bound_error: Option<String>,
+        curve: Vec<CurvePoint>,
+        meets_targets: bool,
+    ) -> PlanResult {
+        let money = money(ds, &input, &plan);
+        let investment = money.iter().flatten().map(|m| m.investment).sum();
+        let annual_holding_cost: Fen = money.iter().flatten().map(|m| m.holding).sum();
+        let lower_bound = bound.as_ref().map(|b| match b.method {
+            BoundMethod::Exhaustive => annual_holding_cost,
+            BoundMethod::Lagrangian => {
+                Fen((b.lower_bound * 100.0).floor() as i64).min(annual_holding_cost)
+            }
+        });
+        PlanResult {
+            stock: input.stock_plan(&plan, ds.parts.len()),
+            coverage,
+            investment,
+            annual_holding_cost,
+            bound,
+            lower_bound,
+            bound_error,
+            curve,
+            meets_targets,
+            slot: input.slots(ds.parts.len()),
+            input,
+            requirements,
+            plan,
+            checked,
+            money,
+        }
+    }
+
+    /// The planning input the plan was made on (the network facts the simulation reads).
+    pub fn input(&self) -> &PlanInput {
+        &self.input
+    }
+
+    /// The parts with demand, in part order.
+    pub fn parts(&self) -> impl Iterator<Item = PartId> + '_ {
+        self.input.parts.iter().map(|p| p.part)
+    }
+
+    /// A depot and part with demand.
+    pub fn line(&self, depot: DepotId, part: PartId) -> Option<DepotLine> {
+        let p = self.slot.get(part.index()).copied().flatten()?;
+        let d = depot.index();
+        let state = &self.checked.depots[p][d];
+        Some(DepotLine {
+            base_stock: self.plan.stock[p][d],
+            fill_rate: state.fill_rate,
+            filled: state.filled,
+            flow: state.flow,
+            money: self.money[p][d],
+        })
+    }
+
+    pub fn hospital(&self, h: HospitalId) -> HospitalFigures {
+        let s = &self.checked.hospitals[h.index()];
+        let q = &self.requirements[h.index()];
+        HospitalFigures {
+            demand: s.demand,
+            on_time: s.on_time,
+            target: q.target,
+            reachable: q.reachable,
+            reachable_only: q.reachable_only,
+        }
+    }
+
+    /// Units held over all depots and parts.
+    pub fn units(&self) -> u32 {
+        self.plan.units()
+    }
+
+    /// Units, investment and annual holding cost of one depot.
+    pub fn depot_totals(&self, depot: DepotId) -> (u32, Fen, Fen) {
+        let d = depot.index();
+        let units = self.plan.stock.iter().map(|s| s[d]).sum();
+        let investment = self.money.iter().map(|m| m[d].investment).sum();
+        let holding = self.money.iter().map(|m| m[d].holding).sum();
+        (units, investment, holding)
+    }
+
+    /// Requests on time over all requests.
+    pub fn system_on_time(&self) -> f64 {
+        self.checked.system_on_time()
+    }
+
+    /// The lowest on-time of a hospital with demand.
+    pub fn min_hospital_on_time(&self) -> f64 {
+        self.checked
+            .hospitals
+            .iter()
+            .filter(|h| h.demand > 0.0)
+            .map(|h| h.on_time)
+            .fold(1.0, f64::min)
+    }
+
+    /// On-time of one part over the hospitals some depot reaches (1 without demand).
+    pub fn part_on_time(&self, part: PartId) -> Option<f64> {
+        let p = self.slot.get(part.index()).copied().flatten()?;
+        let (demand, on_time) = self.checked.parts[p];
+        Some(if demand > 0.0 { on_time / demand } else { 1.0 })
+    }
+
+    /// `(cost - lower_bound) / cost`.
+    pub fn gap(&self) -> Option<f64> {
+        let lb = self.lower_bound?;
+        let cost = self.annual_holding_cost.0;
+        Some(if cost == 0 {
+            0.0
+        } else {
+            (cost - lb.0) as f64 / cost as f64
+        })
+    }
+
+    /// Why a depot holds its stock of a part (`None` when it holds none or the part has no demand).
+    pub fn reason(&self, depot: DepotId, part: PartId) -> Option<Reason> {
+        let p = self.slot.get(part.index()).copied().flatten()?;
+        let d = depot.index();
+        if self.plan.stock[p][d] == 0 {
+            return None;
+        }
+        let input = &self.input;
+        let g = &input.groups[input.parts[p].group];
+        let mut within = 0usize;
+        let mut first: Vec<(f64, usize)> = Vec::new();
+        for (k, class) in g.classes.iter().enumerate() {
+            if !class.candidates.contains(&d) {
+                continue;
+            }
+            for &h in &g.members[k] {
+                let rate = input.rate(h as usize, p);
+                if rate <= 0.0 {
+                    continue;
+                }
+                within += 1;
+                if class.candidates[0] == d {
+                    first.push((rate, h as usize));
+                }
+            }
+        }
+        let first_demand: f64 = first.iter().map(|f| f.0).sum();
+        let state = &self.checked.depots[p][d];
+        let first_filled = first_demand * state.fill_rate;
+        first.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Some(Reason {
+            hospitals_within_deadline: within,
+            first_choice_hospitals: first.len(),
+            first_choice_demand: first_demand,
+            filled: state.filled,
+            filled_for_other_depots: (state.filled - first_filled).max(0.0),
+            largest_first_choice: first
+                .iter()
+                .take(3)
+                .map(|&(rate, h)| (HospitalId::from_index(h), rate))
+                .collect(),
+        })
+    }
+
+    /// Hospitals no depot serves within a deadline, deadline by deadline (in the order the
+    /// deadlines first occur among the parts), hospitals in id order.
+    pub fn out_of_reach(&self) -> Vec<OutOfReachRow> {
+        let input = &self.input;
+        let mut rows = Vec::new();
+        for g in 0..input.groups.len() {
+            let deadline = input.groups[g].deadline_hours;
+            let parts: Vec<usize> = (0..input.parts.len())
+                .filter(|&p| input.parts[p].group == g)
+                .collect();
+            for OutOfReach { hospital, best } in input.out_of_reach(g) {
+                let rates: Vec<f64> = parts
+                    .iter()
+                    .map(|&p| input.rate(hospital.index(), p))
+                    .collect();
+                rows.push(OutOfReachRow {
+                    deadline_hours: deadline,
+                    hospital,
+                    parts: rates.iter().filter(|&&x| x > 0.0).count(),
+                    demand: rates.iter().sum(),
+                    best,
+                });
+            }
+        }
+        rows
+    }
+}
+
+/// Holding rates in millionths.
+fn holding_ppm(ds: &Dataset) -> Vec<i64> {
+    ds.depots
+        .iter()
+        .map(|d| (d.holding_rate * 1e6).round() as i64)
+        .collect()
+}
+
+/// Exact investment and holding cost of each part (input order) and depot.
+pub(in crate::stock) fn money(ds: &Dataset, input: &PlanInput, plan: &Plan) -> Vec<Vec<Money>> {
+    let ppm = holding_ppm(ds);
+    input
+        .parts
+        .iter()
+        .zip(&plan.stock)
+        .map(|(p, levels)| {
+            let unit = ds.part(p.part).unit_cost;
+            levels
+                .iter()
+                .zip(&ppm)
+                .map(|(&s, &rate)| {
+                    let investment = unit.times(i64::from(s));
+                    let holding = Fen(div_round_half_away(
+                        i128::from(investment.0) * i128::from(rate),
+                        1_000_000,
+                    ) as i64);
+                    Money {
+                        investment,
+                        holding,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The curve's point of a checked plan.
+pub(in crate::stock) fn point_of(
+    ds: &Dataset,
+    input: &PlanInput,
+    target: f64,
+    plan: &Plan,
+    checked: &Checked,
+) -> CurvePoint {
+    let money = money(ds, input, plan);
+    CurvePoint {
+        target,
+        annual_holding_cost: money.iter().flatten().map(|m| m.holding).sum(),
+        investment: money.iter().flatten().map(|m| m.investment).sum(),
+        system_on_time: checked.system_on_time(),
+        units: plan.units(),
+    }
+}
