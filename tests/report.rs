@@ -142,3 +142,79 @@ fn the_report_is_self_contained_and_shows_the_plan() {
         "{non_white} drawn pixels"
     );
 }
+
+/// `report --plan` shows the plan `plan` wrote (here one planned at a uniform 90 % target, which
+/// the report would not make by itself), and `--sim` its simulated on-time beside the analytic.
+#[test]
+fn the_report_shows_the_plan_it_is_given_and_its_simulation() {
+    let dir = temp("given");
+    let bin = env!("CARGO_BIN_EXE_spareplan");
+    let plan_dir = dir.join("plan");
+    let sim_dir = dir.join("sim");
+    let out = dir.join("out");
+    let run = |args: Vec<&std::ffi::OsStr>| {
+        let o = Command::new(bin).args(args).output().expect("runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let china = china();
+    run(vec![
+        "plan".as_ref(),
+        china.as_os_str(),
+        "--target".as_ref(),
+        "0.9".as_ref(),
+        "--no-curve".as_ref(),
+        "--out".as_ref(),
+        plan_dir.as_os_str(),
+    ]);
+    let stock = plan_dir.join("stock_plan.csv");
+    run(vec![
+        "simulate".as_ref(),
+        china.as_os_str(),
+        "--plan".as_ref(),
+        stock.as_os_str(),
+        "--years".as_ref(),
+        "1".as_ref(),
+        "--replications".as_ref(),
+        "4".as_ref(),
+        "--out".as_ref(),
+        sim_dir.as_os_str(),
+    ]);
+    run(vec![
+        "report".as_ref(),
+        china.as_os_str(),
+        "--plan".as_ref(),
+        plan_dir.as_os_str(),
+        "--sim".as_ref(),
+        sim_dir.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ]);
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(plan_dir.join("summary.json")).expect("summary"),
+    )
+    .expect("json");
+    let investment = summary["total_investment"].as_str().expect("money");
+    let sim: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(sim_dir.join("summary.json")).expect("summary"),
+    )
+    .expect("json");
+    let simulated = sim["on_time_fraction"].as_f64().expect("number");
+    let html = std::fs::read_to_string(out.join("report.html")).expect("page");
+    assert!(
+        html.contains(&format!("id=\"total-investment\">{investment} yuan<")),
+        "the page shows the given plan's investment {investment}"
+    );
+    assert!(
+        html.contains(&format!("id=\"simulated-system-on-time\">{simulated:.4}<")),
+        "the page shows the simulated on-time {simulated:.4}"
+    );
+    // The plan `plan` writes by default costs more (targets of 95 % and up): the page is not it.
+    let ds = spareplan::io::load_planning(&spareplan::io::DirSource::new(&china))
+        .expect("valid")
+        .data;
+    let default = plan(&ds, &PlanParams::quick(None)).expect("plan");
+    assert!(!html.contains(&format!(
+        "id=\"total-investment\">{} yuan<",
+        default.investment
+    )));
+}

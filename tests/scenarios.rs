@@ -180,3 +180,83 @@ fn the_command_compares_scenarios_with_their_baseline() {
     assert!(String::from_utf8_lossy(&run.stderr).contains("close_depots[0]"));
     assert!(!out2.exists());
 }
+
+/// A scenario's baseline is the plan `plan` writes for the same data, to the fen, on a generated
+/// set where the Lagrangian heuristic (which needs the bound) changes the plan: the greedy alone
+/// costs more there, so a baseline planned by the greedy alone would differ.
+#[test]
+fn the_scenario_baseline_is_the_plan_that_plan_writes() {
+    let dir = temp("one-pipeline");
+    let data = dir.join("data");
+    let bin = env!("CARGO_BIN_EXE_spareplan");
+    let run = |args: &[&str]| {
+        let out = Command::new(bin).args(args).output().expect("runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let d = data.to_str().expect("utf-8 path");
+    run(&[
+        "generate",
+        "--hospitals",
+        "60",
+        "--parts",
+        "20",
+        "--seed",
+        "1",
+        "--out",
+        d,
+    ]);
+    let holding = |summary: &Path| -> String {
+        let text = std::fs::read_to_string(summary).expect("summary");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("json");
+        v["annual_holding_cost"].as_str().expect("money").to_owned()
+    };
+    let plan_dir = dir.join("plan");
+    run(&["plan", d, "--out", plan_dir.to_str().expect("path")]);
+    let greedy_dir = dir.join("greedy");
+    run(&[
+        "plan",
+        d,
+        "--no-bound",
+        "--out",
+        greedy_dir.to_str().expect("path"),
+    ]);
+    let planned = holding(&plan_dir.join("summary.json"));
+    let greedy = holding(&greedy_dir.join("summary.json"));
+    assert_ne!(
+        planned, greedy,
+        "the heuristic changes the plan on this set"
+    );
+    let file = dir.join("same.toml");
+    std::fs::write(
+        &file,
+        format!("name = \"same\"\nquestion = \"no change\"\ndata = {d:?}\n"),
+    )
+    .expect("write");
+    let scen_dir = dir.join("scen");
+    run(&[
+        "scenarios",
+        file.to_str().expect("path"),
+        "--out",
+        scen_dir.to_str().expect("path"),
+    ]);
+    let table = std::fs::read_to_string(scen_dir.join("scenarios.csv")).expect("table");
+    let mut rows = csv::Reader::from_reader(table.as_bytes());
+    let header = rows.headers().expect("header").clone();
+    let col = header
+        .iter()
+        .position(|h| h == "annual_holding_cost")
+        .expect("column");
+    let costs: Vec<String> = rows
+        .records()
+        .map(|r| r.expect("row")[col].to_owned())
+        .collect();
+    assert_eq!(
+        costs,
+        vec![planned.clone(), planned],
+        "baseline and unchanged scenario"
+    );
+}
