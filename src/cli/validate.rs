@@ -14,11 +14,7 @@ use crate::io::{self, DirSource, LoadError, Problem, Severity};
 /// planning data set with a finance/ subfolder; each part present is checked. Every problem is
 /// named by file, line (the header is line 1), column and value, with what to fix.
 #[derive(clap::Args, Debug)]
-#[command(after_help = concat!(
-    "Example:\n  spareplan validate data/china\n\n",
-    "Exit status:\n  0  the data set is valid (warnings may be printed)\n",
-    "  1  the data set has errors\n  2  the folder cannot be read"
-))]
+#[command(after_help = AFTER_HELP, after_long_help = long_help())]
 pub struct Args {
     /// The data set folder.
     #[arg(value_name = "DIR")]
@@ -26,6 +22,17 @@ pub struct Args {
     /// Print the problems as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+const AFTER_HELP: &str = concat!(
+    "Example:\n  spareplan validate data/china\n\n",
+    "Exit status:\n  0  the data set is valid (warnings may be printed)\n",
+    "  1  the data set has errors\n  2  the folder cannot be read"
+);
+
+/// The files and columns of the data contract, then the example and exit codes.
+fn long_help() -> String {
+    format!("{}\n{AFTER_HELP}", crate::io::contract::inputs_help())
 }
 
 /// What kinds of data set a folder holds.

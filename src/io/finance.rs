@@ -8,16 +8,17 @@
 
 use rustc_hash::FxHashSet;
 
+use super::contract::{self, FileSpec};
 use super::diag::{Diagnostics, Problem};
 use super::source::Source;
-use super::table::{opt, read_table, req, Col, Row};
+use super::table::{read_table, Row};
 use super::{open_file, LoadError, Loaded};
 use crate::model::*;
 
-pub const SLIPS: &str = "slips.csv";
-pub const INVOICES: &str = "invoices.csv";
-pub const DISCOUNTS: &str = "discounts.csv";
-pub const CONSENTS: &str = "consents.csv";
+pub const SLIPS: &str = contract::SLIPS.name;
+pub const INVOICES: &str = contract::INVOICES.name;
+pub const DISCOUNTS: &str = contract::DISCOUNTS.name;
+pub const CONSENTS: &str = contract::CONSENTS.name;
 
 /// One shared allocation per distinct text value (hospitals, parts, categories, ...).
 #[derive(Default)]
@@ -94,14 +95,12 @@ pub fn load_finance(src: &dyn Source) -> Result<Loaded<FinanceSet>, LoadError> {
 
 fn table(
     src: &dyn Source,
-    file: &str,
-    required: bool,
-    cols: &[Col],
+    spec: &'static FileSpec,
     diag: &mut Diagnostics,
     on_row: impl FnMut(&mut Row<'_>),
 ) -> Option<Vec<Option<usize>>> {
-    let reader = open_file(src, file, required, diag)?;
-    read_table(file, reader, cols, diag, on_row)
+    let reader = open_file(src, spec.name, spec.required, diag)?;
+    read_table(spec.name, reader, spec.columns, diag, on_row)
 }
 
 fn serials(text: Option<&str>) -> Vec<String> {
@@ -121,21 +120,9 @@ fn scope(texts: &mut Texts, text: Option<&str>) -> Option<Text> {
 }
 
 fn slips(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut Vec<SlipLine>) {
-    const COLS: [Col; 10] = [
-        req("slip_no"),
-        req("line_no"),
-        req("slip_date"),
-        req("part_no"),
-        req("qty"),
-        req("list_price"),
-        req("condition"),
-        req("ship_to"),
-        opt("category"),
-        opt("serials"),
-    ];
     let mut recent = Recent::default();
     let start = out.len();
-    let map = table(src, SLIPS, true, &COLS, diag, |row| {
+    let map = table(src, &contract::SLIPS, diag, |row| {
         let slip_no = row.required(0);
         let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
         let slip_date = row.date(2, true);
@@ -229,24 +216,9 @@ fn invoices(
     texts: &mut Texts,
     out: &mut Vec<InvoiceLine>,
 ) {
-    const COLS: [Col; 13] = [
-        req("invoice_no"),
-        req("line_no"),
-        req("invoice_date"),
-        req("slip_no"),
-        req("part_no"),
-        req("qty"),
-        req("unit_price"),
-        req("amount"),
-        opt("tax_rate"),
-        opt("tax_amount"),
-        opt("kind"),
-        opt("original_invoice_no"),
-        opt("serials"),
-    ];
     let mut recent_invoice = Recent::default();
     let mut recent_slip = Recent::default();
-    table(src, INVOICES, true, &COLS, diag, |row| {
+    table(src, &contract::INVOICES, diag, |row| {
         let invoice_no = row.required(0);
         let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
         let invoice_date = row.date(2, true);
@@ -350,16 +322,7 @@ fn discounts(
     texts: &mut Texts,
     out: &mut Vec<DiscountTerm>,
 ) {
-    const COLS: [Col; 7] = [
-        req("contract_id"),
-        req("valid_from"),
-        req("valid_to"),
-        req("discount_rate"),
-        opt("customer"),
-        opt("category"),
-        opt("part_no"),
-    ];
-    table(src, DISCOUNTS, true, &COLS, diag, |row| {
+    table(src, &contract::DISCOUNTS, diag, |row| {
         let contract_id = row.required(0);
         let valid_from = row.date(1, true);
         let valid_to = row.date(2, true);
@@ -396,14 +359,7 @@ fn discounts(
 }
 
 fn consents(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut Vec<Consent>) {
-    const COLS: [Col; 5] = [
-        req("hospital_id"),
-        req("granted_on"),
-        opt("slip_no"),
-        opt("part_no"),
-        opt("reference"),
-    ];
-    table(src, CONSENTS, false, &COLS, diag, |row| {
+    table(src, &contract::CONSENTS, diag, |row| {
         let hospital_id = row.required(0);
         let granted_on = row.date(1, true);
         let slip_no = row.text(2).map(|t| texts.get(t));

@@ -7,6 +7,7 @@
 //!
 //! Deliberately absent: any planning logic, and any reading of `../shared`.
 
+pub mod contract;
 pub mod diag;
 pub mod finance;
 pub mod geo;

@@ -1,5 +1,6 @@
 //! The tables commands write, as CSV bytes (the data contract's output columns first).
 
+use super::contract;
 use super::write::CsvBuf;
 use crate::coverage::{route_modes, route_path, Coverage};
 use crate::model::Dataset;
@@ -19,19 +20,7 @@ pub fn hours_text(micros: i64) -> String {
 
 /// `routes.csv`: one row per depot and reachable hospital.
 pub fn routes_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "depot_id",
-        "hospital_id",
-        "hours",
-        "cost",
-        "hops",
-        "path",
-        "economy_hours",
-        "economy_cost",
-        "economy_path",
-        "modes",
-        "economy_modes",
-    ]);
+    let mut t = CsvBuf::of(&contract::ROUTES_OUT);
     for p in &cov.pairs {
         let (eh, ec, ep, em) = match &p.economy {
             Some((micros, r)) => (
@@ -61,18 +50,7 @@ pub fn routes_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
 
 /// `coverage.csv`: one row per hospital.
 pub fn coverage_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "hospital_id",
-        "fastest_depot_id",
-        "fastest_hours",
-        "depots_within_72h",
-        "engineer_hours",
-        "depot_ids_within_72h",
-        "depots_within_deadline",
-        "road_only_hours",
-        "name",
-        "province",
-    ]);
+    let mut t = CsvBuf::of(&contract::COVERAGE_OUT);
     for c in &cov.hospitals {
         let h = ds.hospital(c.hospital);
         let (depot, hours) = match c.fastest {
@@ -102,20 +80,7 @@ pub fn coverage_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
 
 /// `findings.csv` of `reconcile`.
 pub fn findings_csv(rec: &crate::recon::Reconciliation) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "code",
-        "severity",
-        "slip_no",
-        "slip_line",
-        "invoice_no",
-        "invoice_line",
-        "part_no",
-        "expected",
-        "invoiced",
-        "difference",
-        "detail",
-        "accounts_for",
-    ]);
+    let mut t = CsvBuf::of(&contract::FINDINGS_OUT);
     let num = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
     for f in &rec.findings {
         t.row([
@@ -211,19 +176,7 @@ pub fn recon_summary_json(
 
 /// `units.csv` of `uptime`.
 pub fn uptime_csv(ds: &crate::model::Dataset, ledger: &crate::uptime::Ledger) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "serial",
-        "hospital_id",
-        "period_start",
-        "period_end",
-        "downtime_hours",
-        "uptime",
-        "days_short",
-        "extension_days",
-        "warranty_end",
-        "uptime_target",
-        "period_complete",
-    ]);
+    let mut t = CsvBuf::of(&contract::UPTIME_UNITS_OUT);
     for u in &ledger.units {
         let unit = ds.unit(u.unit);
         t.row([

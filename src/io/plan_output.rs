@@ -1,5 +1,6 @@
 //! The tables and summary of the `plan` command (the data contract's columns first).
 
+use super::contract;
 use super::write::CsvBuf;
 use crate::model::Dataset;
 use crate::money::Fen;
@@ -9,11 +10,11 @@ use crate::stock::PlanResult;
 /// [`summary_json`]).
 pub fn files(ds: &Dataset, r: &PlanResult) -> Vec<(&'static str, Vec<u8>)> {
     vec![
-        ("stock_plan.csv", stock_plan_csv(ds, r)),
-        ("service.csv", service_csv(ds, r)),
-        ("stock_reasons.csv", reasons_csv(ds, r)),
-        ("out_of_reach.csv", out_of_reach_csv(ds, r)),
-        ("curve.csv", curve_csv(r)),
+        (contract::STOCK_PLAN_OUT.name, stock_plan_csv(ds, r)),
+        (contract::SERVICE_OUT.name, service_csv(ds, r)),
+        (contract::STOCK_REASONS_OUT.name, reasons_csv(ds, r)),
+        (contract::OUT_OF_REACH_OUT.name, out_of_reach_csv(ds, r)),
+        (contract::CURVE_OUT.name, curve_csv(r)),
     ]
 }
 
@@ -24,16 +25,7 @@ fn prob(p: f64) -> String {
 
 /// `stock_plan.csv`: one row per depot and part with demand.
 pub fn stock_plan_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "depot_id",
-        "part_no",
-        "base_stock",
-        "fill_rate",
-        "investment",
-        "annual_holding_cost",
-        "filled_per_year",
-        "replenishments_per_year",
-    ]);
+    let mut t = CsvBuf::of(&contract::STOCK_PLAN_OUT);
     for d in ds.depot_ids() {
         for p in r.parts() {
             let Some(line) = r.line(d, p) else { continue };
@@ -54,17 +46,7 @@ pub fn stock_plan_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
 
 /// `service.csv`: one row per hospital.
 pub fn service_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "hospital_id",
-        "demand_per_year",
-        "on_time_probability",
-        "target",
-        "meets_target",
-        "reachable_demand_per_year",
-        "requirement",
-        "name",
-        "province",
-    ]);
+    let mut t = CsvBuf::of(&contract::SERVICE_OUT);
     for h in ds.hospital_ids() {
         let q = r.hospital(h);
         let hospital = ds.hospital(h);
@@ -89,17 +71,7 @@ pub fn service_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
 
 /// `stock_reasons.csv`: why each depot holds what it holds.
 pub fn reasons_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "depot_id",
-        "part_no",
-        "base_stock",
-        "hospitals_within_deadline",
-        "first_choice_hospitals",
-        "first_choice_demand_per_year",
-        "filled_per_year",
-        "filled_for_other_depots_per_year",
-        "largest_first_choice_hospitals",
-    ]);
+    let mut t = CsvBuf::of(&contract::STOCK_REASONS_OUT);
     for d in ds.depot_ids() {
         for p in r.parts() {
             let (Some(line), Some(why)) = (r.line(d, p), r.reason(d, p)) else {
@@ -131,17 +103,7 @@ pub fn reasons_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
 
 /// `out_of_reach.csv`: hospitals no depot serves within a deadline.
 pub fn out_of_reach_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "hospital_id",
-        "name",
-        "province",
-        "deadline_hours",
-        "parts",
-        "demand_per_year",
-        "fastest_depot",
-        "fastest_hours",
-        "hours_over",
-    ]);
+    let mut t = CsvBuf::of(&contract::OUT_OF_REACH_OUT);
     for o in r.out_of_reach() {
         let hospital = ds.hospital(o.hospital);
         let (depot, hours, over) = match o.best {
@@ -169,13 +131,7 @@ pub fn out_of_reach_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
 
 /// `curve.csv`: the cost-versus-target curve.
 pub fn curve_csv(r: &PlanResult) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "target",
-        "annual_holding_cost",
-        "investment",
-        "units",
-        "system_on_time",
-    ]);
+    let mut t = CsvBuf::of(&contract::CURVE_OUT);
     for c in &r.curve {
         t.row([
             c.target.to_string(),

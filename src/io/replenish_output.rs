@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::contract;
 use super::write::CsvBuf;
 use crate::model::Dataset;
 use crate::replenish::{Batch, BatchParams, Kind};
@@ -50,9 +51,9 @@ pub fn files(
     let shortages = shortages_csv(ds, b);
     let log = run_log_json(ds, b, params, inputs, [&orders, &forecast, &shortages]);
     vec![
-        ("orders.csv", orders),
-        ("forecast.csv", forecast),
-        ("shortages.csv", shortages),
+        (contract::ORDERS_OUT.name, orders),
+        (contract::FORECAST_OUT.name, forecast),
+        (contract::SHORTAGES_OUT.name, shortages),
         ("run_log.json", log.into_bytes()),
     ]
 }
@@ -104,9 +105,7 @@ fn run_log_json(
 
 /// `orders.csv`.
 pub fn orders_csv(ds: &Dataset, b: &Batch, params: &BatchParams) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "order_id", "month", "kind", "from_id", "to_id", "part_no", "qty", "reason",
-    ]);
+    let mut t = CsvBuf::of(&contract::ORDERS_OUT);
     for o in &b.orders {
         t.row([
             o.id.clone(),
@@ -125,21 +124,7 @@ pub fn orders_csv(ds: &Dataset, b: &Batch, params: &BatchParams) -> Vec<u8> {
 
 /// `forecast.csv`: every region and part with demand in the catalogue or the history.
 pub fn forecast_csv(ds: &Dataset, b: &Batch) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "depot_id",
-        "part_no",
-        "history_months",
-        "demand_in_history",
-        "croston",
-        "sba",
-        "tsb",
-        "chosen_method",
-        "monthly_rate",
-        "installed_base",
-        "base_stock",
-        "maintenance_ahead",
-        "position",
-    ]);
+    let mut t = CsvBuf::of(&contract::FORECAST_OUT);
     let f = &b.forecasts;
     for d in ds.depot_ids() {
         for p in ds.part_ids() {
@@ -167,7 +152,7 @@ pub fn forecast_csv(ds: &Dataset, b: &Batch) -> Vec<u8> {
 
 /// `shortages.csv`: needs a parent could not cover.
 pub fn shortages_csv(ds: &Dataset, b: &Batch) -> Vec<u8> {
-    let mut t = CsvBuf::new(&["depot_id", "part_no", "needed", "allocated", "short"]);
+    let mut t = CsvBuf::of(&contract::SHORTAGES_OUT);
     for s in &b.shortages {
         t.row([
             ds.depot(s.depot).code.clone(),

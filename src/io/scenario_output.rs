@@ -1,5 +1,6 @@
 //! The comparison table of the `scenarios` command.
 
+use super::contract;
 use super::write::CsvBuf;
 use crate::money::Fen;
 use crate::scenario::compare::{Comparison, Outcome};
@@ -11,27 +12,6 @@ pub struct Row<'a> {
     pub file: String,
     pub data: String,
 }
-
-pub const HEADER: [&str; 18] = [
-    "scenario",
-    "question",
-    "annual_holding_cost",
-    "investment",
-    "units",
-    "system_on_time",
-    "worst_hospital_on_time",
-    "hospitals_out_of_reach",
-    "extension_days_per_year",
-    "meets_targets",
-    "change_holding_cost",
-    "change_investment",
-    "change_system_on_time",
-    "change_worst_hospital_on_time",
-    "change_hospitals_out_of_reach",
-    "change_extension_days_per_year",
-    "file",
-    "data",
-];
 
 fn signed(f: Fen) -> String {
     if f.0 > 0 {
@@ -91,7 +71,7 @@ pub fn summary_json(rows: &[Row<'_>]) -> String {
 
 /// `scenarios.csv`: baselines and scenarios with their change from the baseline.
 pub fn scenarios_csv(rows: &[Row<'_>]) -> Vec<u8> {
-    let mut t = CsvBuf::new(&HEADER);
+    let mut t = CsvBuf::of(&contract::SCENARIOS_OUT);
     for r in rows {
         let (o, b) = (r.outcome, r.baseline);
         t.row([

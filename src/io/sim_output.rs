@@ -1,5 +1,6 @@
 //! The tables and summary of the `simulate` command (the data contract's columns first).
 
+use super::contract;
 use super::write::CsvBuf;
 use crate::model::Dataset;
 use crate::sim::stats::{Estimate, Summary};
@@ -26,14 +27,7 @@ fn f6(x: f64) -> String {
 
 /// `units.csv`: per unit, means across replications.
 pub fn units_csv(ds: &Dataset, s: &Summary) -> Vec<u8> {
-    let mut t = CsvBuf::new(&[
-        "serial",
-        "hospital_id",
-        "uptime",
-        "days_short",
-        "extension_days",
-        "target",
-    ]);
+    let mut t = CsvBuf::of(&contract::SIM_UNITS_OUT);
     for (u, unit) in ds.units.iter().enumerate() {
         t.row([
             unit.serial.clone(),
@@ -46,16 +40,6 @@ pub fn units_csv(ds: &Dataset, s: &Summary) -> Vec<u8> {
     }
     t.into_bytes()
 }
-
-const COMPARISON: [&str; 7] = [
-    "requests_per_year",
-    "on_time",
-    "ci_low",
-    "ci_high",
-    "analytic_on_time",
-    "difference",
-    "filled_from_stock",
-];
 
 /// One row of simulated on-time with its interval beside the analytic value.
 fn comparison_row(
@@ -80,7 +64,7 @@ fn comparison_row(
 
 fn comparison_table(first: &str) -> CsvBuf {
     let mut header = vec![first];
-    header.extend(COMPARISON);
+    header.extend(contract::SIM_COMPARISON.iter().map(|c| c.name));
     CsvBuf::new(&header)
 }
 

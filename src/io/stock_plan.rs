@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::contract;
 use super::diag::{Diagnostics, Place};
 use super::table::{opt, read_table, req, Col};
 use super::{LoadError, Loaded};
@@ -16,17 +17,13 @@ use crate::stock::{CurvePoint, StockPlan};
 /// Reads the base stock of every depot and part from a `stock_plan.csv`; pairs the file does not
 /// name hold none.
 pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockPlan>, LoadError> {
-    // The other columns `plan` writes are known and ignored.
-    const COLS: [Col; 8] = [
-        req("depot_id"),
-        req("part_no"),
-        req("base_stock"),
-        opt("fill_rate"),
-        opt("investment"),
-        opt("annual_holding_cost"),
-        opt("filled_per_year"),
-        opt("replenishments_per_year"),
-    ];
+    // The other columns `plan` writes are known and ignored; only the first three are read.
+    let cols: Vec<Col> = contract::STOCK_PLAN_OUT
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < 3 { req(c.name) } else { opt(c.name) })
+        .collect();
     let file = path.display().to_string();
     let mut diag = Diagnostics::default();
     let depots: HashMap<&str, DepotId> = ds
@@ -46,7 +43,7 @@ pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockPlan>, L
             "give the stock_plan.csv written by `spareplan plan`",
         ),
         Ok(reader) => {
-            read_table(&file, reader, &COLS, &mut diag, |row| {
+            read_table(&file, reader, &cols, &mut diag, |row| {
                 let depot = row.required(0).and_then(|code| {
                     let d = depots.get(code).copied();
                     if d.is_none() {
@@ -117,32 +114,31 @@ pub fn load_plan_dir(dir: &Path, ds: &Dataset) -> Result<Loaded<SavedPlan>, Load
     let curve_path = dir.join("curve.csv");
     let mut curve = Vec::new();
     if let Ok(reader) = std::fs::File::open(&curve_path) {
-        const COLS: [Col; 5] = [
-            req("target"),
-            req("annual_holding_cost"),
-            req("investment"),
-            req("units"),
-            req("system_on_time"),
-        ];
         let file = curve_path.display().to_string();
-        read_table(&file, reader, &COLS, &mut diag, |row| {
-            let target = row.probability(0, true);
-            let holding = row.money(1, true, false);
-            let investment = row.money(2, true, false);
-            let units = row.integer_in(3, true, 0, i64::from(u32::MAX));
-            let on_time = row.probability(4, true);
-            if let (Some(t), Some(h), Some(i), Some(u), Some(o)) =
-                (target, holding, investment, units, on_time)
-            {
-                curve.push(CurvePoint {
-                    target: t,
-                    annual_holding_cost: h,
-                    investment: i,
-                    units: u as u32,
-                    system_on_time: o,
-                });
-            }
-        });
+        read_table(
+            &file,
+            reader,
+            contract::CURVE_OUT.columns,
+            &mut diag,
+            |row| {
+                let target = row.probability(0, true);
+                let holding = row.money(1, true, false);
+                let investment = row.money(2, true, false);
+                let units = row.integer_in(3, true, 0, i64::from(u32::MAX));
+                let on_time = row.probability(4, true);
+                if let (Some(t), Some(h), Some(i), Some(u), Some(o)) =
+                    (target, holding, investment, units, on_time)
+                {
+                    curve.push(CurvePoint {
+                        target: t,
+                        annual_holding_cost: h,
+                        investment: i,
+                        units: u as u32,
+                        system_on_time: o,
+                    });
+                }
+            },
+        );
     }
     let summary_path = dir.join("summary.json");
     let mut lower_bound = None;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+use super::contract::{self, FileSpec};
 use crate::model::*;
 
 /// A set of output files written together: each file goes to a temporary name first, and all are
@@ -82,6 +83,11 @@ pub struct CsvBuf {
 }
 
 impl CsvBuf {
+    /// A table with the header of a contract file.
+    pub fn of(spec: &FileSpec) -> CsvBuf {
+        CsvBuf::new(&spec.header())
+    }
+
     pub fn new(header: &[&str]) -> CsvBuf {
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
@@ -121,19 +127,7 @@ pub fn num(v: f64) -> String {
 /// Serialises a planning data set into the files of the data contract, by file name.
 pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = Vec::new();
-    let mut t = CsvBuf::new(&[
-        "depot_id",
-        "name",
-        "lat",
-        "lon",
-        "tier",
-        "handling_hours",
-        "resupply_days",
-        "city",
-        "province",
-        "parent_id",
-        "holding_rate",
-    ]);
+    let mut t = CsvBuf::of(&contract::DEPOTS);
     for d in &ds.depots {
         let parent = d.parent.map(|p| ds.depot(p).code.as_str()).unwrap_or("");
         t.row([
@@ -150,9 +144,9 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &num(d.holding_rate),
         ]);
     }
-    files.push(("depots.csv", t.into_bytes()));
+    files.push((contract::DEPOTS.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&["hospital_id", "name", "lat", "lon", "city", "province"]);
+    let mut t = CsvBuf::of(&contract::HOSPITALS);
     for h in &ds.hospitals {
         t.row([
             h.code.as_str(),
@@ -163,9 +157,9 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             opt_str(&h.province),
         ]);
     }
-    files.push(("hospitals.csv", t.into_bytes()));
+    files.push((contract::HOSPITALS.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&["hub_id", "name", "lat", "lon", "kind"]);
+    let mut t = CsvBuf::of(&contract::HUBS);
     for h in &ds.hubs {
         t.row([
             h.code.as_str(),
@@ -175,9 +169,9 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             h.kind.map_or("", HubKind::as_str),
         ]);
     }
-    files.push(("hubs.csv", t.into_bytes()));
+    files.push((contract::HUBS.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&["from_id", "to_id", "mode", "hours", "cost", "distance_km"]);
+    let mut t = CsvBuf::of(&contract::LANES);
     for l in &ds.lanes {
         t.row([
             ds.node_code(l.from),
@@ -188,16 +182,9 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &l.distance_km.map(num).unwrap_or_default(),
         ]);
     }
-    files.push(("lanes.csv", t.into_bytes()));
+    files.push((contract::LANES.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&[
-        "part_no",
-        "description",
-        "unit_cost",
-        "category",
-        "repair_hours",
-        "deadline_hours",
-    ]);
+    let mut t = CsvBuf::of(&contract::PARTS);
     for p in &ds.parts {
         t.row([
             p.part_no.as_str(),
@@ -208,16 +195,9 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &num(p.deadline_hours),
         ]);
     }
-    files.push(("parts.csv", t.into_bytes()));
+    files.push((contract::PARTS.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&[
-        "serial",
-        "hospital_id",
-        "model",
-        "accepted_on",
-        "warranty_months",
-        "uptime_target",
-    ]);
+    let mut t = CsvBuf::of(&contract::INSTALLED_BASE);
     for u in &ds.units {
         t.row([
             u.serial.as_str(),
@@ -228,14 +208,9 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &num(u.uptime_target),
         ]);
     }
-    files.push(("installed_base.csv", t.into_bytes()));
+    files.push((contract::INSTALLED_BASE.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&[
-        "model",
-        "part_no",
-        "failures_per_unit_year",
-        "pm_qty_per_visit",
-    ]);
+    let mut t = CsvBuf::of(&contract::PART_USAGE);
     for u in &ds.usage {
         t.row([
             ds.models[u.model.index()].name.as_str(),
@@ -244,9 +219,9 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &num(u.pm_qty_per_visit),
         ]);
     }
-    files.push(("part_usage.csv", t.into_bytes()));
+    files.push((contract::PART_USAGE.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&["depot_id", "part_no", "on_hand", "on_order"]);
+    let mut t = CsvBuf::of(&contract::STOCK);
     for s in &ds.stock {
         t.row([
             ds.depot(s.depot).code.as_str(),
@@ -255,15 +230,15 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &s.on_order.to_string(),
         ]);
     }
-    files.push(("stock.csv", t.into_bytes()));
+    files.push((contract::STOCK.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&["base_id", "engineers"]);
+    let mut t = CsvBuf::of(&contract::ENGINEERS);
     for e in &ds.engineers {
         t.row([ds.node_code(e.base), &e.engineers.to_string()]);
     }
-    files.push(("engineers.csv", t.into_bytes()));
+    files.push((contract::ENGINEERS.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&["date", "serial", "part_no", "qty", "severity"]);
+    let mut t = CsvBuf::of(&contract::FAULT_HISTORY);
     for f in &ds.faults {
         t.row([
             f.date.to_string().as_str(),
@@ -273,9 +248,9 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             opt_str(&f.severity),
         ]);
     }
-    files.push(("fault_history.csv", t.into_bytes()));
+    files.push((contract::FAULT_HISTORY.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&["serial", "down_start", "down_end", "reason"]);
+    let mut t = CsvBuf::of(&contract::DOWNTIME);
     for d in &ds.downtime {
         t.row([
             ds.unit(d.unit).serial.as_str(),
@@ -284,25 +259,14 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             opt_str(&d.reason),
         ]);
     }
-    files.push(("downtime.csv", t.into_bytes()));
+    files.push((contract::DOWNTIME.name, t.into_bytes()));
     files
 }
 
 /// Serialises a finance data set into the files of the data contract, by file name.
 pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
     let mut files = Vec::new();
-    let mut t = CsvBuf::new(&[
-        "slip_no",
-        "line_no",
-        "slip_date",
-        "part_no",
-        "qty",
-        "list_price",
-        "condition",
-        "ship_to",
-        "category",
-        "serials",
-    ]);
+    let mut t = CsvBuf::of(&contract::SLIPS);
     for s in &set.slips {
         t.row([
             &*s.slip_no,
@@ -320,23 +284,9 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
             &s.serials.join(";"),
         ]);
     }
-    files.push(("slips.csv", t.into_bytes()));
+    files.push((contract::SLIPS.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&[
-        "invoice_no",
-        "line_no",
-        "invoice_date",
-        "slip_no",
-        "part_no",
-        "qty",
-        "unit_price",
-        "amount",
-        "tax_rate",
-        "tax_amount",
-        "kind",
-        "original_invoice_no",
-        "serials",
-    ]);
+    let mut t = CsvBuf::of(&contract::INVOICES);
     for i in &set.invoices {
         t.row([
             &*i.invoice_no,
@@ -357,17 +307,9 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
             &i.serials.join(";"),
         ]);
     }
-    files.push(("invoices.csv", t.into_bytes()));
+    files.push((contract::INVOICES.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&[
-        "contract_id",
-        "valid_from",
-        "valid_to",
-        "discount_rate",
-        "customer",
-        "category",
-        "part_no",
-    ]);
+    let mut t = CsvBuf::of(&contract::DISCOUNTS);
     let all = |s: &Option<Text>| s.as_deref().unwrap_or("*").to_owned();
     for d in &set.discounts {
         t.row([
@@ -380,15 +322,9 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
             &all(&d.part_no),
         ]);
     }
-    files.push(("discounts.csv", t.into_bytes()));
+    files.push((contract::DISCOUNTS.name, t.into_bytes()));
 
-    let mut t = CsvBuf::new(&[
-        "hospital_id",
-        "granted_on",
-        "slip_no",
-        "part_no",
-        "reference",
-    ]);
+    let mut t = CsvBuf::of(&contract::CONSENTS);
     for c in &set.consents {
         t.row([
             &*c.hospital_id,
@@ -398,7 +334,7 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
             opt_str(&c.reference),
         ]);
     }
-    files.push(("consents.csv", t.into_bytes()));
+    files.push((contract::CONSENTS.name, t.into_bytes()));
     files
 }
 

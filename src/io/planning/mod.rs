@@ -8,40 +8,22 @@ use rustc_hash::FxHashMap;
 
 mod checks;
 
+use super::contract::{self, FileSpec};
 use super::diag::Diagnostics;
 use super::source::Source;
-use super::table::{opt, read_table, req, Col, Row};
+use super::table::{read_table, Row};
 use super::{open_file, LoadError, Loaded};
 use crate::model::*;
 use crate::money::Fen;
 
-const DEPOTS: &str = "depots.csv";
-const HOSPITALS: &str = "hospitals.csv";
-const HUBS: &str = "hubs.csv";
-const LANES: &str = "lanes.csv";
-const UNITS: &str = "installed_base.csv";
-const PARTS: &str = "parts.csv";
-const USAGE: &str = "part_usage.csv";
-const STOCK: &str = "stock.csv";
-const ENGINEERS: &str = "engineers.csv";
-const FAULTS: &str = "fault_history.csv";
-const DOWNTIME: &str = "downtime.csv";
+const DEPOTS: &str = contract::DEPOTS.name;
+const HOSPITALS: &str = contract::HOSPITALS.name;
+const USAGE: &str = contract::PART_USAGE.name;
 
-/// The files of a planning data set, in the order they are read.
-pub const PLANNING_FILES: [&str; 11] = [
-    DEPOTS, HUBS, HOSPITALS, LANES, PARTS, UNITS, USAGE, STOCK, ENGINEERS, FAULTS, DOWNTIME,
-];
-
-/// Default yearly holding rate when `holding_rate` is not given.
-pub const DEFAULT_HOLDING_RATE: f64 = 0.25;
-/// Default repair hours when `repair_hours` is not given.
-pub const DEFAULT_REPAIR_HOURS: f64 = 4.0;
-/// Default delivery deadline when `deadline_hours` is not given.
-pub const DEFAULT_DEADLINE_HOURS: f64 = 72.0;
-/// Default warranty length.
-pub const DEFAULT_WARRANTY_MONTHS: u32 = 12;
-/// Default uptime target.
-pub const DEFAULT_UPTIME_TARGET: f64 = 0.95;
+pub use super::contract::{
+    DEFAULT_DEADLINE_HOURS, DEFAULT_HOLDING_RATE, DEFAULT_REPAIR_HOURS, DEFAULT_UPTIME_TARGET,
+    DEFAULT_WARRANTY_MONTHS,
+};
 
 #[derive(Default)]
 struct Builder {
@@ -101,15 +83,16 @@ impl Builder {
     fn table(
         &mut self,
         src: &dyn Source,
-        file: &'static str,
-        required: bool,
-        cols: &[Col],
+        spec: &'static FileSpec,
         mut on_row: impl FnMut(&mut Self, &mut Row<'_>),
     ) -> Option<Vec<Option<usize>>> {
-        let reader = open_file(src, file, required, &mut self.diag)?;
+        let file = spec.name;
+        let reader = open_file(src, file, spec.required, &mut self.diag)?;
         // The row borrows the diagnostics; the closure gets the rest of the builder.
         let mut diag = std::mem::take(&mut self.diag);
-        let map = read_table(file, reader, cols, &mut diag, |row| on_row(self, row));
+        let map = read_table(file, reader, spec.columns, &mut diag, |row| {
+            on_row(self, row)
+        });
         self.diag = diag;
         map
     }
@@ -125,20 +108,7 @@ impl Builder {
     }
 
     fn depots(&mut self, src: &dyn Source) {
-        const COLS: [Col; 11] = [
-            req("depot_id"),
-            req("name"),
-            req("lat"),
-            req("lon"),
-            req("tier"),
-            req("handling_hours"),
-            req("resupply_days"),
-            opt("city"),
-            opt("province"),
-            opt("parent_id"),
-            opt("holding_rate"),
-        ];
-        let map = self.table(src, DEPOTS, true, &COLS, |b, row| {
+        let map = self.table(src, &contract::DEPOTS, |b, row| {
             let id = row.required(0);
             let name = row.required(1).unwrap_or_default().to_owned();
             let lat = row.number_in(2, true, -90.0, 90.0).unwrap_or(0.0);
@@ -185,14 +155,7 @@ impl Builder {
     }
 
     fn hubs(&mut self, src: &dyn Source) {
-        const COLS: [Col; 5] = [
-            req("hub_id"),
-            req("name"),
-            req("lat"),
-            req("lon"),
-            opt("kind"),
-        ];
-        let _ = self.table(src, HUBS, false, &COLS, |b, row| {
+        let _ = self.table(src, &contract::HUBS, |b, row| {
             let id = row.required(0);
             let name = row.required(1).unwrap_or_default().to_owned();
             let lat = row.number_in(2, true, -90.0, 90.0).unwrap_or(0.0);
@@ -223,15 +186,7 @@ impl Builder {
     }
 
     fn hospitals(&mut self, src: &dyn Source) {
-        const COLS: [Col; 6] = [
-            req("hospital_id"),
-            req("name"),
-            req("lat"),
-            req("lon"),
-            opt("city"),
-            opt("province"),
-        ];
-        let map = self.table(src, HOSPITALS, true, &COLS, |b, row| {
+        let map = self.table(src, &contract::HOSPITALS, |b, row| {
             let id = row.required(0);
             let name = row.required(1).unwrap_or_default().to_owned();
             let lat = row.number_in(2, true, -90.0, 90.0).unwrap_or(0.0);
@@ -273,16 +228,8 @@ impl Builder {
     }
 
     fn lanes(&mut self, src: &dyn Source) {
-        const COLS: [Col; 6] = [
-            req("from_id"),
-            req("to_id"),
-            req("mode"),
-            req("hours"),
-            opt("cost"),
-            opt("distance_km"),
-        ];
         let mut keys: FxHashMap<(NodeRef, NodeRef, Mode), u64> = FxHashMap::default();
-        let _ = self.table(src, LANES, true, &COLS, |b, row| {
+        let _ = self.table(src, &contract::LANES, |b, row| {
             let from = b.node(row, 0);
             let to = b.node(row, 1);
             let mode = match row.required(2) {
@@ -336,15 +283,7 @@ impl Builder {
     }
 
     fn parts(&mut self, src: &dyn Source) {
-        const COLS: [Col; 6] = [
-            req("part_no"),
-            req("description"),
-            req("unit_cost"),
-            opt("category"),
-            opt("repair_hours"),
-            opt("deadline_hours"),
-        ];
-        let _ = self.table(src, PARTS, true, &COLS, |b, row| {
+        let _ = self.table(src, &contract::PARTS, |b, row| {
             let id = row.required(0);
             let description = row.required(1).unwrap_or_default().to_owned();
             let unit_cost = row.money(2, true, false).unwrap_or(Fen::ZERO);
@@ -416,15 +355,7 @@ impl Builder {
     }
 
     fn units(&mut self, src: &dyn Source) {
-        const COLS: [Col; 6] = [
-            req("serial"),
-            req("hospital_id"),
-            req("model"),
-            req("accepted_on"),
-            opt("warranty_months"),
-            opt("uptime_target"),
-        ];
-        let _ = self.table(src, UNITS, true, &COLS, |b, row| {
+        let _ = self.table(src, &contract::INSTALLED_BASE, |b, row| {
             let serial = row.required(0);
             let hospital = match row.required(1) {
                 Some(code) => match b.nodes.get(code) {
@@ -499,18 +430,14 @@ impl Builder {
     }
 
     fn usage(&mut self, src: &dyn Source) {
-        const COLS: [Col; 4] = [
-            req("model"),
-            req("part_no"),
-            req("failures_per_unit_year"),
-            opt("pm_qty_per_visit"),
-        ];
         let mut keys: FxHashMap<(ModelId, PartId), u64> = FxHashMap::default();
-        let _ = self.table(src, USAGE, true, &COLS, |b, row| {
+        let _ = self.table(src, &contract::PART_USAGE, |b, row| {
             let model_name = row.required(0);
             let part = b.part(row, 1);
             let rate = row.non_negative(2, true);
-            let pm = row.non_negative(3, false).unwrap_or(0.0);
+            let pm = row
+                .non_negative(3, false)
+                .unwrap_or(contract::DEFAULT_PM_QTY);
             let Some(model_name) = model_name else { return };
             let known = b.models.contains_key(model_name);
             let model = b.model(model_name);
@@ -545,14 +472,8 @@ impl Builder {
     }
 
     fn stock(&mut self, src: &dyn Source) {
-        const COLS: [Col; 4] = [
-            req("depot_id"),
-            req("part_no"),
-            req("on_hand"),
-            opt("on_order"),
-        ];
         let mut keys: FxHashMap<(DepotId, PartId), u64> = FxHashMap::default();
-        let _ = self.table(src, STOCK, false, &COLS, |b, row| {
+        let _ = self.table(src, &contract::STOCK, |b, row| {
             let depot = match row.required(0) {
                 Some(code) => match b.nodes.get(code) {
                     Some(&(NodeRef::Depot(d), _, _)) => Some(d),
@@ -596,9 +517,8 @@ impl Builder {
     }
 
     fn engineers(&mut self, src: &dyn Source) {
-        const COLS: [Col; 2] = [req("base_id"), req("engineers")];
         let mut keys: FxHashMap<NodeRef, u64> = FxHashMap::default();
-        let _ = self.table(src, ENGINEERS, false, &COLS, |b, row| {
+        let _ = self.table(src, &contract::ENGINEERS, |b, row| {
             let base = match row.required(0) {
                 Some(code) => match b.nodes.get(code) {
                     Some(&(node @ (NodeRef::Depot(_) | NodeRef::Hub(_)), _, _)) => Some(node),
@@ -645,18 +565,13 @@ impl Builder {
     }
 
     fn faults(&mut self, src: &dyn Source) {
-        const COLS: [Col; 5] = [
-            req("date"),
-            req("serial"),
-            req("part_no"),
-            opt("qty"),
-            opt("severity"),
-        ];
-        let _ = self.table(src, FAULTS, false, &COLS, |b, row| {
+        let _ = self.table(src, &contract::FAULT_HISTORY, |b, row| {
             let date = row.date(0, true);
             let unit = b.unit(row, 1);
             let part = b.part(row, 2);
-            let qty = row.integer_in(3, false, 1, 1_000_000).unwrap_or(1);
+            let qty = row
+                .integer_in(3, false, 1, 1_000_000)
+                .unwrap_or(contract::DEFAULT_FAULT_QTY);
             let severity = row.text(4).map(str::to_owned);
             let (Some(date), Some(unit), Some(part)) = (date, unit, part) else {
                 return;
@@ -672,13 +587,7 @@ impl Builder {
     }
 
     fn downtime(&mut self, src: &dyn Source) {
-        const COLS: [Col; 4] = [
-            req("serial"),
-            req("down_start"),
-            req("down_end"),
-            opt("reason"),
-        ];
-        let _ = self.table(src, DOWNTIME, false, &COLS, |b, row| {
+        let _ = self.table(src, &contract::DOWNTIME, |b, row| {
             let unit = b.unit(row, 0);
             let start = row.datetime(1, true);
             let end = row.datetime(2, true);
@@ -708,9 +617,9 @@ impl Builder {
 
 /// File names are static strings of this module; the node map keeps them without allocation.
 fn leak_file(file: &str) -> &'static str {
-    PLANNING_FILES
+    contract::PLANNING
         .iter()
-        .copied()
+        .map(|f| f.name)
         .find(|f| *f == file)
         .unwrap_or("input")
 }

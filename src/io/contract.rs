@@ -1,0 +1,652 @@
+//! The data contract's edges, declared once: every file users hand in and every table spareplan
+//! hands back, with its columns (required first, in the order they are written) and the defaults
+//! of optional columns. The readers take their columns from here, the writers their headers, and
+//! `validate --help` its list of files.
+//!
+//! Deliberately absent: parsing and validation (the readers in `io::planning` and
+//! `io::finance` do that, column by column, in the order given here).
+
+use super::table::{opt, req, Col};
+
+/// The default of an optional column.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub enum DefaultValue {
+    Number(f64),
+    Integer(i64),
+    Text(&'static str),
+}
+
+impl std::fmt::Display for DefaultValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DefaultValue::Number(x) => write!(f, "{x}"),
+            DefaultValue::Integer(x) => write!(f, "{x}"),
+            DefaultValue::Text(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// One file of the contract.
+#[derive(Copy, Clone, Debug)]
+pub struct FileSpec {
+    pub name: &'static str,
+    /// Whether a data set must have the file (inputs only).
+    pub required: bool,
+    pub columns: &'static [Col],
+    /// Defaults of optional columns, by column name.
+    pub defaults: &'static [(&'static str, DefaultValue)],
+}
+
+impl FileSpec {
+    /// The header row: every column's name, in order.
+    pub fn header(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.name).collect()
+    }
+
+    /// One line per file for help texts: required columns, then optional ones with defaults.
+    pub fn describe(&self) -> String {
+        let required: Vec<&str> = self
+            .columns
+            .iter()
+            .filter(|c| c.required)
+            .map(|c| c.name)
+            .collect();
+        let optional: Vec<String> = self
+            .columns
+            .iter()
+            .filter(|c| !c.required)
+            .map(|c| match self.defaults.iter().find(|(n, _)| *n == c.name) {
+                Some((_, d)) => format!("{} (default {d})", c.name),
+                None => c.name.to_owned(),
+            })
+            .collect();
+        let mut s = format!(
+            "  {}{}: {}",
+            self.name,
+            if self.required {
+                ""
+            } else {
+                " (may be absent)"
+            },
+            required.join(", ")
+        );
+        if !optional.is_empty() {
+            s.push_str("; optional ");
+            s.push_str(&optional.join(", "));
+        }
+        s
+    }
+}
+
+/// Yearly carrying cost as a fraction of unit cost.
+pub const DEFAULT_HOLDING_RATE: f64 = 0.25;
+/// Repair time on site once engineer and part are there.
+pub const DEFAULT_REPAIR_HOURS: f64 = 4.0;
+/// The contract's delivery promise.
+pub const DEFAULT_DEADLINE_HOURS: f64 = 72.0;
+pub const DEFAULT_WARRANTY_MONTHS: u32 = 12;
+pub const DEFAULT_UPTIME_TARGET: f64 = 0.95;
+pub const DEFAULT_PM_QTY: f64 = 0.0;
+pub const DEFAULT_FAULT_QTY: i64 = 1;
+
+// ---- planning data set ----
+
+pub const DEPOTS: FileSpec = FileSpec {
+    name: "depots.csv",
+    required: true,
+    columns: &[
+        req("depot_id"),
+        req("name"),
+        req("lat"),
+        req("lon"),
+        req("tier"),
+        req("handling_hours"),
+        req("resupply_days"),
+        opt("city"),
+        opt("province"),
+        opt("parent_id"),
+        opt("holding_rate"),
+    ],
+    defaults: &[("holding_rate", DefaultValue::Number(DEFAULT_HOLDING_RATE))],
+};
+
+pub const HUBS: FileSpec = FileSpec {
+    name: "hubs.csv",
+    required: false,
+    columns: &[
+        req("hub_id"),
+        req("name"),
+        req("lat"),
+        req("lon"),
+        opt("kind"),
+    ],
+    defaults: &[],
+};
+
+pub const HOSPITALS: FileSpec = FileSpec {
+    name: "hospitals.csv",
+    required: true,
+    columns: &[
+        req("hospital_id"),
+        req("name"),
+        req("lat"),
+        req("lon"),
+        opt("city"),
+        opt("province"),
+    ],
+    defaults: &[],
+};
+
+pub const LANES: FileSpec = FileSpec {
+    name: "lanes.csv",
+    required: true,
+    columns: &[
+        req("from_id"),
+        req("to_id"),
+        req("mode"),
+        req("hours"),
+        opt("cost"),
+        opt("distance_km"),
+    ],
+    defaults: &[("cost", DefaultValue::Text("0.00"))],
+};
+
+pub const PARTS: FileSpec = FileSpec {
+    name: "parts.csv",
+    required: true,
+    columns: &[
+        req("part_no"),
+        req("description"),
+        req("unit_cost"),
+        opt("category"),
+        opt("repair_hours"),
+        opt("deadline_hours"),
+    ],
+    defaults: &[
+        ("repair_hours", DefaultValue::Number(DEFAULT_REPAIR_HOURS)),
+        (
+            "deadline_hours",
+            DefaultValue::Number(DEFAULT_DEADLINE_HOURS),
+        ),
+    ],
+};
+
+pub const INSTALLED_BASE: FileSpec = FileSpec {
+    name: "installed_base.csv",
+    required: true,
+    columns: &[
+        req("serial"),
+        req("hospital_id"),
+        req("model"),
+        req("accepted_on"),
+        opt("warranty_months"),
+        opt("uptime_target"),
+    ],
+    defaults: &[
+        (
+            "warranty_months",
+            DefaultValue::Integer(DEFAULT_WARRANTY_MONTHS as i64),
+        ),
+        ("uptime_target", DefaultValue::Number(DEFAULT_UPTIME_TARGET)),
+    ],
+};
+
+pub const PART_USAGE: FileSpec = FileSpec {
+    name: "part_usage.csv",
+    required: true,
+    columns: &[
+        req("model"),
+        req("part_no"),
+        req("failures_per_unit_year"),
+        opt("pm_qty_per_visit"),
+    ],
+    defaults: &[("pm_qty_per_visit", DefaultValue::Number(DEFAULT_PM_QTY))],
+};
+
+pub const STOCK: FileSpec = FileSpec {
+    name: "stock.csv",
+    required: false,
+    columns: &[
+        req("depot_id"),
+        req("part_no"),
+        req("on_hand"),
+        opt("on_order"),
+    ],
+    defaults: &[("on_order", DefaultValue::Integer(0))],
+};
+
+pub const ENGINEERS: FileSpec = FileSpec {
+    name: "engineers.csv",
+    required: false,
+    columns: &[req("base_id"), req("engineers")],
+    defaults: &[],
+};
+
+pub const FAULT_HISTORY: FileSpec = FileSpec {
+    name: "fault_history.csv",
+    required: false,
+    columns: &[
+        req("date"),
+        req("serial"),
+        req("part_no"),
+        opt("qty"),
+        opt("severity"),
+    ],
+    defaults: &[("qty", DefaultValue::Integer(DEFAULT_FAULT_QTY))],
+};
+
+pub const DOWNTIME: FileSpec = FileSpec {
+    name: "downtime.csv",
+    required: false,
+    columns: &[
+        req("serial"),
+        req("down_start"),
+        req("down_end"),
+        opt("reason"),
+    ],
+    defaults: &[],
+};
+
+/// The planning data set's files, in the order they are written.
+pub const PLANNING: [&FileSpec; 11] = [
+    &DEPOTS,
+    &HOSPITALS,
+    &HUBS,
+    &LANES,
+    &PARTS,
+    &INSTALLED_BASE,
+    &PART_USAGE,
+    &STOCK,
+    &ENGINEERS,
+    &FAULT_HISTORY,
+    &DOWNTIME,
+];
+
+// ---- finance data set ----
+
+pub const SLIPS: FileSpec = FileSpec {
+    name: "slips.csv",
+    required: true,
+    columns: &[
+        req("slip_no"),
+        req("line_no"),
+        req("slip_date"),
+        req("part_no"),
+        req("qty"),
+        req("list_price"),
+        req("condition"),
+        req("ship_to"),
+        opt("category"),
+        opt("serials"),
+    ],
+    defaults: &[],
+};
+
+pub const INVOICES: FileSpec = FileSpec {
+    name: "invoices.csv",
+    required: true,
+    columns: &[
+        req("invoice_no"),
+        req("line_no"),
+        req("invoice_date"),
+        req("slip_no"),
+        req("part_no"),
+        req("qty"),
+        req("unit_price"),
+        req("amount"),
+        opt("tax_rate"),
+        opt("tax_amount"),
+        opt("kind"),
+        opt("original_invoice_no"),
+        opt("serials"),
+    ],
+    defaults: &[("kind", DefaultValue::Text("blue"))],
+};
+
+pub const DISCOUNTS: FileSpec = FileSpec {
+    name: "discounts.csv",
+    required: true,
+    columns: &[
+        req("contract_id"),
+        req("valid_from"),
+        req("valid_to"),
+        req("discount_rate"),
+        opt("customer"),
+        opt("category"),
+        opt("part_no"),
+    ],
+    defaults: &[
+        ("customer", DefaultValue::Text("*")),
+        ("category", DefaultValue::Text("*")),
+        ("part_no", DefaultValue::Text("*")),
+    ],
+};
+
+pub const CONSENTS: FileSpec = FileSpec {
+    name: "consents.csv",
+    required: false,
+    columns: &[
+        req("hospital_id"),
+        req("granted_on"),
+        opt("slip_no"),
+        opt("part_no"),
+        opt("reference"),
+    ],
+    defaults: &[],
+};
+
+/// The finance data set's files.
+pub const FINANCE: [&FileSpec; 4] = [&SLIPS, &INVOICES, &DISCOUNTS, &CONSENTS];
+
+// ---- outputs: the contract's columns are required, spareplan's extra ones optional ----
+
+pub const ROUTES_OUT: FileSpec = FileSpec {
+    name: "routes.csv",
+    required: true,
+    columns: &[
+        req("depot_id"),
+        req("hospital_id"),
+        req("hours"),
+        req("cost"),
+        req("hops"),
+        req("path"),
+        req("economy_hours"),
+        req("economy_cost"),
+        req("economy_path"),
+        opt("modes"),
+        opt("economy_modes"),
+    ],
+    defaults: &[],
+};
+
+pub const COVERAGE_OUT: FileSpec = FileSpec {
+    name: "coverage.csv",
+    required: true,
+    columns: &[
+        req("hospital_id"),
+        req("fastest_depot_id"),
+        req("fastest_hours"),
+        req("depots_within_72h"),
+        req("engineer_hours"),
+        opt("depot_ids_within_72h"),
+        opt("depots_within_deadline"),
+        opt("road_only_hours"),
+        opt("name"),
+        opt("province"),
+    ],
+    defaults: &[],
+};
+
+pub const STOCK_PLAN_OUT: FileSpec = FileSpec {
+    name: "stock_plan.csv",
+    required: true,
+    columns: &[
+        req("depot_id"),
+        req("part_no"),
+        req("base_stock"),
+        req("fill_rate"),
+        req("investment"),
+        opt("annual_holding_cost"),
+        opt("filled_per_year"),
+        opt("replenishments_per_year"),
+    ],
+    defaults: &[],
+};
+
+pub const SERVICE_OUT: FileSpec = FileSpec {
+    name: "service.csv",
+    required: true,
+    columns: &[
+        req("hospital_id"),
+        req("demand_per_year"),
+        req("on_time_probability"),
+        req("target"),
+        req("meets_target"),
+        opt("reachable_demand_per_year"),
+        opt("requirement"),
+        opt("name"),
+        opt("province"),
+    ],
+    defaults: &[],
+};
+
+pub const STOCK_REASONS_OUT: FileSpec = FileSpec {
+    name: "stock_reasons.csv",
+    required: true,
+    columns: &[
+        req("depot_id"),
+        req("part_no"),
+        req("base_stock"),
+        opt("hospitals_within_deadline"),
+        opt("first_choice_hospitals"),
+        opt("first_choice_demand_per_year"),
+        opt("filled_per_year"),
+        opt("filled_for_other_depots_per_year"),
+        opt("largest_first_choice_hospitals"),
+    ],
+    defaults: &[],
+};
+
+pub const OUT_OF_REACH_OUT: FileSpec = FileSpec {
+    name: "out_of_reach.csv",
+    required: true,
+    columns: &[
+        req("hospital_id"),
+        opt("name"),
+        opt("province"),
+        req("deadline_hours"),
+        opt("parts"),
+        opt("demand_per_year"),
+        opt("fastest_depot"),
+        opt("fastest_hours"),
+        opt("hours_over"),
+    ],
+    defaults: &[],
+};
+
+pub const CURVE_OUT: FileSpec = FileSpec {
+    name: "curve.csv",
+    required: true,
+    columns: &[
+        req("target"),
+        req("annual_holding_cost"),
+        req("investment"),
+        req("units"),
+        req("system_on_time"),
+    ],
+    defaults: &[],
+};
+
+pub const SIM_UNITS_OUT: FileSpec = FileSpec {
+    name: "units.csv",
+    required: true,
+    columns: &[
+        req("serial"),
+        req("hospital_id"),
+        req("uptime"),
+        req("days_short"),
+        req("extension_days"),
+        opt("target"),
+    ],
+    defaults: &[],
+};
+
+/// The columns of `simulate`'s `hospitals.csv` and `parts.csv` after their first (the id).
+pub const SIM_COMPARISON: [Col; 7] = [
+    req("requests_per_year"),
+    req("on_time"),
+    req("ci_low"),
+    req("ci_high"),
+    req("analytic_on_time"),
+    req("difference"),
+    req("filled_from_stock"),
+];
+
+pub const ORDERS_OUT: FileSpec = FileSpec {
+    name: "orders.csv",
+    required: true,
+    columns: &[
+        req("order_id"),
+        req("month"),
+        req("kind"),
+        req("from_id"),
+        req("to_id"),
+        req("part_no"),
+        req("qty"),
+        req("reason"),
+    ],
+    defaults: &[],
+};
+
+pub const FORECAST_OUT: FileSpec = FileSpec {
+    name: "forecast.csv",
+    required: true,
+    columns: &[
+        req("depot_id"),
+        req("part_no"),
+        req("history_months"),
+        req("demand_in_history"),
+        req("croston"),
+        req("sba"),
+        req("tsb"),
+        req("chosen_method"),
+        req("monthly_rate"),
+        opt("installed_base"),
+        opt("base_stock"),
+        opt("maintenance_ahead"),
+        opt("position"),
+    ],
+    defaults: &[],
+};
+
+pub const SHORTAGES_OUT: FileSpec = FileSpec {
+    name: "shortages.csv",
+    required: true,
+    columns: &[
+        req("depot_id"),
+        req("part_no"),
+        req("needed"),
+        req("allocated"),
+        req("short"),
+    ],
+    defaults: &[],
+};
+
+pub const FINDINGS_OUT: FileSpec = FileSpec {
+    name: "findings.csv",
+    required: true,
+    columns: &[
+        req("code"),
+        req("severity"),
+        req("slip_no"),
+        req("slip_line"),
+        req("invoice_no"),
+        req("invoice_line"),
+        req("part_no"),
+        req("expected"),
+        req("invoiced"),
+        req("difference"),
+        req("detail"),
+        opt("accounts_for"),
+    ],
+    defaults: &[],
+};
+
+pub const UPTIME_UNITS_OUT: FileSpec = FileSpec {
+    name: "units.csv",
+    required: true,
+    columns: &[
+        req("serial"),
+        req("hospital_id"),
+        req("period_start"),
+        req("period_end"),
+        req("downtime_hours"),
+        req("uptime"),
+        req("days_short"),
+        req("extension_days"),
+        req("warranty_end"),
+        opt("uptime_target"),
+        opt("period_complete"),
+    ],
+    defaults: &[],
+};
+
+pub const SCENARIOS_OUT: FileSpec = FileSpec {
+    name: "scenarios.csv",
+    required: true,
+    columns: &[
+        req("scenario"),
+        req("question"),
+        req("annual_holding_cost"),
+        req("investment"),
+        req("units"),
+        req("system_on_time"),
+        req("worst_hospital_on_time"),
+        req("hospitals_out_of_reach"),
+        req("extension_days_per_year"),
+        req("meets_targets"),
+        req("change_holding_cost"),
+        req("change_investment"),
+        req("change_system_on_time"),
+        req("change_worst_hospital_on_time"),
+        req("change_hospitals_out_of_reach"),
+        req("change_extension_days_per_year"),
+        req("file"),
+        req("data"),
+    ],
+    defaults: &[],
+};
+
+/// The input files of both data sets, one line each, for `validate --help`.
+pub fn inputs_help() -> String {
+    let mut s = String::from("Planning data set (a folder):\n");
+    for f in PLANNING {
+        s.push_str(&f.describe());
+        s.push('\n');
+    }
+    s.push_str("Finance data set (a folder, or finance/ inside a planning one):\n");
+    for f in FINANCE {
+        s.push_str(&f.describe());
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_columns_come_first_in_inputs_and_names_are_unique() {
+        for f in PLANNING.iter().chain(FINANCE.iter()) {
+            let first_optional = f.columns.iter().position(|c| !c.required);
+            if let Some(i) = first_optional {
+                assert!(
+                    f.columns[i..].iter().all(|c| !c.required),
+                    "{}: required after optional",
+                    f.name
+                );
+            }
+            let mut names = f.header();
+            names.sort_unstable();
+            names.dedup();
+            assert_eq!(names.len(), f.columns.len(), "{}", f.name);
+            for (name, _) in f.defaults {
+                assert!(
+                    f.columns.iter().any(|c| c.name == *name && !c.required),
+                    "{}: default for {name}",
+                    f.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn help_lists_every_file_with_its_defaults() {
+        let text = inputs_help();
+        assert!(text.contains("  depots.csv: depot_id, name, lat, lon, tier"));
+        assert!(text.contains("holding_rate (default 0.25)"));
+        assert!(text.contains("warranty_months (default 12)"));
+        assert!(text.contains("stock.csv (may be absent)"));
+    }
+}
