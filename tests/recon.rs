@@ -92,7 +92,7 @@ fn rounding_within_both_tolerances_and_a_finding_beyond_either() {
     // 0.01 on 900.00: within 0.50 and within 0.1 % (0.90).
     let rec = run(ONE, "FP1,1,2026-03-05,CK1,P1,1,900.01,900.01,,,,,\n");
     let f = only(&rec, Code::Rounding);
-    assert_eq!(f.severity, "info");
+    assert_eq!(f.severity, spareplan::recon::Severity::Info);
     assert_eq!(f.difference, fen("0.01"));
     // 0.02 on 9.00: within 0.50 but beyond 0.1 % (0.009).
     let rec = run(

@@ -85,7 +85,7 @@ pub fn findings_csv(rec: &crate::recon::Reconciliation) -> Vec<u8> {
     for f in &rec.findings {
         t.row([
             f.code.as_str(),
-            f.severity,
+            f.severity.as_str(),
             &f.slip_no,
             &num(f.slip_line),
             &f.invoice_no,

@@ -2,8 +2,8 @@
 //! terms, overlapping terms, refurbished parts) and the tax of each invoice line.
 
 use super::pricing::normalize_part;
-use super::pricing::{empty, pct, term_label, within, Priced, Pricing};
-use super::{Accounts, Code, Finding, ReconParams};
+use super::pricing::{pct, term_label, within, Priced, Pricing};
+use super::{Accounts, Code, Finding, ReconParams, Severity};
 use crate::model::{Condition, FinanceSet, InvoiceLine, SlipLine};
 use crate::money::Fen;
 use rustc_hash::FxHashMap;
@@ -41,61 +41,30 @@ pub(super) fn slip_line_findings(
     }
     for (s, slip) in slips.iter().enumerate() {
         let agreed = priced[s].agreed;
-        let base = Finding {
-            code: Code::ShippedNotInvoiced,
-            severity: "warning",
-            slip_no: slip.slip_no.clone(),
-            slip_line: Some(slip.line_no),
-            invoice_no: empty(),
-            invoice_line: None,
-            part_no: slip.part_no.clone(),
-            expected: Fen::ZERO,
-            invoiced: Fen::ZERO,
-            difference: Fen::ZERO,
-            detail: String::new(),
-            accounts: Accounts::Nothing,
-        };
         if remaining[s] > 0 {
-            let value = agreed.times(remaining[s]);
-            findings.push(Finding {
-                expected: value,
-                difference: -value,
-                detail: format!(
-                    "{} of {} unit(s) shipped on {} to {} are not invoiced",
-                    remaining[s], slip.qty, slip.slip_date, slip.ship_to
-                ),
-                accounts: Accounts::ShippedNotInvoiced,
-                ..base.clone()
-            });
+            findings.push(check_shipped_not_invoiced(slip, agreed, remaining[s]));
         }
-        let line_value = agreed.times(slip.qty);
+        // The slip line's own findings carry its agreed value and what was invoiced against it.
+        let valued = |code: Code| {
+            Finding::on_slip_line(code, slip).money(agreed.times(slip.qty), slip_invoiced[s])
+        };
         match &priced[s].pricing {
-            Pricing::NoTerms if !no_terms_reported[s] => findings.push(Finding {
-                code: Code::NoDiscountTerms,
-                severity: "error",
-                expected: line_value,
-                invoiced: slip_invoiced[s],
-                difference: slip_invoiced[s] - line_value,
-                detail: format!(
+            Pricing::NoTerms if !no_terms_reported[s] => findings.push(
+                valued(Code::NoDiscountTerms).detail(format!(
                     "no discount term covers {} for this line; valued at list price until terms are agreed",
                     slip.slip_date
-                ),
-                ..base.clone()
-            }),
-            Pricing::Overlap { chosen, others } => findings.push(Finding {
-                code: Code::OverlappingTerms,
-                severity: "warning",
-                expected: line_value,
-                invoiced: slip_invoiced[s],
-                difference: slip_invoiced[s] - line_value,
-                detail: format!(
-                    "equally specific terms overlap on {}: priced with {} (the later-starting term); also valid: {}",
-                    slip.slip_date,
-                    term_label(set, *chosen),
-                    others.iter().map(|&o| term_label(set, o)).collect::<Vec<_>>().join(", ")
-                ),
-                ..base.clone()
-            }),
+                )),
+            ),
+            Pricing::Overlap { chosen, others } => findings.push(
+                valued(Code::OverlappingTerms)
+                    .severity(Severity::Warning)
+                    .detail(format!(
+                        "equally specific terms overlap on {}: priced with {} (the later-starting term); also valid: {}",
+                        slip.slip_date,
+                        term_label(set, *chosen),
+                        others.iter().map(|&o| term_label(set, o)).collect::<Vec<_>>().join(", ")
+                    )),
+            ),
             _ => {}
         }
         if slip.condition == Condition::Refurbished {
@@ -118,13 +87,7 @@ pub(super) fn slip_line_findings(
                 .filter(|c| c.granted_on <= slip.slip_date)
                 .min_by_key(|c| (c.granted_on, c.source_line));
             match consent {
-                Some(c) => findings.push(Finding {
-                    code: Code::RefurbWithConsent,
-                    severity: "info",
-                    expected: line_value,
-                    invoiced: slip_invoiced[s],
-                    difference: slip_invoiced[s] - line_value,
-                    detail: format!(
+                Some(c) => findings.push(valued(Code::RefurbWithConsent).detail(format!(
                         "refurbished part covered by the consent of {} granted on {}{}",
                         c.hospital_id,
                         c.granted_on,
@@ -132,9 +95,7 @@ pub(super) fn slip_line_findings(
                             .as_ref()
                             .map(|r| format!(" (reference {r})"))
                             .unwrap_or_default()
-                    ),
-                    ..base.clone()
-                }),
+                ))),
                 None => {
                     let late = mine
                         .iter()
@@ -161,21 +122,25 @@ pub(super) fn slip_line_findings(
                             slip.ship_to
                         ),
                     };
-                    findings.push(Finding {
-                        code: Code::RefurbNoConsent,
-                        severity: "error",
-                        expected: line_value,
-                        invoiced: slip_invoiced[s],
-                        difference: slip_invoiced[s] - line_value,
-                        detail: format!(
-                            "refurbished part shipped as genuine new parts are contracted: {why}"
-                        ),
-                        ..base.clone()
-                    });
+                    findings.push(valued(Code::RefurbNoConsent).detail(format!(
+                        "refurbished part shipped as genuine new parts are contracted: {why}"
+                    )));
                 }
             }
         }
     }
+}
+
+/// `SHIPPED_NOT_INVOICED`: the open units of a slip line at its agreed price.
+fn check_shipped_not_invoiced(slip: &SlipLine, agreed: Fen, open: i64) -> Finding {
+    let value = agreed.times(open);
+    Finding::on_slip_line(Code::ShippedNotInvoiced, slip)
+        .money(value, Fen::ZERO)
+        .accounts(Accounts::ShippedNotInvoiced)
+        .detail(format!(
+            "{} of {} unit(s) shipped on {} to {} are not invoiced",
+            open, slip.qty, slip.slip_date, slip.ship_to
+        ))
 }
 
 /// `TAX_MISMATCH` for every kept line whose tax amount is not its amount at its stated rate.
@@ -193,24 +158,15 @@ pub(super) fn tax_findings(
             let expected = l.amount.scaled_by(rate);
             let diff = tax - expected;
             if diff != Fen::ZERO && !within(diff, expected, params) {
-                findings.push(Finding {
-                    code: Code::TaxMismatch,
-                    severity: "error",
-                    slip_no: l.slip_no.clone(),
-                    slip_line: None,
-                    invoice_no: l.invoice_no.clone(),
-                    invoice_line: Some(l.line_no),
-                    part_no: l.part_no.clone(),
-                    expected,
-                    invoiced: tax,
-                    difference: diff,
-                    detail: format!(
-                        "tax {tax} on amount {} should be {expected} at the stated rate {}",
-                        l.amount,
-                        pct(rate)
-                    ),
-                    accounts: Accounts::Nothing,
-                });
+                findings.push(
+                    Finding::on_invoice_line(Code::TaxMismatch, l)
+                        .money(expected, tax)
+                        .detail(format!(
+                            "tax {tax} on amount {} should be {expected} at the stated rate {}",
+                            l.amount,
+                            pct(rate)
+                        )),
+                );
             }
         }
     }

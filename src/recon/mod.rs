@@ -25,26 +25,28 @@
 //!
 //! Deliberately absent: file formats (see `io`), and any judgement of which party is right.
 
+mod balance;
 mod credit;
 mod finding;
 mod frame;
 mod keys;
 mod lines;
+mod matching;
 mod pricing;
 
-use credit::{net_credit_notes, CreditInput, Line};
-pub use finding::{Accounts, Code, CodeTotal, Finding, Totals};
-use keys::{invoice_numbers, run_keys, slip_index_len, PartKeys};
+use balance::{by_code, sort_findings, totals};
+use credit::{net_credit_notes, CreditInput};
+pub use finding::{Accounts, Code, CodeTotal, Finding, Severity, Totals};
+use keys::{invoice_numbers, run_keys, PartKeys};
 use lines::{slip_line_findings, tax_findings, SlipOutcome};
+use matching::{match_lines, MatchInput};
 pub use pricing::normalize_part;
-use pricing::{empty, overlapping_term_findings, term_text, within, Priced, Pricing, Terms};
-
-use std::fmt::Write as _;
+use pricing::{overlapping_term_findings, Priced, Terms};
 
 use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 
-use crate::model::{FinanceSet, InvoiceKind, InvoiceLine, SlipLine};
+use crate::model::{FinanceSet, InvoiceLine, SlipLine};
 use crate::money::Fen;
 
 /// Tolerances of the price and amount checks.
@@ -80,6 +82,8 @@ pub struct Reconciliation {
 pub enum ReconError {
     #[error("the table engine failed: {0}")]
     Frame(#[from] polars::error::PolarsError),
+    #[error("the table engine returned finding code {0}, which does not exist")]
+    UnknownCode(u32),
 }
 
 fn line_order(a: &InvoiceLine, b: &InvoiceLine) -> std::cmp::Ordering {
@@ -113,13 +117,10 @@ fn line_order(a: &InvoiceLine, b: &InvoiceLine) -> std::cmp::Ordering {
         })
 }
 
-/// Reconciles a finance data set.
-pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliation, ReconError> {
-    let mut findings: Vec<Finding> = Vec::new();
-
-    // Key order, so that the input's row order cannot change any result.
-    // Rows that compare equal are identical in every field a finding shows, so an unstable
-    // (parallel) sort cannot change the result.
+/// Slip and invoice lines in key order, so that the input's row order cannot change any result.
+/// Rows that compare equal are identical in every field a finding shows, so an unstable
+/// (parallel) sort cannot change the result.
+fn sorted(set: &FinanceSet) -> (Vec<&SlipLine>, Vec<&InvoiceLine>) {
     let mut slips: Vec<&SlipLine> = set.slips.iter().collect();
     let mut invoices: Vec<&InvoiceLine> = set.invoices.iter().collect();
     rayon::join(
@@ -145,13 +146,30 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         },
         || invoices.par_sort_unstable_by(|a, b| line_order(a, b)),
     );
+    (slips, invoices)
+}
 
-    // Keys, then prices, on both cores: slip numbers on one; part numbers, prices and invoice
-    // numbers on the other (none depends on another).
-    let terms = Terms::new(set);
-    let same_row = |a: &InvoiceLine, b: &InvoiceLine| {
-        a.invoice_date == b.invoice_date && a.invoice_no == b.invoice_no && a.line_no == b.line_no
-    };
+/// Whether two invoice rows are the same row of the same invoice.
+fn same_row(a: &InvoiceLine, b: &InvoiceLine) -> bool {
+    a.invoice_date == b.invoice_date && a.invoice_no == b.invoice_no && a.line_no == b.line_no
+}
+
+/// The interned keys of slip numbers and normalised part numbers, and every slip line's price.
+struct Keyed {
+    /// Slip-number key of each slip line, and of each invoice line (keys at or above
+    /// `known_slips` name slips that do not exist).
+    slip_slip: Vec<u32>,
+    invoice_slip: Vec<u32>,
+    known_slips: u32,
+    part_keys: PartKeys,
+    slip_part: Vec<u32>,
+    invoice_part: Vec<u32>,
+    priced: Vec<Priced>,
+}
+
+/// Keys, then prices, on both cores: slip numbers on one; part numbers and prices on the other
+/// (neither depends on the other).
+fn keyed(slips: &[&SlipLine], invoices: &[&InvoiceLine], terms: &Terms<'_>) -> Keyed {
     let ((slip_slip, known_slips, invoice_slip), (part_keys, slip_part, invoice_part, priced)) =
         rayon::join(
             || {
@@ -177,18 +195,29 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
                 (part_keys, slip_part, invoice_part, priced)
             },
         );
-    let part_names = &part_keys.names;
-    // 1. The join of invoice lines to slip lines (polars) beside the invoice numbers.
-    let (pairs, (invoice_no_keys, inv_no, repeats, dates_of)) = rayon::join(
-        || frame::candidates(&invoice_slip, &invoice_part, &slip_slip, &slip_part),
-        || invoice_numbers(&invoices, same_row),
-    );
-    let pairs = pairs?;
-    overlapping_term_findings(set, &terms, &mut findings);
+    Keyed {
+        slip_slip,
+        invoice_slip,
+        known_slips,
+        part_keys,
+        slip_part,
+        invoice_part,
+        priced,
+    }
+}
 
-    // 2. Duplicate invoice rows and reused invoice numbers.
+/// `DUPLICATE_INVOICE`: a repeated `(invoice_no, line_no)` row on the same date is a copy that
+/// bills again for nothing shipped (set aside, not matched: `kept` false); an invoice number used
+/// on several dates is a warning, once per number.
+fn check_duplicate_invoice(
+    invoices: &[&InvoiceLine],
+    repeats: &[u32],
+    inv_no: &[u32],
+    dates_of: &[Vec<chrono::NaiveDate>],
+    findings: &mut Vec<Finding>,
+) -> Vec<bool> {
     let mut kept = vec![true; invoices.len()];
-    let mut reported_reuse = vec![false; invoice_no_keys.len()];
+    let mut reported_reuse = vec![false; dates_of.len()];
     for (i, l) in invoices.iter().enumerate() {
         if repeats[i] > 1 && i > 0 && same_row(invoices[i - 1], l) {
             kept[i] = false;
@@ -202,34 +231,46 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
                 ),
             ));
         }
-        if dates_of[inv_no[i] as usize].len() > 1 && !reported_reuse[inv_no[i] as usize] {
-            reported_reuse[inv_no[i] as usize] = true;
-            let days = &dates_of[inv_no[i] as usize];
-            findings.push(Finding {
-                code: Code::DuplicateInvoice,
-                severity: "warning",
-                slip_no: empty(),
-                slip_line: None,
-                invoice_no: l.invoice_no.clone(),
-                invoice_line: None,
-                part_no: empty(),
-                expected: Fen::ZERO,
-                invoiced: Fen::ZERO,
-                difference: Fen::ZERO,
-                detail: format!(
+        let k = inv_no[i] as usize;
+        if dates_of[k].len() > 1 && !reported_reuse[k] {
+            reported_reuse[k] = true;
+            let days = &dates_of[k];
+            findings.push(
+                Finding {
+                    invoice_no: l.invoice_no.clone(),
+                    ..Finding::new(Code::DuplicateInvoice)
+                }
+                .severity(Severity::Warning)
+                .detail(format!(
                     "invoice number {} is used on {} different dates ({}); an invoice number identifies one invoice",
                     l.invoice_no,
                     days.len(),
                     days.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
-                ),
-                accounts: Accounts::Nothing,
-            });
+                )),
+            );
         }
     }
+    kept
+}
 
+/// Reconciles a finance data set.
+pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliation, ReconError> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let (slips, invoices) = sorted(set);
+    let terms = Terms::new(set);
+    let k = keyed(&slips, &invoices, &terms);
+    let part_names = &k.part_keys.names;
+    // 1. The join of invoice lines to slip lines (polars) beside the invoice numbers.
+    let (pairs, (invoice_no_keys, inv_no, repeats, dates_of)) = rayon::join(
+        || frame::candidates(&k.invoice_slip, &k.invoice_part, &k.slip_slip, &k.slip_part),
+        || invoice_numbers(&invoices, same_row),
+    );
+    let pairs = pairs?;
+    overlapping_term_findings(set, &terms, &mut findings);
+    // 2. Duplicate invoice rows and reused invoice numbers.
+    let kept = check_duplicate_invoice(&invoices, &repeats, &inv_no, &dates_of, &mut findings);
     // Tax on every kept line.
     tax_findings(&invoices, &kept, params, &mut findings);
-
     // 3. Red invoices netted against the invoices they name.
     let lines = net_credit_notes(
         &CreditInput {
@@ -237,376 +278,54 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             kept: &kept,
             inv_no: &inv_no,
             invoice_no_keys: &invoice_no_keys,
-            invoice_slip: &invoice_slip,
-            invoice_part: &invoice_part,
+            invoice_slip: &k.invoice_slip,
+            invoice_part: &k.invoice_part,
         },
         &mut findings,
     );
-
     // 4. Matching, through the join of invoice lines and slip lines.
-    let mut cand_start = vec![0usize; invoices.len() + 1];
-    for &(inv, _) in &pairs {
-        cand_start[inv as usize + 1] += 1;
-    }
-    for i in 0..invoices.len() {
-        cand_start[i + 1] += cand_start[i];
-    }
-    let mut remaining: Vec<i64> = slips.iter().map(|s| s.qty).collect();
-    let mut slip_invoiced = vec![Fen::ZERO; slips.len()];
-    let mut no_terms_reported = vec![false; slips.len()];
-    let mut matched_value = Fen::ZERO;
-    // Slips are in slip-number order, so each slip's lines are contiguous.
-    let mut slip_start = vec![0usize; known_slips as usize + 1];
-    for &k in &slip_slip {
-        slip_start[k as usize + 1] += 1;
-    }
-    for k in 0..known_slips as usize {
-        slip_start[k + 1] += slip_start[k];
-    }
-    let mut cands_buf: Vec<usize> = Vec::new();
-    let mut order_buf: Vec<usize> = Vec::new();
-    // An invoice line only ever draws on the lines of its own slip, so matching slip by slip (in
-    // key order within a slip) gives the same result as matching in key order overall, and walks
-    // the slip tables in order instead of at random.
-    let mut by_slip = vec![0usize; slip_index_len(&invoice_slip, known_slips) + 1];
-    for &k in &invoice_slip {
-        by_slip[k as usize + 1] += 1;
-    }
-    for k in 1..by_slip.len() {
-        by_slip[k] += by_slip[k - 1];
-    }
-    let mut match_order = vec![0usize; invoices.len()];
-    for (i, &k) in invoice_slip.iter().enumerate() {
-        match_order[by_slip[k as usize]] = i;
-        by_slip[k as usize] += 1;
-    }
-    for &i in &match_order {
-        let l = invoices[i];
-        if !kept[i] || l.kind == InvoiceKind::Red {
-            continue;
-        }
-        let Line {
-            net_qty,
-            net_amount,
-            credited,
-        } = lines[i].clone();
-        if net_qty == 0 && net_amount == Fen::ZERO {
-            continue;
-        }
-        cands_buf.clear();
-        cands_buf.extend(
-            pairs[cand_start[i]..cand_start[i + 1]]
-                .iter()
-                .map(|&(_, s)| s as usize),
-        );
-        let cands = &cands_buf;
-        let credit_note = if credited {
-            " (net of red invoices)"
-        } else {
-            ""
-        };
-        if cands.is_empty() {
-            let (code, why) = if invoice_slip[i] < known_slips {
-                let k = invoice_slip[i] as usize;
-                let carried: Vec<String> = (slip_start[k]..slip_start[k + 1])
-                    .map(|s| format!("line {} {}", slips[s].line_no, slips[s].part_no))
-                    .collect();
-                (
-                    Code::PartMismatch,
-                    format!(
-                        "slip {} does not carry part {:?} (normalised {}); it carries {}",
-                        l.slip_no,
-                        l.part_no,
-                        part_names[invoice_part[i] as usize],
-                        carried.join(", ")
-                    ),
-                )
-            } else {
-                (
-                    Code::InvoicedNotShipped,
-                    format!("no outbound slip {} exists", l.slip_no),
-                )
-            };
-            findings.push(Finding {
-                code,
-                severity: "error",
-                slip_no: l.slip_no.clone(),
-                slip_line: None,
-                invoice_no: l.invoice_no.clone(),
-                invoice_line: Some(l.line_no),
-                part_no: l.part_no.clone(),
-                expected: Fen::ZERO,
-                invoiced: net_amount,
-                difference: net_amount,
-                detail: format!("{why}; {net_qty} unit(s) invoiced for {net_amount}{credit_note}"),
-                accounts: Accounts::InvoicedNotShipped,
-            });
-            continue;
-        }
-        // Allocation order: a line whose open quantity equals the invoiced quantity, then one
-        // whose agreed price equals the invoiced price, then the lowest line number.
-        order_buf.clear();
-        order_buf.extend_from_slice(cands);
-        let order = &mut order_buf;
-        order.sort_by_key(|&s| {
-            (
-                remaining[s] != net_qty,
-                priced[s].agreed != l.unit_price,
-                slips[s].line_no,
-            )
-        });
-        let mut choice_note = String::new();
-        let open: Vec<usize> = if order.len() == 1 {
-            Vec::new() // one candidate: nothing to choose, no allocation
-        } else {
-            order
-                .iter()
-                .copied()
-                .filter(|&s| remaining[s] > 0)
-                .collect()
-        };
-        if open.len() > 1 {
-            let _ = write!(
-                choice_note,
-                "; slip lines {} all carry this part, matched first to line {} (open quantity equal to the invoiced quantity, then agreed price equal to the invoiced price, then lowest line number)",
-                open.iter()
-                    .map(|&s| slips[s].line_no.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                slips[open[0]].line_no
-            );
-        }
-        let mut left = net_qty;
-        let mut residual = net_amount - l.unit_price.times(net_qty);
-        let mut first = true;
-        for &s in order.iter() {
-            if left == 0 {
-                break;
-            }
-            let q = left.min(remaining[s]);
-            if q <= 0 {
-                continue;
-            }
-            left -= q;
-            remaining[s] -= q;
-            let slip = slips[s];
-            let agreed = priced[s].agreed;
-            let expected = agreed.times(q);
-            let amount_part = if first { residual } else { Fen::ZERO };
-            let invoiced = l.unit_price.times(q) + amount_part;
-            residual -= amount_part;
-            first = false;
-            matched_value += expected;
-            slip_invoiced[s] += invoiced;
-            let mut note = String::new();
-            if l.part_no.trim() != slip.part_no.trim() {
-                let _ = write!(
-                    note,
-                    "; part number {:?} on the invoice normalised to {} to match {:?} on the slip",
-                    l.part_no, part_names[slip_part[s] as usize], slip.part_no
-                );
-            }
-            note.push_str(&choice_note);
-            note.push_str(credit_note);
-            let base = Finding {
-                code: Code::PriceOver,
-                severity: "error",
-                slip_no: slip.slip_no.clone(),
-                slip_line: Some(slip.line_no),
-                invoice_no: l.invoice_no.clone(),
-                invoice_line: Some(l.line_no),
-                part_no: slip.part_no.clone(),
-                expected,
-                invoiced,
-                difference: invoiced - expected,
-                detail: String::new(),
-                accounts: Accounts::NetDifference,
-            };
-            if let Pricing::NoTerms = priced[s].pricing {
-                no_terms_reported[s] = true;
-                findings.push(Finding {
-                    code: Code::NoDiscountTerms,
-                    detail: format!(
-                        "no discount term covers {} for this line, so the agreed price cannot be set: expected at list price {} x {q}, invoiced {} x {q}{}{note}",
-                        slip.slip_date,
-                        agreed,
-                        l.unit_price,
-                        if amount_part == Fen::ZERO { String::new() } else { format!(" with amount off by {amount_part}") }
-                    ),
-                    ..base
-                });
-                continue;
-            }
-            let price_diff = (l.unit_price - agreed).times(q);
-            if price_diff != Fen::ZERO {
-                let (code, severity, what) = if within(price_diff, expected, params) {
-                    (Code::Rounding, "info", "within tolerance")
-                } else if price_diff.0 > 0 {
-                    (Code::PriceOver, "error", "over the agreed price")
-                } else {
-                    (Code::PriceUnder, "error", "under the agreed price")
-                };
-                findings.push(Finding {
-                    code,
-                    severity,
-                    expected,
-                    invoiced: expected + price_diff,
-                    difference: price_diff,
-                    detail: format!(
-                        "unit price {} is {what}: list {} less {} = {agreed}, x {q} unit(s){note}",
-                        l.unit_price,
-                        slip.list_price,
-                        term_text(set, &priced[s].pricing)
-                    ),
-                    ..base.clone()
-                });
-            }
-            if amount_part != Fen::ZERO {
-                let stated = l.unit_price.times(q);
-                let (code, severity) = if within(amount_part, stated, params) {
-                    (Code::Rounding, "info")
-                } else {
-                    (Code::AmountMismatch, "error")
-                };
-                findings.push(Finding {
-                    code,
-                    severity,
-                    expected: stated,
-                    invoiced: stated + amount_part,
-                    difference: amount_part,
-                    detail: format!(
-                        "amount {net_amount} is not quantity {net_qty} x unit price {} = {}{note}",
-                        l.unit_price,
-                        l.unit_price.times(net_qty)
-                    ),
-                    ..base
-                });
-            }
-        }
-        if left == 0 && residual != Fen::ZERO {
-            // Nothing left to match (fully credited) but the amounts do not cancel.
-            let s = order[0];
-            slip_invoiced[s] += residual;
-            findings.push(Finding {
-                code: Code::AmountMismatch,
-                severity: "error",
-                slip_no: slips[s].slip_no.clone(),
-                slip_line: Some(slips[s].line_no),
-                invoice_no: l.invoice_no.clone(),
-                invoice_line: Some(l.line_no),
-                part_no: slips[s].part_no.clone(),
-                expected: Fen::ZERO,
-                invoiced: residual,
-                difference: residual,
-                detail: format!(
-                    "the red invoices credit all {} unit(s) but leave {residual} of the amount standing",
-                    l.qty
-                ),
-                accounts: Accounts::NetDifference,
-            });
-        }
-        if left > 0 {
-            let excess = l.unit_price.times(left) + residual;
-            let shipped: i64 = cands.iter().map(|&s| slips[s].qty).sum();
-            findings.push(Finding {
-                code: Code::QtyOver,
-                severity: "error",
-                slip_no: l.slip_no.clone(),
-                slip_line: cands.first().map(|&s| slips[s].line_no),
-                invoice_no: l.invoice_no.clone(),
-                invoice_line: Some(l.line_no),
-                part_no: l.part_no.clone(),
-                expected: Fen::ZERO,
-                invoiced: excess,
-                difference: excess,
-                detail: format!(
-                    "{left} unit(s) invoiced beyond what slip {} shipped of this part ({shipped} shipped, all already invoiced){credit_note}",
-                    l.slip_no
-                ),
-                accounts: Accounts::InvoicedNotShipped,
-            });
-        }
-    }
-
+    let matched = match_lines(
+        &MatchInput {
+            set,
+            params,
+            slips: &slips,
+            invoices: &invoices,
+            kept: &kept,
+            lines: &lines,
+            pairs: &pairs,
+            slip_slip: &k.slip_slip,
+            invoice_slip: &k.invoice_slip,
+            known_slips: k.known_slips,
+            slip_part: &k.slip_part,
+            invoice_part: &k.invoice_part,
+            part_names,
+            priced: &k.priced,
+        },
+        &mut findings,
+    );
     // 5. Slip lines: not invoiced, no terms, overlapping terms, refurbished parts.
     slip_line_findings(
         set,
         &SlipOutcome {
             slips: &slips,
-            priced: &priced,
-            remaining: &remaining,
-            slip_invoiced: &slip_invoiced,
-            no_terms_reported: &no_terms_reported,
-            slip_part: &slip_part,
+            priced: &k.priced,
+            remaining: &matched.remaining,
+            slip_invoiced: &matched.slip_invoiced,
+            no_terms_reported: &matched.no_terms_reported,
+            slip_part: &k.slip_part,
             part_names,
         },
         &mut findings,
     );
-
-    findings.sort_by(|a, b| {
-        (
-            &a.slip_no,
-            a.slip_line,
-            &a.invoice_no,
-            a.invoice_line,
-            a.code,
-            &a.detail,
-        )
-            .cmp(&(
-                &b.slip_no,
-                b.slip_line,
-                &b.invoice_no,
-                b.invoice_line,
-                b.code,
-                &b.detail,
-            ))
-    });
-
-    // Totals.
-    let shipped_value: Fen = slips
-        .iter()
-        .zip(&priced)
-        .map(|(s, p)| p.agreed.times(s.qty))
-        .sum();
-    let invoiced_value: Fen = invoices.iter().map(|l| l.amount).sum();
-    let sum_of = |a: Accounts| -> Fen {
-        findings
-            .iter()
-            .filter(|f| f.accounts == a)
-            .map(|f| f.difference)
-            .sum()
-    };
-    let invoiced_not_shipped_value = sum_of(Accounts::InvoicedNotShipped);
-    let shipped_not_invoiced_value = -sum_of(Accounts::ShippedNotInvoiced);
-    let explained_difference = sum_of(Accounts::NetDifference);
-    let net_difference = invoiced_value - matched_value - invoiced_not_shipped_value;
-    let unexplained = (net_difference - explained_difference)
-        + (shipped_value - matched_value - shipped_not_invoiced_value);
-    let totals = Totals {
-        shipped_value,
-        invoiced_value,
-        matched_value,
-        shipped_not_invoiced_value,
-        invoiced_not_shipped_value,
-        net_difference,
-        explained_difference,
-        unexplained,
-    };
-
-    let codes: Vec<u32> = findings.iter().map(|f| f.code as u32).collect();
-    let exp: Vec<i64> = findings.iter().map(|f| f.expected.0).collect();
-    let inv: Vec<i64> = findings.iter().map(|f| f.invoiced.0).collect();
-    let diff: Vec<i64> = findings.iter().map(|f| f.difference.0).collect();
-    let by_code = frame::totals_by_code(&codes, &exp, &inv, &diff)?
-        .into_iter()
-        .map(|(c, n, e, i, d)| CodeTotal {
-            code: Code::ALL[c as usize],
-            count: n,
-            expected: Fen(e),
-            invoiced: Fen(i),
-            difference: Fen(d),
-        })
-        .collect();
+    sort_findings(&mut findings);
+    let totals = totals(
+        &slips,
+        &k.priced,
+        &invoices,
+        matched.matched_value,
+        &findings,
+    );
+    let by_code = by_code(&findings)?;
     Ok(Reconciliation {
         findings,
         totals,

@@ -1,6 +1,7 @@
 //! Pricing slip lines by the negotiated terms, and the terms' own findings.
 
-use super::{Accounts, Code, Finding, ReconParams};
+use super::finding::empty;
+use super::{Code, Finding, ReconParams};
 use crate::model::{FinanceSet, SlipLine, Text};
 use crate::money::{Fen, Rate};
 
@@ -34,10 +35,6 @@ pub(super) enum Pricing {
 pub(super) struct Priced {
     pub(super) agreed: Fen,
     pub(super) pricing: Pricing,
-}
-
-pub(super) fn empty() -> Text {
-    Text::from("")
 }
 
 pub(super) fn norm_scope(s: &Option<Text>) -> Option<String> {
@@ -227,26 +224,19 @@ pub(super) fn overlapping_term_findings(
                 } else {
                     (j, i)
                 };
-            findings.push(Finding {
-                code: Code::OverlappingTerms,
-                severity: "error",
-                slip_no: empty(),
-                slip_line: None,
-                invoice_no: empty(),
-                invoice_line: None,
-                part_no: d[a].part_no.clone().unwrap_or_else(empty),
-                expected: Fen::ZERO,
-                invoiced: Fen::ZERO,
-                difference: Fen::ZERO,
-                detail: format!(
+            findings.push(
+                Finding {
+                    part_no: d[a].part_no.clone().unwrap_or_else(empty),
+                    ..Finding::new(Code::OverlappingTerms)
+                }
+                .detail(format!(
                     "discount terms {} and {} have the same scope and overlap from {from} to {to}; correct the terms (discounts.csv lines {} and {})",
                     term_label(set, a),
                     term_label(set, b),
                     d[a].source_line,
                     d[b].source_line
-                ),
-                accounts: Accounts::Nothing,
-            });
+                )),
+            );
         }
     }
 }
