@@ -8,6 +8,9 @@ use std::fmt::Write as _;
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::seq::SliceRandom;
 
+use plant::Planter;
+
+mod plant;
 mod synthetic;
 
 pub use synthetic::synthetic;
@@ -112,16 +115,63 @@ fn bill_again(line: &mut InvoiceLine, slip: &SlipLine, qty: i64, unit_price: Fen
 /// Generates the finance set and the text of `PLANTED.md`.
 pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
     let mut rng = rng_for(params.seed, 5);
-    let from = date(2026, 7, 1);
-    let category_of = |part_no: &str| {
-        ds.parts
-            .iter()
-            .find(|p| p.part_no == part_no)
-            .and_then(|p| p.category.clone())
-            .unwrap_or_default()
-    };
+    let slips = slips(ds, params);
+    let t = terms_of(ds, &slips);
+    let (invoices, line_of_slip) = clean_invoices(ds, params, &slips, &t.terms);
+    // Plant one discrepancy of each kind on distinct clean slip lines (each the only line of
+    // its invoice's slip, so that each finding stands alone).
+    let mut candidates: Vec<usize> = (0..slips.len())
+        .filter(|&i| !t.in_gap(slips[i].slip_date) && !t.in_promo(&slips[i]))
+        .filter(|&i| *slips[i].ship_to != *t.big_customer)
+        .collect();
+    candidates.shuffle(&mut rng);
+    let mut p = Planter::new(
+        ds,
+        params,
+        &t.terms,
+        slips,
+        invoices,
+        line_of_slip,
+        candidates,
+    );
+    p.price_over();
+    p.price_under();
+    p.rounding();
+    p.qty_over();
+    p.shipped_not_invoiced();
+    p.part_mismatch();
+    p.refurb_no_consent();
+    p.refurb_consent_too_late();
+    p.refurb_with_consent();
+    p.amount_mismatch();
+    p.tax_mismatch();
+    p.red_exceeds_original();
+    p.credit_and_rebill();
+    p.partial_invoicing();
+    p.part_numbers_written_differently();
+    p.duplicate_invoice();
+    p.invoiced_not_shipped();
+    let (slips, mut invoices, consents, notes) = p.finish();
+    let text = planted_md(&t, &slips, &notes);
+    let mut seen = 0u64;
+    for l in &mut invoices {
+        seen += 1;
+        l.source_line = seen + 1;
+    }
+    (
+        FinanceSet {
+            slips,
+            invoices,
+            discounts: t.terms,
+            consents,
+        },
+        text,
+    )
+}
 
-    // Slips: one per hospital and day, a line per part consumed.
+/// Slips: one per hospital and day, a line per part consumed by the repairs since July.
+fn slips(ds: &Dataset, params: &GenParams) -> Vec<SlipLine> {
+    let from = date(2026, 7, 1);
     let mut faults: Vec<&Fault> = ds
         .faults
         .iter()
@@ -162,10 +212,38 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
             source_line: 0,
         });
     }
+    slips
+}
 
-    // Discount terms: a gap in October (NO_DISCOUNT_TERMS) around a day with slips, and an
-    // overlapping promotion on the 64-row detector module (OVERLAPPING_TERMS) around one of its
-    // slips.
+/// The discount terms and the two faults planted in them.
+struct PlantedTerms {
+    terms: Vec<DiscountTerm>,
+    /// No term covers these days (`NO_DISCOUNT_TERMS`).
+    gap_from: NaiveDate,
+    gap_to: NaiveDate,
+    /// Two equally specific terms overlap on this part around this day (`OVERLAPPING_TERMS`).
+    promo_part: &'static str,
+    promo_day: NaiveDate,
+    /// The customer of the key-account term.
+    big_customer: String,
+}
+
+impl PlantedTerms {
+    fn in_gap(&self, d: NaiveDate) -> bool {
+        d >= self.gap_from && d <= self.gap_to
+    }
+
+    fn in_promo(&self, s: &SlipLine) -> bool {
+        &*s.part_no == self.promo_part
+            && s.slip_date >= self.promo_day - Duration::days(3)
+            && s.slip_date <= self.promo_day + Duration::days(3)
+    }
+}
+
+/// Discount terms: a gap in October (NO_DISCOUNT_TERMS) around a day with slips, and an
+/// overlapping promotion on the 64-row detector module (OVERLAPPING_TERMS) around one of its
+/// slips.
+fn terms_of(ds: &Dataset, slips: &[SlipLine]) -> PlantedTerms {
     let gap_day = slips
         .iter()
         .map(|s| s.slip_date)
@@ -183,89 +261,96 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
         .first()
         .map(|h| h.code.clone())
         .unwrap_or_default();
-    let mut terms = vec![
-        term(
-            "HT-2025-GEN",
-            date(2025, 1, 1),
-            date(2025, 12, 31),
-            1200,
-            None,
-            None,
-            None,
-            2,
-        ),
-        term(
+    let ends = [
+        ("HT-2025-GEN", date(2025, 1, 1), date(2025, 12, 31), 1200),
+        (
             "HT-2026-GEN",
             date(2026, 1, 1),
             gap_from - Duration::days(1),
             1000,
-            None,
-            None,
-            None,
-            3,
         ),
-        term(
+        (
             "HT-2026B-GEN",
             gap_to + Duration::days(1),
             date(2027, 12, 31),
             1100,
-            None,
-            None,
-            None,
-            4,
-        ),
-        term(
-            "HT-2026-TUBE",
-            date(2026, 1, 1),
-            date(2026, 12, 31),
-            500,
-            None,
-            Some("tube"),
-            None,
-            5,
-        ),
-        term(
-            "HT-2026-KEY",
-            date(2026, 1, 1),
-            date(2026, 12, 31),
-            1500,
-            Some(&big_customer),
-            None,
-            None,
-            6,
-        ),
-        term(
-            "HT-2026-DET",
-            date(2026, 7, 1),
-            date(2026, 12, 31),
-            800,
-            None,
-            None,
-            Some(promo_part),
-            7,
-        ),
-        term(
-            "HT-2026-DET-PROMO",
-            promo_day - Duration::days(3),
-            promo_day + Duration::days(3),
-            750,
-            None,
-            None,
-            Some(promo_part),
-            8,
         ),
     ];
+    let mut terms: Vec<DiscountTerm> = ends
+        .iter()
+        .map(|&(id, from, to, rate)| term(id, from, to, rate, None, None, None, 0))
+        .collect();
+    let year = (date(2026, 1, 1), date(2026, 12, 31));
+    terms.push(term(
+        "HT-2026-TUBE",
+        year.0,
+        year.1,
+        500,
+        None,
+        Some("tube"),
+        None,
+        0,
+    ));
+    terms.push(term(
+        "HT-2026-KEY",
+        year.0,
+        year.1,
+        1500,
+        Some(&big_customer),
+        None,
+        None,
+        0,
+    ));
+    terms.push(term(
+        "HT-2026-DET",
+        date(2026, 7, 1),
+        year.1,
+        800,
+        None,
+        None,
+        Some(promo_part),
+        0,
+    ));
+    terms.push(term(
+        "HT-2026-DET-PROMO",
+        promo_day - Duration::days(3),
+        promo_day + Duration::days(3),
+        750,
+        None,
+        None,
+        Some(promo_part),
+        0,
+    ));
     for (i, t) in terms.iter_mut().enumerate() {
         t.source_line = i as u64 + 2;
     }
-    let in_gap = |d: NaiveDate| d >= gap_from && d <= gap_to;
-    let in_promo = |s: &SlipLine| {
-        &*s.part_no == promo_part
-            && s.slip_date >= promo_day - Duration::days(3)
-            && s.slip_date <= promo_day + Duration::days(3)
-    };
+    PlantedTerms {
+        terms,
+        gap_from,
+        gap_to,
+        promo_part,
+        promo_day,
+        big_customer,
+    }
+}
 
-    // Clean invoices: one per hospital and month, covering all its slips of the month.
+/// The category of a part number (empty when it has none).
+fn category_of(ds: &Dataset, part_no: &str) -> String {
+    ds.parts
+        .iter()
+        .find(|p| p.part_no == part_no)
+        .and_then(|p| p.category.clone())
+        .unwrap_or_default()
+}
+
+/// Clean invoices: one per hospital and month, covering all its slips of the month; and the
+/// invoice line of each slip line.
+fn clean_invoices(
+    ds: &Dataset,
+    params: &GenParams,
+    slips: &[SlipLine],
+    terms: &[DiscountTerm],
+) -> (Vec<InvoiceLine>, Vec<usize>) {
     let mut by_invoice: std::collections::BTreeMap<(String, String), Vec<usize>> =
         std::collections::BTreeMap::new();
     for (i, s) in slips.iter().enumerate() {
@@ -290,7 +375,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
         for (k, &i) in members.iter().enumerate() {
             let s = &slips[i];
             // In the gap the billing system kept the old general rate.
-            let rate = billed_rate(&terms, s, &category_of(&s.part_no)).unwrap_or(Rate(1000));
+            let rate = billed_rate(terms, s, &category_of(ds, &s.part_no)).unwrap_or(Rate(1000));
             line_of_slip[i] = invoices.len();
             invoices.push(invoice_line(
                 &invoice_no,
@@ -302,342 +387,30 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
             ));
         }
     }
+    (invoices, line_of_slip)
+}
 
-    // Plant one discrepancy of each kind on distinct clean slip lines (each the only line of
-    // its invoice's slip, so that each finding stands alone).
-    let mut candidates: Vec<usize> = (0..slips.len())
-        .filter(|&i| !in_gap(slips[i].slip_date) && !in_promo(&slips[i]))
-        .filter(|&i| *slips[i].ship_to != *big_customer)
-        .collect();
-    candidates.shuffle(&mut rng);
-    let mut pick = {
-        let mut used_slips = std::collections::BTreeSet::new();
-        let mut it = candidates.into_iter();
-        move |slips: &[SlipLine]| loop {
-            let i = it.next().expect("enough slip lines to plant every finding");
-            if used_slips.insert(slips[i].slip_no.clone()) {
-                return i;
-            }
-        }
-    };
-    let mut notes = String::new();
-    let mut note = |code: &str, slip: &SlipLine, inv: Option<&InvoiceLine>, what: &str| {
-        let invoice = inv.map_or("-".to_owned(), |l| {
-            format!("{} line {}", l.invoice_no, l.line_no)
-        });
-        let _ = writeln!(
-            notes,
-            "| {code} | {} line {} | {invoice} | {what} |",
-            slip.slip_no, slip.line_no
-        );
-    };
-    let agreed = |s: &SlipLine| {
-        s.list_price
-            .discounted(billed_rate(&terms, s, &category_of(&s.part_no)).unwrap_or(Rate(0)))
-    };
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    let list = slips[i].list_price;
-    bill_again(&mut invoices[l], &slips[i], slips[i].qty, list);
-    note(
-        "PRICE_OVER",
-        &slips[i],
-        Some(&invoices[l]),
-        "billed at list price, discount not applied",
-    );
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    let low = Fen((agreed(&slips[i]).0 * 9 + 5) / 10);
-    bill_again(&mut invoices[l], &slips[i], slips[i].qty, low);
-    note(
-        "PRICE_UNDER",
-        &slips[i],
-        Some(&invoices[l]),
-        "unit price 10 % below the agreed price",
-    );
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    let off = agreed(&slips[i]) + Fen(1);
-    bill_again(&mut invoices[l], &slips[i], slips[i].qty, off);
-    note(
-        "ROUNDING",
-        &slips[i],
-        Some(&invoices[l]),
-        "unit price 0.01 above the agreed price (within tolerance)",
-    );
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    let price = invoices[l].unit_price;
-    bill_again(&mut invoices[l], &slips[i], slips[i].qty + 1, price);
-    note(
-        "QTY_OVER",
-        &slips[i],
-        Some(&invoices[l]),
-        "one unit more invoiced than shipped",
-    );
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    note(
-        "SHIPPED_NOT_INVOICED",
-        &slips[i],
-        None,
-        "the invoice line was never issued",
-    );
-    invoices[l].qty = 0; // removed below
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    let other = ds
-        .parts
-        .iter()
-        .find(|p| *p.part_no != *slips[i].part_no && p.category.as_deref() == Some("console"))
-        .map(|p| p.part_no.clone())
-        .unwrap_or_else(|| "CT-CON-MON".to_owned());
-    invoices[l].part_no = other.as_str().into();
-    note(
-        "PART_MISMATCH",
-        &slips[i],
-        Some(&invoices[l]),
-        &format!("invoiced as {other}, a part the slip does not carry"),
-    );
-
-    let i = pick(&slips);
-    slips[i].condition = Condition::Refurbished;
-    note(
-        "REFURB_NO_CONSENT",
-        &slips[i],
-        Some(&invoices[line_of_slip[i]]),
-        "refurbished part shipped, the hospital never consented",
-    );
-
-    let i = pick(&slips);
-    slips[i].condition = Condition::Refurbished;
-    let late = slips[i].slip_date + Duration::days(5);
-    note(
-        "REFURB_NO_CONSENT",
-        &slips[i],
-        Some(&invoices[line_of_slip[i]]),
-        &format!("refurbished part; the consent was granted only on {late}, after the slip date"),
-    );
-    let mut consents = vec![Consent {
-        hospital_id: slips[i].ship_to.clone(),
-        granted_on: late,
-        slip_no: Some(slips[i].slip_no.clone()),
-        part_no: None,
-        reference: Some("TY-2026-LATE".to_owned()),
-        source_line: 0,
-    }];
-
-    let i = pick(&slips);
-    slips[i].condition = Condition::Refurbished;
-    consents.push(Consent {
-        hospital_id: slips[i].ship_to.clone(),
-        granted_on: slips[i].slip_date - Duration::days(10),
-        slip_no: None,
-        part_no: Some(slips[i].part_no.clone()),
-        reference: Some("TY-2026-001".to_owned()),
-        source_line: 0,
-    });
-    note(
-        "(none)",
-        &slips[i],
-        Some(&invoices[line_of_slip[i]]),
-        "refurbished part covered by consent TY-2026-001: passes",
-    );
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    invoices[l].amount += Fen::yuan(100);
-    invoices[l].tax_amount = Some(invoices[l].amount.scaled_by(VAT));
-    note(
-        "AMOUNT_MISMATCH",
-        &slips[i],
-        Some(&invoices[l]),
-        "amount 100.00 above qty x unit price",
-    );
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    invoices[l].tax_amount = Some(invoices[l].amount.scaled_by(Rate(600)));
-    note(
-        "TAX_MISMATCH",
-        &slips[i],
-        Some(&invoices[l]),
-        "tax computed at 6 % on a 13 % line",
-    );
-
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    let original = invoices[l].clone();
-    let mut red = original.clone();
-    red.invoice_no = format!("{}R", original.invoice_no).into();
-    red.line_no = 1;
-    red.kind = InvoiceKind::Red;
-    red.original_invoice_no = Some(original.invoice_no.clone());
-    red.qty = -(original.qty + 1);
-    red.amount = red.unit_price.times(red.qty);
-    red.tax_amount = Some(red.amount.scaled_by(VAT));
-    red.invoice_date = original.invoice_date + Duration::days(2);
-    note(
-        "RED_EXCEEDS_ORIGINAL",
-        &slips[i],
-        Some(&red),
-        &format!(
-            "credits {} units against {} invoiced",
-            -red.qty, original.qty
-        ),
-    );
-    invoices.push(red);
-
-    // A correct credit and re-bill: no finding.
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    let wrong = slips[i].list_price;
-    let right = invoices[l].unit_price;
-    bill_again(&mut invoices[l], &slips[i], slips[i].qty, wrong);
-    let mut red = invoices[l].clone();
-    red.invoice_no = format!("{}R", invoices[l].invoice_no).into();
-    red.line_no = 1;
-    red.kind = InvoiceKind::Red;
-    red.original_invoice_no = Some(invoices[l].invoice_no.clone());
-    red.qty = -red.qty;
-    red.amount = red.unit_price.times(red.qty);
-    red.tax_amount = Some(red.amount.scaled_by(VAT));
-    red.invoice_date = invoices[l].invoice_date + Duration::days(4);
-    let mut rebill = invoice_line(
-        &format!("{}C", invoices[l].invoice_no),
-        1,
-        red.invoice_date,
-        &slips[i],
-        slips[i].qty,
-        right,
-    );
-    rebill.serials.clone_from(&slips[i].serials);
-    note("(none)", &slips[i], Some(&red), &format!("billed at list price, credited in full by the red invoice and re-billed correctly on {}", rebill.invoice_no));
-    invoices.push(red);
-    invoices.push(rebill);
-
-    // Partial invoicing of a two-unit line across two invoices: no finding.
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    slips[i].qty = 2;
-    let price = invoices[l].unit_price;
-    bill_again(&mut invoices[l], &slips[i], 1, price);
-    let second = invoice_line(
-        &format!("{}P", invoices[l].invoice_no),
-        1,
-        invoices[l].invoice_date + Duration::days(20),
-        &slips[i],
-        1,
-        price,
-    );
-    note(
-        "(none)",
-        &slips[i],
-        Some(&second),
-        &format!(
-            "two units invoiced one on {} and one on {}",
-            invoices[l].invoice_no, second.invoice_no
-        ),
-    );
-    invoices.push(second);
-
-    // Part numbers written differently on the invoice: matched after normalisation.
-    for (k, style) in ["lower", "spaces", "full-width"].iter().enumerate() {
-        let i = pick(&slips);
-        let l = line_of_slip[i];
-        let p = &slips[i].part_no;
-        invoices[l].part_no = match k {
-            0 => p.to_lowercase(),
-            1 => format!(" {} ", p.replace('-', " - ")),
-            _ => p.replace('-', "－").replace('C', "Ｃ"),
-        }
-        .into();
-        note(
-            "(none)",
-            &slips[i],
-            Some(&invoices[l]),
-            &format!(
-                "part number written {style} ({:?}): matches after normalisation",
-                invoices[l].part_no
-            ),
-        );
-    }
-
-    // A duplicate invoice: one invoice's lines entered twice.
-    let i = pick(&slips);
-    let l = line_of_slip[i];
-    let dup_no = invoices[l].invoice_no.clone();
-    let copies: Vec<InvoiceLine> = invoices
-        .iter()
-        .filter(|x| x.invoice_no == dup_no)
-        .cloned()
-        .collect();
-    note(
-        "DUPLICATE_INVOICE",
-        &slips[i],
-        Some(&invoices[l]),
-        &format!(
-            "invoice {dup_no} entered twice ({} lines repeated)",
-            copies.len()
-        ),
-    );
-    invoices.extend(copies);
-
-    // An invoice line for a slip that does not exist.
-    let ghost = SlipLine {
-        slip_no: "CK20260999999".into(),
-        line_no: 1,
-        ..slips[pick(&slips)].clone()
-    };
-    let price = ghost.list_price.discounted(Rate(1000));
-    let inv = invoice_line("FP20261099999", 1, params.as_of, &ghost, 1, price);
-    note(
-        "INVOICED_NOT_SHIPPED",
-        &ghost,
-        Some(&inv),
-        "no such outbound slip exists",
-    );
-    invoices.push(inv);
-
-    invoices.retain(|l| l.qty != 0);
-    // Findings that arise from the terms themselves.
-    let gap_lines = slips.iter().filter(|s| in_gap(s.slip_date)).count();
-    let promo_lines = slips.iter().filter(|s| in_promo(s)).count();
-
+/// `PLANTED.md`: the table of planted rows, then what the terms cause.
+fn planted_md(t: &PlantedTerms, slips: &[SlipLine], notes: &str) -> String {
+    let gap_lines = slips.iter().filter(|s| t.in_gap(s.slip_date)).count();
+    let promo_lines = slips.iter().filter(|s| t.in_promo(s)).count();
+    let (gap_from, gap_to, promo_part, big_customer) =
+        (t.gap_from, t.gap_to, t.promo_part, &t.big_customer);
     let mut text = String::from(
         "# Planted discrepancies in `data/china/finance`\n\n\
          Generated by `spareplan generate --china`; every row below is deliberate. `reconcile` must \
          report each coded row and nothing else of consequence (apart from what the terms cause, listed after the table).\n\n\
          | expected finding | slip line | invoice line | what was planted |\n|---|---|---|---|\n",
     );
-    text.push_str(&notes);
+    text.push_str(notes);
     let _ = write!(
         text,
         "\nFrom the terms:\n\n\
          - `NO_DISCOUNT_TERMS`: no term covers {gap_from} to {gap_to} (HT-2026-GEN ends the day before, HT-2026B-GEN starts the day after); the {gap_lines} slip line(s) dated then were billed at the old 10 % rate.\n\
          - `OVERLAPPING_TERMS`: HT-2026-DET and HT-2026-DET-PROMO both name {promo_part} for all customers and overlap from {} to {}; {promo_lines} slip line(s) fall in the overlap.\n\
          - The key-account term HT-2026-KEY (15 %, customer {big_customer}) beats the general term for that hospital; the tube term HT-2026-TUBE (5 %) beats the general term for category `tube`.\n",
-        promo_day - Duration::days(3),
-        promo_day + Duration::days(3),
+        t.promo_day - Duration::days(3),
+        t.promo_day + Duration::days(3),
     );
-    let mut seen = 0u64;
-    for l in &mut invoices {
-        seen += 1;
-        l.source_line = seen + 1;
-    }
-    (
-        FinanceSet {
-            slips,
-            invoices,
-            discounts: terms,
-            consents,
-        },
-        text,
-    )
+    text
 }
