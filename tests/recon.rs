@@ -426,7 +426,7 @@ fn the_bundled_finance_folder_shows_every_planted_kind() {
     let found: std::collections::BTreeSet<Code> = codes(&rec).into_iter().collect();
     // Every code of the contract, and the consent that passes.
     for code in Code::ALL {
-        assert!(found.contains(&code), "{code:?} missing");
+        assert!(found.contains(code), "{code:?} missing");
     }
     // Exactly the planted price findings, nothing more.
     assert_eq!(

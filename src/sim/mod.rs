@@ -98,7 +98,7 @@ impl<'a> SimSpec<'a> {
         warmup_years: f64,
     ) -> SimSpec<'a> {
         let input = plan.input();
-        let stock = input.plan_of(&plan.stock).stock;
+        let stock = plan.levels_by_input_part();
         let units = ds
             .units
             .iter()

@@ -10,7 +10,7 @@
 use rayon::prelude::*;
 
 use super::input::PlanInput;
-use super::optimise::{Plan, Requirement};
+use super::problem::{Plan, Requirement};
 use super::service::evaluate;
 
 /// Parts evaluated together before their results are added up, to bound memory.

@@ -7,7 +7,7 @@
 //! can change no on-time probability ([`useful_depots`]) hold nothing.
 
 use super::input::PlanInput;
-use super::optimise::{add_change, Costs, Plan};
+use super::problem::{add_change, Costs, Plan};
 use super::service::{evaluate, PartNetwork};
 
 /// Service evaluations the exhaustive search may take: within them it visits every stock vector

@@ -22,9 +22,7 @@ use crate::coverage::Coverage;
 use crate::model::{Dataset, DepotId, HospitalId, PartId};
 use crate::network::{to_hours, to_micros};
 
-use super::optimise::Plan;
 use super::service::{DepotSpec, HospitalDemand, PartNetwork};
-use super::stock_plan::StockPlan;
 
 /// Days per year for lead times given in days.
 pub const DAYS_PER_YEAR: f64 = 365.0;
@@ -105,26 +103,6 @@ impl PlanInput {
             slot[p.part.index()] = Some(i);
         }
         slot
-    }
-
-    /// A stock plan in this input's part order (parts without demand are left out).
-    pub fn plan_of(&self, stock: &StockPlan) -> Plan {
-        Plan {
-            stock: self
-                .parts
-                .iter()
-                .map(|p| stock.of_part(p.part).to_vec())
-                .collect(),
-        }
-    }
-
-    /// The stock plan of a plan in this input's part order, sized for `parts` data-set parts.
-    pub fn stock_plan(&self, plan: &Plan, parts: usize) -> StockPlan {
-        let mut stock = StockPlan::new(self.depots.len(), parts);
-        for (p, levels) in self.parts.iter().zip(&plan.stock) {
-            stock.of_part_mut(p.part).copy_from_slice(levels);
-        }
-        stock
     }
 
     /// Demand of hospital `h` for the part at `part` (an index into `parts`), per year.

@@ -11,6 +11,7 @@ mod exhaustive;
 pub mod input;
 pub mod optimise;
 mod plan;
+pub mod problem;
 mod result;
 pub mod service;
 mod stock_plan;

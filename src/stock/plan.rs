@@ -236,7 +236,7 @@ pub fn evaluate(
     }
     let (cov, input) = prepare(ds, params)?;
     let req = requirements(&input, params.target);
-    let plan = input.plan_of(stock);
+    let plan = Plan::of(&input, stock);
     let checked = check(&input, &req, &plan);
     let meets = checked.ok();
     Ok(PlanResult::new(

@@ -9,7 +9,7 @@
 use super::bound::{Bound, BoundMethod};
 use super::check::Checked;
 use super::input::{OutOfReach, PlanInput};
-use super::optimise::{Plan, Requirement};
+use super::problem::{Plan, Requirement};
 use super::stock_plan::StockPlan;
 use crate::coverage::Coverage;
 use crate::model::{Dataset, DepotId, HospitalId, PartId};
@@ -144,7 +144,7 @@ impl PlanResult {
             }
         });
         PlanResult {
-            stock: input.stock_plan(&plan, ds.parts.len()),
+            stock: plan.to_stock_plan(&input, ds.parts.len()),
             coverage,
             investment,
             annual_holding_cost,
@@ -165,6 +165,12 @@ impl PlanResult {
     /// The planning input the plan was made on (the network facts the simulation reads).
     pub fn input(&self) -> &PlanInput {
         &self.input
+    }
+
+    /// Base stock per part of [`PlanResult::input`] (its part order) and depot: the form the
+    /// simulation's event loop indexes.
+    pub fn levels_by_input_part(&self) -> Vec<Vec<u32>> {
+        self.plan.stock.clone()
     }
 
     /// The parts with demand, in part order.

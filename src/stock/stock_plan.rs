@@ -3,8 +3,8 @@
 //!
 //! The optimiser, the checker and the bound work on their own index order (the parts with demand,
 //! in [`super::input::PlanInput::parts`] order); the conversion between that order and this type
-//! happens only inside `stock` ([`super::input::PlanInput::plan_of`] and
-//! [`super::input::PlanInput::stock_plan`]). Simulation, replenishment, scenarios, the report and
+//! happens only inside `stock` ([`super::problem::Plan::of`] and
+//! [`super::problem::Plan::to_stock_plan`]). Simulation, replenishment, scenarios, the report and
 //! the readers and writers of `stock_plan.csv` see this type alone.
 
 use crate::model::{Dataset, DepotId, PartId};

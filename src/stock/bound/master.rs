@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 
 use super::{BoundError, OnTimeCache, PartOptions};
 use crate::stock::input::PlanInput;
-use crate::stock::optimise::Requirement;
+use crate::stock::problem::Requirement;
 
 /// The distinct candidate sets of one deadline group: a class's on-time `1 - prod(1 - fill)`
 /// depends on its candidates as a set (their order only routes the flows, which the relaxation

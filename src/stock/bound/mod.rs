@@ -70,7 +70,7 @@ use pricing::{OnTimeCache, PartOptions};
 
 use super::dist::{poisson_fill, Pmf};
 use super::input::PlanInput;
-use super::optimise::{Costs, Plan, Requirement};
+use super::problem::{Costs, Plan, Requirement};
 use super::service::parents_first;
 
 /// Stock vectors a part's relaxed pricing may enumerate for the part to be priced with the

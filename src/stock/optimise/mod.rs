@@ -32,120 +32,19 @@ use rayon::prelude::*;
 use super::exhaustive::{exact, Exhaustive};
 pub use super::exhaustive::{useful_depots, EXACT_LIMIT};
 use super::input::PlanInput;
+use super::problem::{for_each_change, MARGIN};
+pub use super::problem::{
+    requirements, Costs, Infeasible, Plan, Requirement, MAX_REACHABLE_ON_TIME,
+};
 use super::service::{evaluate, evaluate_from};
 
-/// The highest on-time a requirement asks of the parts within reach.
-pub const MAX_REACHABLE_ON_TIME: f64 = 0.999;
-
-/// Relative margin kept above each requirement, so that an independent recomputation, which
-/// adds the same numbers in another order, agrees.
-const MARGIN: f64 = 1e-9;
+mod passes;
 
 /// Units of one part at one depot bought in one step, at most.
 const LOOKAHEAD: u32 = 6;
 
 /// Instances with at most this many units get the exchange pass.
 pub const EXCHANGE_LIMIT: u32 = 40;
-
-/// What one hospital must get.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Requirement {
-    pub target: f64,
-    /// Requests per year, all parts.
-    pub demand: f64,
-    /// Requests per year for parts some depot serves within the deadline.
-    pub reachable: f64,
-    /// Whether the requirement is capped by the reachable demand (the target on all demand is out
-    /// of reach).
-    pub reachable_only: bool,
-    /// Requests per year that must be on time.
-    pub need: f64,
-}
-
-/// Each hospital's requirement: `min(target x demand, MAX_REACHABLE_ON_TIME x reachable demand)`
-/// requests a year on time. It rises with the target (a higher target never asks less), equals
-/// the model's guarantee for every hospital within reach of all its parts, and for the others asks
-/// as much as 99.9 % on the parts within reach allows.
-pub fn requirements(input: &PlanInput, target: Option<f64>) -> Vec<Requirement> {
-    let nh = input.hospitals();
-    let mut demand = vec![0.0; nh];
-    let mut reachable = vec![0.0; nh];
-    for (i, part) in input.parts.iter().enumerate() {
-        let g = &input.groups[part.group];
-        for h in 0..nh {
-            let rate = input.rate(h, i);
-            if rate <= 0.0 {
-                continue;
-            }
-            demand[h] += rate;
-            if let Some(k) = g.class_of[h] {
-                if !g.classes[k as usize].candidates.is_empty() {
-                    reachable[h] += rate;
-                }
-            }
-        }
-    }
-    (0..nh)
-        .map(|h| {
-            let t = target.or(input.targets[h]).unwrap_or(0.0);
-            let full = t * demand[h];
-            let cap = MAX_REACHABLE_ON_TIME * reachable[h];
-            let reachable_only = full > cap;
-            let need = full.min(cap);
-            Requirement {
-                target: t,
-                demand: demand[h],
-                reachable: reachable[h],
-                reachable_only,
-                need,
-            }
-        })
-        .collect()
-}
-
-/// Yearly holding cost of one unit of each part at each depot, part-major, in yuan (a weight for
-/// the search; reported money is computed exactly elsewhere).
-#[derive(Clone, Debug)]
-pub struct Costs {
-    pub depots: usize,
-    pub per_unit: Vec<f64>,
-}
-
-impl Costs {
-    pub fn at(&self, part: usize, depot: usize) -> f64 {
-        self.per_unit[part * self.depots + depot]
-    }
-}
-
-/// A stock plan: base-stock levels per part (in `PlanInput::parts` order) and depot.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Plan {
-    pub stock: Vec<Vec<u32>>,
-}
-
-impl Plan {
-    pub fn cost(&self, costs: &Costs) -> f64 {
-        let mut total = 0.0;
-        for (p, levels) in self.stock.iter().enumerate() {
-            for (d, &s) in levels.iter().enumerate() {
-                total += f64::from(s) * costs.at(p, d);
-            }
-        }
-        total
-    }
-
-    pub fn units(&self) -> u32 {
-        self.stock.iter().flatten().sum()
-    }
-}
-
-/// The optimiser failed: some requirement cannot be met by any stock.
-#[derive(Debug, thiserror::Error)]
-#[error("no stock meets the requirement of hospital index {hospital}: {detail}")]
-pub struct Infeasible {
-    pub hospital: usize,
-    pub detail: String,
-}
 
 /// The least-cost plan found for `req` (see the module docs).
 pub fn optimise(input: &PlanInput, costs: &Costs, req: &[Requirement]) -> Result<Plan, Infeasible> {
@@ -213,39 +112,6 @@ pub fn meets(input: &PlanInput, costs: &Costs, req: &[Requirement], plan: &Plan)
     State::with_stock(input, costs, req, plan.stock.clone())
         .short()
         .is_none()
-}
-
-/// Adds to each hospital's on-time requests the change of one part's class on-time from `old`
-/// to `new`.
-pub(super) fn add_change(
-    input: &PlanInput,
-    got: &mut [f64],
-    part: usize,
-    old: &[f64],
-    new: &[f64],
-) {
-    for_each_change(input, part, old, new, |h, gain| got[h] += gain);
-}
-
-/// Calls `f(hospital, change of its on-time requests)` for every hospital whose class's on-time
-/// of one part changes from `old` to `new`.
-fn for_each_change(
-    input: &PlanInput,
-    part: usize,
-    old: &[f64],
-    new: &[f64],
-    mut f: impl FnMut(usize, f64),
-) {
-    let g = &input.groups[input.parts[part].group];
-    for (k, members) in g.members.iter().enumerate() {
-        let delta = new[k] - old[k];
-        if delta == 0.0 {
-            continue;
-        }
-        for &h in members {
-            f(h as usize, input.rate(h as usize, part) * delta);
-        }
-    }
 }
 
 /// Bookkeeping of the search.
@@ -642,62 +508,5 @@ impl<'a> State<'a> {
             .flat_map(|p| (0..nd).map(move |d| (p, d)))
             .filter(|&(p, d)| self.plan.stock[p][d] > 0)
             .collect()
-    }
-
-    /// Removes units, dearest first, while every requirement holds.
-    fn drop_pass(&mut self) {
-        loop {
-            let mut held = self.held();
-            held.sort_by(|a, b| {
-                self.costs
-                    .at(b.0, b.1)
-                    .total_cmp(&self.costs.at(a.0, a.1))
-                    .then(a.cmp(b))
-            });
-            let mut dropped = false;
-            for (p, d) in held {
-                while self.plan.stock[p][d] > 0 {
-                    let mut stock = self.plan.stock[p].clone();
-                    stock[d] -= 1;
-                    let service =
-                        evaluate_from(&self.input.parts[p].network, &stock, Some(&self.fill[p]));
-                    if !self.keeps_targets(p, &service.on_time) {
-                        break;
-                    }
-                    self.set(p, d, stock[d], service.on_time, service.fill_rate);
-                    dropped = true;
-                }
-            }
-            if !dropped {
-                return;
-            }
-        }
-    }
-
-    /// Tries each held unit out: remove it, buy back greedily, drop; keeps cheaper plans.
-    fn exchange_pass(&mut self) {
-        let mut improved = true;
-        while improved {
-            improved = false;
-            let cost = self.plan.cost(self.costs);
-            let held = self.held();
-            for (p, d) in held {
-                let mut trial = self.clone();
-                let mut stock = trial.plan.stock[p].clone();
-                stock[d] -= 1;
-                let service = evaluate(&self.input.parts[p].network, &stock);
-                trial.set(p, d, stock[d], service.on_time, service.fill_rate);
-                // The removed unit may not be bought straight back in this trial.
-                if trial.greedy(Some((p, d))).is_err() {
-                    continue;
-                }
-                trial.drop_pass();
-                if trial.plan.cost(self.costs) < cost * (1.0 - 1e-12) - 1e-9 {
-                    *self = trial;
-                    improved = true;
-                    break;
-                }
-            }
-        }
     }
 }
