@@ -213,20 +213,47 @@ fn positive(file: &str, key: &str, v: f64) -> Result<f64, ScenarioError> {
     }
 }
 
-/// Applies a scenario's changes to a copy of `ds`.
+/// Where a scenario's errors are reported: its file.
+struct Ctx<'a> {
+    file: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, key: String, message: String) -> ScenarioError {
+        ScenarioError {
+            file: self.file.to_owned(),
+            key,
+            message,
+        }
+    }
+}
+
+fn depot_of(ds: &Dataset, code: &str) -> Option<DepotId> {
+    ds.depot_ids().find(|&d| ds.depot(d).code == code)
+}
+
+/// Applies a scenario's changes to a copy of `ds`, in a fixed order: depot changes, added depots,
+/// closed depots, failure rates, lanes, deadlines; then the planning settings.
 pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), ScenarioError> {
     let file = loaded.file.display().to_string();
+    let c = Ctx { file: &file };
     let s = &loaded.scenario;
-    let err = |key: String, message: String| ScenarioError {
-        file: file.clone(),
-        key,
-        message,
-    };
     let mut ds = ds.clone();
-    let depot_of = |ds: &Dataset, code: &str| ds.depot_ids().find(|&d| ds.depot(d).code == code);
+    change_depots(&c, s, &mut ds)?;
+    add_depots(&c, s, &mut ds)?;
+    close_depots(&c, s, &mut ds)?;
+    scale_failure_rates(&c, s, &mut ds)?;
+    change_lanes(&c, s, &mut ds)?;
+    change_deadlines(&c, s, &mut ds)?;
+    Ok((ds, settings(&c, s)?))
+}
+
+/// `[[depots]]`: handling, resupply and holding of existing depots.
+fn change_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), ScenarioError> {
+    let (file, err) = (c.file, |key: String, message: String| c.err(key, message));
     for (i, c) in s.depots.iter().enumerate() {
         let key = format!("depots[{i}].depot_id");
-        let d = depot_of(&ds, &c.depot_id)
+        let d = depot_of(ds, &c.depot_id)
             .ok_or_else(|| err(key, format!("no depot {:?} in the data set", c.depot_id)))?;
         let depot = &mut ds.depots[d.index()];
         if let Some(h) = c.handling_hours {
@@ -239,8 +266,14 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
             depot.holding_rate = positive(&file, &format!("depots[{i}].holding_rate"), r)?;
         }
     }
+    Ok(())
+}
+
+/// `[[add_depots]]`: forward depots at a hub, linked to it by courier both ways.
+fn add_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), ScenarioError> {
+    let (file, err) = (c.file, |key: String, message: String| c.err(key, message));
     for (i, a) in s.add_depots.iter().enumerate() {
-        if depot_of(&ds, &a.depot_id).is_some() {
+        if depot_of(ds, &a.depot_id).is_some() {
             return Err(err(
                 format!("add_depots[{i}].depot_id"),
                 format!("depot {:?} already exists", a.depot_id),
@@ -257,7 +290,7 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
                 )
             })?;
         let parent = match &a.parent_id {
-            Some(p) => depot_of(&ds, p).ok_or_else(|| {
+            Some(p) => depot_of(ds, p).ok_or_else(|| {
                 err(
                     format!("add_depots[{i}].parent_id"),
                     format!("no depot {p:?} in the data set"),
@@ -305,9 +338,15 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
             });
         }
     }
+    Ok(())
+}
+
+/// `close_depots`: a closed depot's lanes go, its children are resupplied from its parent.
+fn close_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), ScenarioError> {
+    let err = |key: String, message: String| c.err(key, message);
     for (i, code) in s.close_depots.iter().enumerate() {
         let key = format!("close_depots[{i}]");
-        let d = depot_of(&ds, code)
+        let d = depot_of(ds, code)
             .ok_or_else(|| err(key.clone(), format!("no depot {code:?} in the data set")))?;
         let Some(parent) = ds.depot(d).parent else {
             return Err(err(
@@ -323,6 +362,12 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
         ds.lanes
             .retain(|l| l.from != NodeRef::Depot(d) && l.to != NodeRef::Depot(d));
     }
+    Ok(())
+}
+
+/// `[failure_rates]`: factors for all, per model and per part, multiplied.
+fn scale_failure_rates(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), ScenarioError> {
+    let (file, err) = (c.file, |key: String, message: String| c.err(key, message));
     if let Some(r) = &s.failure_rates {
         let all = match r.all {
             Some(f) => positive(&file, "failure_rates.all", f)?,
@@ -352,6 +397,12 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
             u.failures_per_unit_year *= model_factor[u.model.index()] * part_factor[u.part.index()];
         }
     }
+    Ok(())
+}
+
+/// `[[lanes]]`: disable or slow lanes by mode and/or a longitude-latitude box.
+fn change_lanes(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), ScenarioError> {
+    let (file, err) = (c.file, |key: String, message: String| c.err(key, message));
     for (i, c) in s.lanes.iter().enumerate() {
         let mode =
             match &c.mode {
@@ -375,7 +426,7 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
         };
         match c.action.as_str() {
             "disable" => {
-                let keep: Vec<bool> = ds.lanes.iter().map(|l| !hit(&ds, l)).collect();
+                let keep: Vec<bool> = ds.lanes.iter().map(|l| !hit(ds, l)).collect();
                 let mut it = keep.into_iter();
                 ds.lanes.retain(|_| it.next().unwrap_or(true));
             }
@@ -385,7 +436,7 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
                     .factor
                     .ok_or_else(|| err(key.clone(), "slowing lanes needs a factor".to_owned()))?;
                 let f = positive(&file, &key, f)?;
-                let hits: Vec<bool> = ds.lanes.iter().map(|l| hit(&ds, l)).collect();
+                let hits: Vec<bool> = ds.lanes.iter().map(|l| hit(ds, l)).collect();
                 for (l, h) in ds.lanes.iter_mut().zip(hits) {
                     if h {
                         l.hours *= f;
@@ -400,6 +451,13 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
             }
         }
     }
+    Ok(())
+}
+
+/// `deadline_hours` and `emergency_deadline_hours`: the standard (longest) and emergency
+/// (shortest) promises.
+fn change_deadlines(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), ScenarioError> {
+    let file = c.file;
     let longest = ds
         .parts
         .iter()
@@ -426,6 +484,12 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
             }
         }
     }
+    Ok(())
+}
+
+/// `target` and `budget`: what the plan is asked for.
+fn settings(c: &Ctx<'_>, s: &Scenario) -> Result<Settings, ScenarioError> {
+    let err = |key: String, message: String| c.err(key, message);
     if let Some(t) = s.target {
         if !(t > 0.0 && t < 1.0) {
             return Err(err(
@@ -443,11 +507,8 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
             )
         })?),
     };
-    Ok((
-        ds,
-        Settings {
-            target: s.target,
-            budget,
-        },
-    ))
+    Ok(Settings {
+        target: s.target,
+        budget,
+    })
 }
