@@ -279,28 +279,7 @@ pub fn summarize(ds: &Dataset, cov: &Coverage, slowest: usize) -> Summary {
             modes: modes_text(r),
         }
     };
-    let mut limits = vec![4.0, 24.0, 72.0];
-    if !limits.contains(&cov.params.deadline_hours) {
-        limits.push(cov.params.deadline_hours);
-    }
-    let reach = limits
-        .iter()
-        .map(|&hours| {
-            let limit = to_micros(hours);
-            let hit: Vec<&HospitalCoverage> = cov
-                .hospitals
-                .iter()
-                .filter(|c| c.fastest.is_some_and(|(_, t)| t <= limit))
-                .collect();
-            let hit_units: usize = hit.iter().map(|c| units[c.hospital.index()]).sum();
-            Reach {
-                hours,
-                hospitals: hit.len(),
-                share_of_hospitals: round4(hit.len() as f64 / n),
-                share_of_installed_base: round4(hit_units as f64 / total_units),
-            }
-        })
-        .collect();
+    let reach = reach(cov, &units, n, total_units);
     let mut by_time: Vec<&HospitalCoverage> = cov
         .hospitals
         .iter()
@@ -328,43 +307,8 @@ pub fn summarize(ds: &Dataset, cov: &Coverage, slowest: usize) -> Summary {
             line(c.hospital, d, t, &fastest_pair(c.hospital, d).fastest)
         })
         .collect();
-    let engineer_limit = to_micros(cov.params.engineer_hours);
-    let engineer_over_limit = cov
-        .hospitals
-        .iter()
-        .filter(|c| c.engineer_micros.is_none_or(|t| t > engineer_limit))
-        .map(|c| {
-            let hosp = ds.hospital(c.hospital);
-            HospitalLine {
-                hospital_id: hosp.code.clone(),
-                name: hosp.name.clone(),
-                province: hosp.province.clone().unwrap_or_default(),
-                depot_id: String::new(),
-                hours: c
-                    .engineer_micros
-                    .map_or(f64::NAN, |t| round2(crate::network::to_hours(t))),
-                route: String::new(),
-                modes: String::new(),
-            }
-        })
-        .collect();
-    let depot_share = ds
-        .depot_ids()
-        .map(|d| {
-            let served: Vec<&HospitalCoverage> = cov
-                .hospitals
-                .iter()
-                .filter(|c| c.fastest.is_some_and(|(fd, _)| fd == d))
-                .collect();
-            let u: usize = served.iter().map(|c| units[c.hospital.index()]).sum();
-            DepotShare {
-                depot_id: ds.depot(d).code.clone(),
-                hospitals: served.len(),
-                units: u,
-                share_of_installed_base: round4(u as f64 / total_units),
-            }
-        })
-        .collect();
+    let engineer_over_limit = engineer_over_limit(ds, cov);
+    let depot_share = depot_share(ds, cov, &units, total_units);
     let economy_cost_total: Fen = cov
         .pairs
         .iter()
@@ -392,6 +336,75 @@ pub fn summarize(ds: &Dataset, cov: &Coverage, slowest: usize) -> Summary {
         economy_cost_total: economy_cost_total.to_string(),
         fastest_cost_total: fastest_cost_total.to_string(),
     }
+}
+
+/// Hospitals and installed base within 4, 24 and 72 h (and the deadline) of the fastest depot.
+fn reach(cov: &Coverage, units: &[usize], n: f64, total_units: f64) -> Vec<Reach> {
+    let mut limits = vec![4.0, 24.0, 72.0];
+    if !limits.contains(&cov.params.deadline_hours) {
+        limits.push(cov.params.deadline_hours);
+    }
+    limits
+        .iter()
+        .map(|&hours| {
+            let limit = to_micros(hours);
+            let hit: Vec<&HospitalCoverage> = cov
+                .hospitals
+                .iter()
+                .filter(|c| c.fastest.is_some_and(|(_, t)| t <= limit))
+                .collect();
+            let hit_units: usize = hit.iter().map(|c| units[c.hospital.index()]).sum();
+            Reach {
+                hours,
+                hospitals: hit.len(),
+                share_of_hospitals: round4(hit.len() as f64 / n),
+                share_of_installed_base: round4(hit_units as f64 / total_units),
+            }
+        })
+        .collect()
+}
+
+/// Hospitals whose nearest engineer is beyond the engineer promise (or unreachable).
+fn engineer_over_limit(ds: &Dataset, cov: &Coverage) -> Vec<HospitalLine> {
+    let engineer_limit = to_micros(cov.params.engineer_hours);
+    cov.hospitals
+        .iter()
+        .filter(|c| c.engineer_micros.is_none_or(|t| t > engineer_limit))
+        .map(|c| {
+            let hosp = ds.hospital(c.hospital);
+            HospitalLine {
+                hospital_id: hosp.code.clone(),
+                name: hosp.name.clone(),
+                province: hosp.province.clone().unwrap_or_default(),
+                depot_id: String::new(),
+                hours: c
+                    .engineer_micros
+                    .map_or(f64::NAN, |t| round2(crate::network::to_hours(t))),
+                route: String::new(),
+                modes: String::new(),
+            }
+        })
+        .collect()
+}
+
+/// Each depot's hospitals and installed base as their fastest depot.
+fn depot_share(ds: &Dataset, cov: &Coverage, units: &[usize], total_units: f64) -> Vec<DepotShare> {
+    ds.depot_ids()
+        .map(|d| {
+            let served: Vec<&HospitalCoverage> = cov
+                .hospitals
+                .iter()
+                .filter(|c| c.fastest.is_some_and(|(fd, _)| fd == d))
+                .collect();
+            let u: usize = served.iter().map(|c| units[c.hospital.index()]).sum();
+            DepotShare {
+                depot_id: ds.depot(d).code.clone(),
+                hospitals: served.len(),
+                units: u,
+                share_of_installed_base: round4(u as f64 / total_units),
+            }
+        })
+        .collect()
 }
 
 fn round2(x: f64) -> f64 {

@@ -115,7 +115,23 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         out!("{json}");
         return Ok(Exit::Success);
     }
-    let s = &summary;
+    print_summary(&ds, &plan, &summary, a, elapsed);
+    for w in written {
+        outln!("wrote {}", w.display());
+    }
+    Ok(Exit::Success)
+}
+
+/// The human summary: on-time against the analytic model, waits, uptime, maintenance, and the
+/// hospitals where the model is most optimistic.
+fn print_summary(
+    ds: &crate::model::Dataset,
+    plan: &crate::stock::PlanResult,
+    summary: &crate::sim::stats::Summary,
+    a: &Args,
+    elapsed: f64,
+) {
+    let s = summary;
     outln!(
         "simulated {} replications of {} years after {} warm-up years: {} failures ({:.1} million a second)",
         a.replications,
@@ -174,8 +190,4 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         let hospital = &ds.hospitals[h];
         outln!("    {} {}: {:+.4}", hospital.code, hospital.name, d);
     }
-    for w in written {
-        outln!("wrote {}", w.display());
-    }
-    Ok(Exit::Success)
 }

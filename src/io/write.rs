@@ -126,7 +126,23 @@ pub fn num(v: f64) -> String {
 
 /// Serialises a planning data set into the files of the data contract, by file name.
 pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = Vec::new();
+    vec![
+        (contract::DEPOTS.name, depots_csv(ds)),
+        (contract::HOSPITALS.name, hospitals_csv(ds)),
+        (contract::HUBS.name, hubs_csv(ds)),
+        (contract::LANES.name, lanes_csv(ds)),
+        (contract::PARTS.name, parts_csv(ds)),
+        (contract::INSTALLED_BASE.name, installed_base_csv(ds)),
+        (contract::PART_USAGE.name, part_usage_csv(ds)),
+        (contract::STOCK.name, stock_csv(ds)),
+        (contract::ENGINEERS.name, engineers_csv(ds)),
+        (contract::FAULT_HISTORY.name, fault_history_csv(ds)),
+        (contract::DOWNTIME.name, downtime_csv(ds)),
+    ]
+}
+
+/// The `depots` table of the data contract.
+fn depots_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::DEPOTS);
     for d in &ds.depots {
         let parent = d.parent.map(|p| ds.depot(p).code.as_str()).unwrap_or("");
@@ -144,8 +160,11 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &num(d.holding_rate),
         ]);
     }
-    files.push((contract::DEPOTS.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `hospitals` table of the data contract.
+fn hospitals_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::HOSPITALS);
     for h in &ds.hospitals {
         t.row([
@@ -157,8 +176,11 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             opt_str(&h.province),
         ]);
     }
-    files.push((contract::HOSPITALS.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `hubs` table of the data contract.
+fn hubs_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::HUBS);
     for h in &ds.hubs {
         t.row([
@@ -169,8 +191,11 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             h.kind.map_or("", HubKind::as_str),
         ]);
     }
-    files.push((contract::HUBS.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `lanes` table of the data contract.
+fn lanes_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::LANES);
     for l in &ds.lanes {
         t.row([
@@ -182,8 +207,11 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &l.distance_km.map(num).unwrap_or_default(),
         ]);
     }
-    files.push((contract::LANES.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `parts` table of the data contract.
+fn parts_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::PARTS);
     for p in &ds.parts {
         t.row([
@@ -195,8 +223,11 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &num(p.deadline_hours),
         ]);
     }
-    files.push((contract::PARTS.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `installed_base` table of the data contract.
+fn installed_base_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::INSTALLED_BASE);
     for u in &ds.units {
         t.row([
@@ -208,8 +239,11 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &num(u.uptime_target),
         ]);
     }
-    files.push((contract::INSTALLED_BASE.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `part_usage` table of the data contract.
+fn part_usage_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::PART_USAGE);
     for u in &ds.usage {
         t.row([
@@ -219,8 +253,11 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &num(u.pm_qty_per_visit),
         ]);
     }
-    files.push((contract::PART_USAGE.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `stock` table of the data contract.
+fn stock_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::STOCK);
     for s in &ds.stock {
         t.row([
@@ -230,14 +267,20 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             &s.on_order.to_string(),
         ]);
     }
-    files.push((contract::STOCK.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `engineers` table of the data contract.
+fn engineers_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::ENGINEERS);
     for e in &ds.engineers {
         t.row([ds.node_code(e.base), &e.engineers.to_string()]);
     }
-    files.push((contract::ENGINEERS.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `fault_history` table of the data contract.
+fn fault_history_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::FAULT_HISTORY);
     for f in &ds.faults {
         t.row([
@@ -248,8 +291,11 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             opt_str(&f.severity),
         ]);
     }
-    files.push((contract::FAULT_HISTORY.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `downtime` table of the data contract.
+fn downtime_csv(ds: &Dataset) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::DOWNTIME);
     for d in &ds.downtime {
         t.row([
@@ -259,13 +305,21 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
             opt_str(&d.reason),
         ]);
     }
-    files.push((contract::DOWNTIME.name, t.into_bytes()));
-    files
+    t.into_bytes()
 }
 
 /// Serialises a finance data set into the files of the data contract, by file name.
 pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
-    let mut files = Vec::new();
+    vec![
+        (contract::SLIPS.name, slips_csv(set)),
+        (contract::INVOICES.name, invoices_csv(set)),
+        (contract::DISCOUNTS.name, discounts_csv(set)),
+        (contract::CONSENTS.name, consents_csv(set)),
+    ]
+}
+
+/// The `slips` table of the data contract.
+fn slips_csv(set: &FinanceSet) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::SLIPS);
     for s in &set.slips {
         t.row([
@@ -284,8 +338,11 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
             &s.serials.join(";"),
         ]);
     }
-    files.push((contract::SLIPS.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `invoices` table of the data contract.
+fn invoices_csv(set: &FinanceSet) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::INVOICES);
     for i in &set.invoices {
         t.row([
@@ -307,8 +364,11 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
             &i.serials.join(";"),
         ]);
     }
-    files.push((contract::INVOICES.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `discounts` table of the data contract.
+fn discounts_csv(set: &FinanceSet) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::DISCOUNTS);
     let all = |s: &Option<Text>| s.as_deref().unwrap_or("*").to_owned();
     for d in &set.discounts {
@@ -322,8 +382,11 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
             &all(&d.part_no),
         ]);
     }
-    files.push((contract::DISCOUNTS.name, t.into_bytes()));
+    t.into_bytes()
+}
 
+/// The `consents` table of the data contract.
+fn consents_csv(set: &FinanceSet) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::CONSENTS);
     for c in &set.consents {
         t.row([
@@ -334,8 +397,7 @@ pub fn finance_files(set: &FinanceSet) -> Vec<(&'static str, Vec<u8>)> {
             opt_str(&c.reference),
         ]);
     }
-    files.push((contract::CONSENTS.name, t.into_bytes()));
-    files
+    t.into_bytes()
 }
 
 /// Writes a planning data set (and, when given, its finance folder under `finance/`) to `dir`,

@@ -74,7 +74,16 @@ fn synthetic_terms() -> Vec<DiscountTerm> {
     let start = date(2025, 1, 1);
     let end = date(2025, 12, 31);
     let mut terms = vec![
-        term("G-2025", start, date(2025, 6, 30), 1000, None, None, None, 0),
+        term(
+            "G-2025",
+            start,
+            date(2025, 6, 30),
+            1000,
+            None,
+            None,
+            None,
+            0,
+        ),
         term("G-2025B", date(2025, 7, 4), end, 1100, None, None, None, 0),
         term("T-2025", start, end, 500, None, Some("tube"), None, 0),
         term("K-2025", start, end, 1500, Some("H00001"), None, None, 0),
