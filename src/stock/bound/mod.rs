@@ -251,19 +251,8 @@ pub fn bound_and_minimisers(
     req: &[Requirement],
     plan: &Plan,
 ) -> Result<(Bound, Vec<Vec<u32>>), BoundError> {
-    let nd = input.depots.len();
     let sets = candidate_sets(input);
-    let options: Vec<PartOptions> = (0..input.parts.len())
-        .into_par_iter()
-        .map(|p| PartOptions {
-            fills: fill_bound(input, p),
-            classes: sets[input.parts[p].group].sets.clone(),
-            unit_cost: (0..nd).map(|d| costs.at(p, d)).collect(),
-            parent: input.depots.iter().map(|d| d.parent).collect(),
-            order: parents_first(&input.depots),
-            net: input.parts[p].network.clone(),
-        })
-        .collect();
+    let options = part_options(input, costs, &sets);
     // Hospital rows, one per distinct (candidate sets, units, need).
     let rows = hospital_rows(input, &sets, req);
     let mut columns: Vec<Vec<Vec<u32>>> = options
@@ -300,15 +289,7 @@ pub fn bound_and_minimisers(
         master_value = master.value;
         // Columns the master has not used for a while leave it (the plan's stays): the
         // programme stays small, and a column the pricing still finds best comes back.
-        for (p, cols) in columns.iter_mut().enumerate() {
-            let keep: Vec<bool> = (0..cols.len())
-                .map(|j| j == 0 || master.weights[p][j] > UNUSED || born[p][j] + KEEP > rounds)
-                .collect();
-            let mut flags = keep.iter();
-            cols.retain(|_| *flags.next().expect("a flag per column"));
-            let mut flags = keep.iter();
-            born[p].retain(|_| *flags.next().expect("a flag per column"));
-        }
+        drop_unused(&mut columns, &mut born, &master.weights, rounds);
         // Smoothed multipliers first; the master's own when those find no new column.
         let mut tries = Vec::with_capacity(2);
         if let Some(c) = &centre {
@@ -351,11 +332,7 @@ pub fn bound_and_minimisers(
         history.push((best, master_value));
         // Stalled: over the last rounds neither the bound rose nor the master's value fell by
         // STALLED of that value (parts whose exact pricing runs out of evaluations creep).
-        let stalled = history.len() > STALL_ROUNDS && {
-            let (then_best, then_master) = history[history.len() - 1 - STALL_ROUNDS];
-            let step = STALLED * master_value.abs();
-            best - then_best < step && then_master - master_value < step
-        };
+        let stalled = stalled(&history);
         // No new column: the master would give the same duals, so parts waiting to retry their
         // exact pricing retry now (at most FORCED_RETRIES times); otherwise the loop is done.
         let waiting = forced < FORCED_RETRIES && pricing.iter().any(|s| s.next_exact > rounds);
@@ -377,6 +354,53 @@ pub fn bound_and_minimisers(
         columns: columns.iter().map(Vec::len).sum(),
     };
     Ok((bound, minimisers))
+}
+
+/// Each part's pricing options: relaxed fill rates, candidate sets, cost weights and network.
+fn part_options(input: &PlanInput, costs: &Costs, sets: &[master::Sets]) -> Vec<PartOptions> {
+    let nd = input.depots.len();
+    (0..input.parts.len())
+        .into_par_iter()
+        .map(|p| PartOptions {
+            fills: fill_bound(input, p),
+            classes: sets[input.parts[p].group].sets.clone(),
+            unit_cost: (0..nd).map(|d| costs.at(p, d)).collect(),
+            parent: input.depots.iter().map(|d| d.parent).collect(),
+            order: parents_first(&input.depots),
+            net: input.parts[p].network.clone(),
+        })
+        .collect()
+}
+
+/// Columns the master has not used for a while leave it (the plan's, first, stays).
+fn drop_unused(
+    columns: &mut [Vec<Vec<u32>>],
+    born: &mut [Vec<usize>],
+    weights: &[Vec<f64>],
+    rounds: usize,
+) {
+    for (p, cols) in columns.iter_mut().enumerate() {
+        let keep: Vec<bool> = (0..cols.len())
+            .map(|j| j == 0 || weights[p][j] > UNUSED || born[p][j] + KEEP > rounds)
+            .collect();
+        let mut flags = keep.iter();
+        cols.retain(|_| *flags.next().expect("a flag per column"));
+        let mut flags = keep.iter();
+        born[p].retain(|_| *flags.next().expect("a flag per column"));
+    }
+}
+
+/// Whether over the last rounds of `history` (best bound, master value) neither the bound rose
+/// nor the master's value fell by `STALLED` of that value.
+fn stalled(history: &[(f64, f64)]) -> bool {
+    let Some(&(best, master_value)) = history.last() else {
+        return false;
+    };
+    history.len() > STALL_ROUNDS && {
+        let (then_best, then_master) = history[history.len() - 1 - STALL_ROUNDS];
+        let step = STALLED * master_value.abs();
+        best - then_best < step && then_master - master_value < step
+    }
 }
 
 /// Rounds that may bring forward the exact pricing of parts waiting for a retry because no
