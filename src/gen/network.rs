@@ -188,11 +188,19 @@ fn lane(ds: &mut Dataset, from: NodeRef, to: NodeRef, mode: Mode, hours: f64, co
     });
 }
 
-/// Adds every lane between depots and hubs (hospital lanes are added with the hospitals).
+/// Adds every lane between depots and hubs (hospital lanes are added with the hospitals): depot
+/// line-haul, the city road network, airports and flights, high-speed rail.
 pub fn add_trunk_lanes(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex) {
+    add_depot_lanes(ds, geo, idx);
+    add_city_roads(ds, geo, idx);
+    add_air_lanes(ds, geo, idx);
+    add_rail_lanes(ds, geo, idx);
+}
+
+/// Depot <-> its own city hub, and depot line-haul to every other city.
+fn add_depot_lanes(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex) {
     let n = geo.cities.len();
     let hub = |c: usize| NodeRef::Hub(idx.city_hub[c]);
-    // Depot <-> its own city hub, and depot line-haul to every other city.
     for (d, &dc) in idx.depot_city.iter().enumerate() {
         let depot = NodeRef::Depot(DepotId::from_index(d));
         lane(ds, depot, hub(dc), Mode::Courier, 0.75, Fen::yuan(60), 15.0);
@@ -214,7 +222,12 @@ pub fn add_trunk_lanes(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex) {
             );
         }
     }
-    // City hub road network: each city to its six nearest by road, both ways.
+}
+
+/// City hub road network: each city to its six nearest by road, both ways.
+fn add_city_roads(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex) {
+    let n = geo.cities.len();
+    let hub = |c: usize| NodeRef::Hub(idx.city_hub[c]);
     let mut pairs = std::collections::BTreeSet::new();
     for i in 0..n {
         let mut near: Vec<usize> = (0..n).filter(|&j| j != i).collect();
@@ -231,7 +244,11 @@ pub fn add_trunk_lanes(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex) {
         lane(ds, hub(i), hub(j), Mode::Road, hours, cost, km);
         lane(ds, hub(j), hub(i), Mode::Road, hours, cost, km);
     }
-    // Airports: ground legs to and from the nearest city, and flights from the air hubs.
+}
+
+/// Airports: ground legs to and from the nearest city, and flights from the air hubs.
+fn add_air_lanes(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex) {
+    let hub = |c: usize| NodeRef::Hub(idx.city_hub[c]);
     let airports: Vec<(HubId, &crate::io::geo::Airport)> = usable_airports(geo)
         .map(|a| {
             let code = format!("A-{}", a.iata);
@@ -299,7 +316,12 @@ pub fn add_trunk_lanes(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex) {
             }
         }
     }
-    // High-speed rail express between depot cities and provincial capitals with a station.
+}
+
+/// High-speed rail express between depot cities and provincial capitals with a station.
+fn add_rail_lanes(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex) {
+    let n = geo.cities.len();
+    let hub = |c: usize| NodeRef::Hub(idx.city_hub[c]);
     let has_rail = |c: usize| geo.cities[c].rail_snap_km < 30.0;
     for &dc in &idx.depot_city {
         for c in 0..n {

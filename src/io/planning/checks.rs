@@ -62,8 +62,14 @@ impl Builder {
                 "keep exactly one central depot; make the others regional with a parent_id",
             );
         }
-        // Resolve parents.
         let parents = std::mem::take(&mut self.depot_parents);
+        self.resolve_parents(&parents);
+        self.check_parent_cycles(&parents);
+        self.depot_parents = parents;
+    }
+
+    /// Each depot's parent: none for the central depot, an existing depot for the others.
+    fn resolve_parents(&mut self, parents: &[Option<(String, u64)>]) {
         for (i, parent) in parents.iter().enumerate() {
             let central = self.ds.depots[i].tier == Tier::Central;
             match (parent, central) {
@@ -106,7 +112,10 @@ impl Builder {
                 },
             }
         }
-        // Cycles: a depot is on a cycle when walking up from its parent comes back to it.
+    }
+
+    /// A depot is on a cycle when walking up from its parent comes back to it.
+    fn check_parent_cycles(&mut self, parents: &[Option<(String, u64)>]) {
         let n = self.ds.depots.len();
         for i in 0..n {
             let mut chain = vec![i];
@@ -149,7 +158,6 @@ impl Builder {
                 );
             }
         }
-        self.depot_parents = parents;
     }
 
     pub(super) fn check_hospitals_reachable(&mut self) {
