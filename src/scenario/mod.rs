@@ -257,13 +257,13 @@ fn change_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), Scen
             .ok_or_else(|| err(key, format!("no depot {:?} in the data set", c.depot_id)))?;
         let depot = &mut ds.depots[d.index()];
         if let Some(h) = c.handling_hours {
-            depot.handling_hours = positive(&file, &format!("depots[{i}].handling_hours"), h)?;
+            depot.handling_hours = positive(file, &format!("depots[{i}].handling_hours"), h)?;
         }
         if let Some(r) = c.resupply_days {
-            depot.resupply_days = positive(&file, &format!("depots[{i}].resupply_days"), r)?;
+            depot.resupply_days = positive(file, &format!("depots[{i}].resupply_days"), r)?;
         }
         if let Some(r) = c.holding_rate {
-            depot.holding_rate = positive(&file, &format!("depots[{i}].holding_rate"), r)?;
+            depot.holding_rate = positive(file, &format!("depots[{i}].holding_rate"), r)?;
         }
     }
     Ok(())
@@ -307,12 +307,12 @@ fn add_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), Scenari
             lon: h.lon,
             tier: Tier::Forward,
             handling_hours: positive(
-                &file,
+                file,
                 &format!("add_depots[{i}].handling_hours"),
                 a.handling_hours,
             )?,
             resupply_days: positive(
-                &file,
+                file,
                 &format!("add_depots[{i}].resupply_days"),
                 a.resupply_days,
             )?,
@@ -320,12 +320,12 @@ fn add_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), Scenari
             province: None,
             parent: Some(parent),
             holding_rate: positive(
-                &file,
+                file,
                 &format!("add_depots[{i}].holding_rate"),
                 a.holding_rate,
             )?,
         });
-        let hours = positive(&file, &format!("add_depots[{i}].hub_hours"), a.hub_hours)?;
+        let hours = positive(file, &format!("add_depots[{i}].hub_hours"), a.hub_hours)?;
         let hub_ref = NodeRef::Hub(crate::model::HubId::from_index(hub));
         for (from, to) in [(NodeRef::Depot(id), hub_ref), (hub_ref, NodeRef::Depot(id))] {
             ds.lanes.push(Lane {
@@ -370,7 +370,7 @@ fn scale_failure_rates(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<()
     let (file, err) = (c.file, |key: String, message: String| c.err(key, message));
     if let Some(r) = &s.failure_rates {
         let all = match r.all {
-            Some(f) => positive(&file, "failure_rates.all", f)?,
+            Some(f) => positive(file, "failure_rates.all", f)?,
             None => 1.0,
         };
         let mut model_factor = vec![all; ds.models.len()];
@@ -381,7 +381,7 @@ fn scale_failure_rates(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<()
                 .iter()
                 .position(|m| &m.name == name)
                 .ok_or_else(|| err(key.clone(), "no such model in the data set".to_owned()))?;
-            model_factor[m] *= positive(&file, &key, f)?;
+            model_factor[m] *= positive(file, &key, f)?;
         }
         let mut part_factor = vec![1.0; ds.parts.len()];
         for (no, &f) in &r.parts {
@@ -391,7 +391,7 @@ fn scale_failure_rates(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<()
                 .iter()
                 .position(|p| &p.part_no == no)
                 .ok_or_else(|| err(key.clone(), "no such part in the data set".to_owned()))?;
-            part_factor[p] *= positive(&file, &key, f)?;
+            part_factor[p] *= positive(file, &key, f)?;
         }
         for u in &mut ds.usage {
             u.failures_per_unit_year *= model_factor[u.model.index()] * part_factor[u.part.index()];
@@ -435,7 +435,7 @@ fn change_lanes(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), Scena
                 let f = c
                     .factor
                     .ok_or_else(|| err(key.clone(), "slowing lanes needs a factor".to_owned()))?;
-                let f = positive(&file, &key, f)?;
+                let f = positive(file, &key, f)?;
                 let hits: Vec<bool> = ds.lanes.iter().map(|l| hit(ds, l)).collect();
                 for (l, h) in ds.lanes.iter_mut().zip(hits) {
                     if h {
@@ -469,7 +469,7 @@ fn change_deadlines(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), S
         .map(|p| p.deadline_hours)
         .fold(f64::INFINITY, f64::min);
     if let Some(h) = s.deadline_hours {
-        let h = positive(&file, "deadline_hours", h)?;
+        let h = positive(file, "deadline_hours", h)?;
         for p in &mut ds.parts {
             if p.deadline_hours == longest {
                 p.deadline_hours = h;
@@ -477,7 +477,7 @@ fn change_deadlines(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), S
         }
     }
     if let Some(h) = s.emergency_deadline_hours {
-        let h = positive(&file, "emergency_deadline_hours", h)?;
+        let h = positive(file, "emergency_deadline_hours", h)?;
         for p in &mut ds.parts {
             if p.deadline_hours == shortest && shortest < longest {
                 p.deadline_hours = h;
