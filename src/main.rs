@@ -2,12 +2,14 @@
 
 use std::process::ExitCode;
 
+use spareplan::cli::{self, Exit};
+
 fn main() -> ExitCode {
-    match spareplan::cli::run(std::env::args_os()) {
+    match cli::run(std::env::args_os()) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(2)
+            Exit::Failed.into()
         }
     }
 }
