@@ -22,7 +22,7 @@ use super::check::check;
 use super::input::{build, PlanInput};
 use super::optimise::{
     meets, optimise, optimise_from, optimise_proven, optimise_within, requirements, Costs,
-    Infeasible, Plan,
+    Infeasible, Plan, Requirement,
 };
 use super::result::{money, point_of, CurvePoint, PlanResult};
 use super::stock_plan::StockPlan;
@@ -122,11 +122,8 @@ pub fn costs(ds: &Dataset, input: &PlanInput) -> Costs {
 }
 
 /// The planning input of a data set under `params`: routes, classes, and demand scaled to
-/// `params.demand_per_year` where given.
-fn prepare(
-    ds: &Dataset,
-    params: &PlanParams,
-) -> Result<(coverage::Coverage, PlanInput), PlanError> {
+/// `params.demand_per_year` where given; each hospital's requirement and the cost weights.
+fn prepare(ds: &Dataset, params: &PlanParams) -> Result<Prepared, PlanError> {
     if let Some(t) = params.target {
         check_target(t)?;
     }
@@ -143,48 +140,51 @@ fn prepare(
     if let Some(demand) = &params.demand_per_year {
         input.scale_demand(|p: PartId| demand.get(p.index()).copied().flatten());
     }
-    Ok((cov, input))
+    let costs = costs(ds, &input);
+    let requirements = requirements(&input, params.target);
+    Ok(Prepared {
+        coverage: cov,
+        input,
+        requirements,
+        costs,
+    })
+}
+
+/// What every plan of a data set starts from.
+pub(in crate::stock) struct Prepared {
+    pub(in crate::stock) coverage: coverage::Coverage,
+    pub(in crate::stock) input: PlanInput,
+    pub(in crate::stock) requirements: Vec<Requirement>,
+    pub(in crate::stock) costs: Costs,
 }
 
 /// Plans, checks and bounds a data set: the one way a stock plan is made.
 pub fn plan(ds: &Dataset, params: &PlanParams) -> Result<PlanResult, PlanError> {
-    let (cov, input) = prepare(ds, params)?;
-    let costs = costs(ds, &input);
-    let req = requirements(&input, params.target);
+    let prepared = prepare(ds, params)?;
+    let (input, costs, req) = (&prepared.input, &prepared.costs, &prepared.requirements);
     if let Some(budget) = params.budget {
-        let (plan, within) = optimise_within(&input, &costs, &req, budget.0 as f64 / 100.0);
-        let checked = check(&input, &req, &plan);
+        let (plan, within) = optimise_within(input, costs, req, budget.0 as f64 / 100.0);
+        let checked = check(input, req, &plan);
         let meets = within && checked.ok();
-        return Ok(PlanResult::new(
-            ds,
-            cov,
-            input,
-            req,
-            plan,
-            checked,
-            None,
-            None,
-            Vec::new(),
-            meets,
-        ));
+        return Ok(PlanResult::new(ds, prepared, plan, checked, meets));
     }
-    let (plan, proven) = optimise_proven(&input, &costs, &req).map_err(|e| infeasible(ds, e))?;
+    let (plan, proven) = optimise_proven(input, costs, req).map_err(|e| infeasible(ds, e))?;
     // The bound and the curve's plans are independent: on two cores the one's sequential parts
     // (the master programme, the greedy's main loop) overlap the other's parallel ones.
     let (bounded, points) = rayon::join(
-        || (params.bound && !proven).then(|| bound_and_minimisers(&input, &costs, &req, &plan)),
+        || (params.bound && !proven).then(|| bound_and_minimisers(input, costs, req, &plan)),
         || {
             params
                 .curve
                 .par_iter()
-                .map(|&t| curve_point(ds, &input, &costs, t))
+                .map(|&t| curve_point(ds, input, costs, t))
                 .collect::<Result<Vec<_>, _>>()
         },
     );
     let points = points?;
     let (plan, bound, bound_error) = match bounded {
         None if params.bound => {
-            let cost = plan.cost(&costs);
+            let cost = plan.cost(costs);
             (plan, Some(Bound::proven_optimum(cost)), None)
         }
         None => (plan, None, None),
@@ -192,36 +192,28 @@ pub fn plan(ds: &Dataset, params: &PlanParams) -> Result<PlanResult, PlanError> 
         // A Lagrangian heuristic: the stock that minimises the Lagrangian at the bound's
         // multipliers, topped up greedily until every requirement holds and trimmed by the drop
         // pass, replaces the plan when it costs less.
-        Some(Ok((bound, start))) => match optimise_from(&input, &costs, &req, start) {
-            Some(better) if better.cost(&costs) < plan.cost(&costs) => (better, Some(bound), None),
+        Some(Ok((bound, start))) => match optimise_from(input, costs, req, start) {
+            Some(better) if better.cost(costs) < plan.cost(costs) => (better, Some(bound), None),
             _ => (plan, Some(bound), None),
         },
     };
-    let checked = check(&input, &req, &plan);
+    let checked = check(input, req, &plan);
     if let Some(&first) = checked.failures.first() {
         return Err(PlanError::CheckFailed {
             count: checked.failures.len(),
             first: ds.hospital(HospitalId::from_index(first)).code.clone(),
         });
     }
-    let holding: Fen = money(ds, &input, &plan)
+    let holding: Fen = money(ds, input, &plan)
         .iter()
         .flatten()
         .map(|m| m.holding)
         .sum();
-    let curve = substitute_cheaper(ds, &input, &costs, points, &plan, holding);
-    Ok(PlanResult::new(
-        ds,
-        cov,
-        input,
-        req,
-        plan,
-        checked,
-        bound,
-        bound_error,
-        curve,
-        true,
-    ))
+    let curve = substitute_cheaper(ds, input, costs, points, &plan, holding);
+    let mut result = PlanResult::new(ds, prepared, plan, checked, true).with_bound(bound);
+    result.bound_error = bound_error;
+    result.curve = curve;
+    Ok(result)
 }
 
 /// The figures of a stock plan made elsewhere (read back from a `stock_plan.csv`): the same
@@ -234,23 +226,11 @@ pub fn evaluate(
     if !stock.fits(ds) {
         return Err(PlanError::OtherDataset);
     }
-    let (cov, input) = prepare(ds, params)?;
-    let req = requirements(&input, params.target);
-    let plan = Plan::of(&input, stock);
-    let checked = check(&input, &req, &plan);
+    let prepared = prepare(ds, params)?;
+    let plan = Plan::of(&prepared.input, stock);
+    let checked = check(&prepared.input, &prepared.requirements, &plan);
     let meets = checked.ok();
-    Ok(PlanResult::new(
-        ds,
-        cov,
-        input,
-        req,
-        plan,
-        checked,
-        None,
-        None,
-        Vec::new(),
-        meets,
-    ))
+    Ok(PlanResult::new(ds, prepared, plan, checked, meets))
 }
 
 /// The optimiser is a heuristic: another point's plan, or the plan itself, that also meets a

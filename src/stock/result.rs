@@ -9,6 +9,7 @@
 use super::bound::{Bound, BoundMethod};
 use super::check::Checked;
 use super::input::{OutOfReach, PlanInput};
+use super::plan::Prepared;
 use super::problem::{Plan, Requirement};
 use super::stock_plan::StockPlan;
 use crate::coverage::Coverage;
@@ -121,37 +122,32 @@ pub struct PlanResult {
 }
 
 impl PlanResult {
-    #[allow(clippy::too_many_arguments)]
+    /// The result of `plan` for a prepared data set, without bound or curve.
     pub(in crate::stock) fn new(
         ds: &Dataset,
-        coverage: Coverage,
-        input: PlanInput,
-        requirements: Vec<Requirement>,
+        prepared: Prepared,
         plan: Plan,
         checked: Checked,
-        bound: Option<Bound>,
-        bound_error: Option<String>,
-        curve: Vec<CurvePoint>,
         meets_targets: bool,
     ) -> PlanResult {
+        let Prepared {
+            coverage,
+            input,
+            requirements,
+            ..
+        } = prepared;
         let money = money(ds, &input, &plan);
         let investment = money.iter().flatten().map(|m| m.investment).sum();
         let annual_holding_cost: Fen = money.iter().flatten().map(|m| m.holding).sum();
-        let lower_bound = bound.as_ref().map(|b| match b.method {
-            BoundMethod::Exhaustive => annual_holding_cost,
-            BoundMethod::Lagrangian => {
-                Fen((b.lower_bound * 100.0).floor() as i64).min(annual_holding_cost)
-            }
-        });
         PlanResult {
             stock: plan.to_stock_plan(&input, ds.parts.len()),
             coverage,
             investment,
             annual_holding_cost,
-            bound,
-            lower_bound,
-            bound_error,
-            curve,
+            bound: None,
+            lower_bound: None,
+            bound_error: None,
+            curve: Vec::new(),
             meets_targets,
             slot: input.slots(ds.parts.len()),
             input,
@@ -160,6 +156,19 @@ impl PlanResult {
             checked,
             money,
         }
+    }
+
+    /// With the lower bound: rounded down to the fen so it stays a bound, the plan's own cost
+    /// when the exhaustive search proved it optimal.
+    pub(in crate::stock) fn with_bound(mut self, bound: Option<Bound>) -> PlanResult {
+        self.lower_bound = bound.as_ref().map(|b| match b.method {
+            BoundMethod::Exhaustive => self.annual_holding_cost,
+            BoundMethod::Lagrangian => {
+                Fen((b.lower_bound * 100.0).floor() as i64).min(self.annual_holding_cost)
+            }
+        });
+        self.bound = bound;
+        self
     }
 
     /// The planning input the plan was made on (the network facts the simulation reads).

@@ -102,38 +102,34 @@ impl<'a> Planter<'a> {
         bill_again(&mut self.invoices[l], &slip, qty, price);
     }
 
-    pub(super) fn price_over(&mut self) {
+    /// A slip line billed again at `price(agreed, list)` per unit, with its table row.
+    fn mispriced(&mut self, code: &str, price: impl Fn(Fen, Fen) -> Fen, what: &str) {
         let (i, l) = self.pick();
-        let list = self.slips[i].list_price;
-        self.rebill(i, l, self.slips[i].qty, list);
-        self.note_own(
+        let unit = price(self.agreed(i), self.slips[i].list_price);
+        self.rebill(i, l, self.slips[i].qty, unit);
+        self.note_own(code, i, l, what);
+    }
+
+    pub(super) fn price_over(&mut self) {
+        self.mispriced(
             "PRICE_OVER",
-            i,
-            l,
+            |_, list| list,
             "billed at list price, discount not applied",
         );
     }
 
     pub(super) fn price_under(&mut self) {
-        let (i, l) = self.pick();
-        let low = Fen((self.agreed(i).0 * 9 + 5) / 10);
-        self.rebill(i, l, self.slips[i].qty, low);
-        self.note_own(
+        self.mispriced(
             "PRICE_UNDER",
-            i,
-            l,
+            |agreed, _| Fen((agreed.0 * 9 + 5) / 10),
             "unit price 10 % below the agreed price",
         );
     }
 
     pub(super) fn rounding(&mut self) {
-        let (i, l) = self.pick();
-        let off = self.agreed(i) + Fen(1);
-        self.rebill(i, l, self.slips[i].qty, off);
-        self.note_own(
+        self.mispriced(
             "ROUNDING",
-            i,
-            l,
+            |agreed, _| agreed + Fen(1),
             "unit price 0.01 above the agreed price (within tolerance)",
         );
     }
