@@ -60,6 +60,8 @@ impl Args {
 }
 
 pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
+    // The output folder is taken (locked) before any work, and written only at the end.
+    let mut output = io::OutputDir::create(&a.out, &[&a.dir])?;
     let Some(ds) = load_planning(&a.dir)? else {
         return Ok(Exit::DataErrors);
     };
@@ -86,7 +88,6 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         eprintln!("warning: the lower bound could not be computed: {e}");
     }
     let summary = plan_output::summary_json(&ds, &result);
-    let mut output = io::OutputDir::create(&a.out)?;
     for (name, bytes) in plan_output::files(&ds, &result) {
         output.stage(name, &bytes)?;
     }

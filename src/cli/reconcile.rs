@@ -67,6 +67,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     } else {
         dir.to_path_buf()
     };
+    // The output folder is taken (locked) before any work, and written only at the end.
+    let mut output = io::OutputDir::create(&a.out, &[dir, &folder])?;
     let Some(set) = reported(io::load_finance(&DirSource::new(&folder))) else {
         return Ok(Exit::DataErrors);
     };
@@ -80,7 +82,6 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     std::mem::forget(set);
     let summary_json = io::output::recon_summary_json(&rec, &params);
     let findings = io::output::findings_csv(&rec);
-    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("findings.csv", &findings)?;
     if a.excel {
         output.stage("findings_excel.csv", &io::output::with_bom(&findings))?;

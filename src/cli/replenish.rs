@@ -83,6 +83,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             bail!("{name} must be in (0, 1], not {v}");
         }
     }
+    // The output folder is taken (locked) before any work, and written only at the end.
+    let mut output = io::OutputDir::create(&a.out, &[&a.dir])?;
     let Some(ds) = load_planning(&a.dir)? else {
         return Ok(Exit::DataErrors);
     };
@@ -111,7 +113,6 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let inputs = replenish_output::input_digests(&a.dir)
         .with_context(|| format!("reading the inputs of {}", a.dir.display()))?;
     let files = replenish_output::files(&ds, &batch, &params, &inputs);
-    let mut output = io::OutputDir::create(&a.out)?;
     for (name, bytes) in &files {
         output.stage(name, bytes)?;
     }

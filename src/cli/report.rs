@@ -68,6 +68,12 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         Some(d) => Some(read_table(&d.join("scenarios.csv"))?),
         None => None,
     };
+    // The output folder is taken (locked) before any work, and written only at the end.
+    let mut inputs: Vec<&std::path::Path> = vec![&a.dir];
+    inputs.extend(a.plan.as_deref());
+    inputs.extend(a.sim.as_deref());
+    inputs.extend(a.scenarios.as_deref());
+    let mut output = io::OutputDir::create(&a.out, &inputs)?;
     let Some(ds) = load_planning(&a.dir)? else {
         return Ok(Exit::DataErrors);
     };
@@ -101,7 +107,6 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     };
     let title = format!("Spare-parts plan: {}", a.dir.display());
     let page = html(&ds, &result, &title, table.as_ref(), sim.as_ref());
-    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("report.html", page.as_bytes())?;
     for w in output.commit()? {
         outln!("wrote {}", w.display());

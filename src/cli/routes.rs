@@ -45,6 +45,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             a.deadline
         );
     }
+    // The output folder is taken (locked) before any work, and written only at the end.
+    let mut output = io::OutputDir::create(&a.out, &[&a.dir])?;
     let Some(ds) = load_planning(&a.dir)? else {
         return Ok(Exit::DataErrors);
     };
@@ -55,7 +57,6 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let cov = coverage::compute(&ds, &params);
     let summary = coverage::summarize(&ds, &cov, a.slowest);
     let summary_json = io::output::routes_summary_json(&summary);
-    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("routes.csv", &io::output::routes_csv(&ds, &cov))?;
     output.stage("coverage.csv", &io::output::coverage_csv(&ds, &cov))?;
     output.stage("summary.json", summary_json.as_bytes())?;

@@ -49,6 +49,10 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         eprintln!("fix the scenario files above; nothing was planned");
         return Ok(Exit::DataErrors);
     }
+    // The output folder is taken (locked) before any planning, and written only at the end.
+    let mut inputs: Vec<&std::path::Path> = a.files.iter().map(PathBuf::as_path).collect();
+    inputs.extend(loaded.iter().map(|l| l.data_dir.as_path()));
+    let mut output = io::OutputDir::create(&a.out, &inputs)?;
     // Each data set once, by its canonical folder, in folder order.
     let key = |l: &scenario::Loaded| {
         l.data_dir
@@ -107,7 +111,6 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     };
     let rows = scenario_output::rows(&compared);
     let summary = scenario_output::summary_json(&rows);
-    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("scenarios.csv", &scenario_output::scenarios_csv(&rows))?;
     output.stage("summary.json", summary.as_bytes())?;
     let written = output.commit()?;

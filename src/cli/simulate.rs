@@ -72,6 +72,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     if a.replications == 0 {
         bail!("--replications must be at least 1");
     }
+    // The output folder is taken (locked) before any work, and written only at the end.
+    let mut output = io::OutputDir::create(&a.out, &[&a.dir, &a.plan])?;
     let Some(ds) = load_planning(&a.dir)? else {
         return Ok(Exit::DataErrors);
     };
@@ -102,7 +104,6 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         seed: a.seed,
     };
     let json = sim_output::summary_json(&summary, &plan, &run);
-    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("summary.json", json.as_bytes())?;
     output.stage("units.csv", &sim_output::units_csv(&ds, &summary))?;
     output.stage(

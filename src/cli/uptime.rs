@@ -36,6 +36,8 @@ pub struct Args {
 }
 
 pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
+    // The output folder is taken (locked) before any work, and written only at the end.
+    let mut output = io::OutputDir::create(&a.out, &[&a.dir])?;
     let Some(ds) = load_planning(&a.dir)? else {
         return Ok(Exit::DataErrors);
     };
@@ -44,7 +46,6 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     };
     let ledger = ledger(&ds, as_of);
     let summary_json = io::output::uptime_summary_json(&ds, &ledger);
-    let mut output = io::OutputDir::create(&a.out)?;
     output.stage("units.csv", &io::output::uptime_csv(&ds, &ledger))?;
     output.stage("summary.json", summary_json.as_bytes())?;
     let written = output.commit()?;

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod finance;
 pub mod geo;
 pub mod output;
+pub mod output_dir;
 pub mod plan_output;
 pub mod planning;
 pub mod replenish_output;
@@ -26,9 +27,10 @@ use std::io::Read;
 
 pub use diag::{Diagnostics, Place, Problem, Severity};
 pub use finance::load_finance;
+pub use output_dir::OutputDir;
 pub use planning::load_planning;
 pub use source::{DirSource, MemorySource, Source};
-pub use write::{write_dataset, write_finance, OutputDir};
+pub use write::{write_dataset, write_finance};
 
 /// A loaded value and the warnings its files raised.
 #[derive(Debug)]

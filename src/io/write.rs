@@ -3,79 +3,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-
 use super::contract::{self, FileSpec};
+use super::output_dir::OutputDir;
 use crate::model::*;
-
-/// A set of output files written together: each file goes to a temporary name first, and all are
-/// renamed into place only by [`OutputDir::commit`]. Dropping an uncommitted `OutputDir` removes
-/// its temporary files, so a failed run writes nothing.
-pub struct OutputDir {
-    dir: PathBuf,
-    staged: Vec<(PathBuf, PathBuf)>,
-}
-
-impl OutputDir {
-    /// Creates the folder if needed.
-    pub fn create(dir: impl AsRef<Path>) -> anyhow::Result<OutputDir> {
-        let dir = dir.as_ref().to_path_buf();
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("creating output folder {}", dir.display()))?;
-        Ok(OutputDir {
-            dir,
-            staged: Vec::new(),
-        })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Stages `name` (which may contain `/` for a subfolder) with `bytes`.
-    pub fn stage(&mut self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
-        let target = self.dir.join(name);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating folder {}", parent.display()))?;
-        }
-        let file_name = target
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = target.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-        write_synced(&temp, bytes).with_context(|| format!("writing {}", temp.display()))?;
-        self.staged.push((temp, target));
-        Ok(())
-    }
-
-    /// Renames every staged file into place.
-    pub fn commit(mut self) -> anyhow::Result<Vec<PathBuf>> {
-        let staged = std::mem::take(&mut self.staged);
-        let mut written = Vec::with_capacity(staged.len());
-        for (temp, target) in staged {
-            std::fs::rename(&temp, &target)
-                .with_context(|| format!("renaming {} to {}", temp.display(), target.display()))?;
-            written.push(target);
-        }
-        Ok(written)
-    }
-}
-
-impl Drop for OutputDir {
-    fn drop(&mut self) {
-        for (temp, _) in &self.staged {
-            let _ = std::fs::remove_file(temp);
-        }
-    }
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut f = std::fs::File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
 
 /// A CSV table built in memory.
 pub struct CsvBuf {
@@ -408,7 +338,7 @@ pub fn write_dataset(
     finance: Option<&FinanceSet>,
     extra: &[(&str, Vec<u8>)],
 ) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = OutputDir::create(dir)?;
+    let mut out = OutputDir::create(dir, &[])?;
     for (name, bytes) in dataset_files(ds) {
         out.stage(name, &bytes)?;
     }
@@ -425,7 +355,7 @@ pub fn write_dataset(
 
 /// Writes a finance data set to `dir`, whole or not at all.
 pub fn write_finance(dir: impl AsRef<Path>, set: &FinanceSet) -> anyhow::Result<Vec<PathBuf>> {
-    let mut out = OutputDir::create(dir)?;
+    let mut out = OutputDir::create(dir, &[])?;
     for (name, bytes) in finance_files(set) {
         out.stage(name, &bytes)?;
     }
