@@ -161,3 +161,47 @@ proptest! {
         check_no_panic(&base.with(names[file], bytes), true);
     }
 }
+
+/// The same file with LF, CRLF (Excel's default) and CR-only line ends: every error names the
+/// line an editor shows, and so does every finding that cites a line.
+#[test]
+fn line_numbers_are_right_for_lf_crlf_and_cr() {
+    let hospitals = "hospital_id,name,lat,lon,city,province\n\
+                     H1,\"First\nHospital\",31.3,121.4,上海市,上海市\n\
+                     H2,Second,abc,116.3,北京市,北京市\n\
+                     H3,Third,31.0,bad,上海市,上海市\n";
+    for (ends, sep) in [("LF", "\n"), ("CRLF", "\r\n"), ("CR", "\r")] {
+        let text = hospitals.replace('\n', sep);
+        let src = planning().with("hospitals.csv", text);
+        let errors = planning_errors(&src);
+        let line_of = |col: &str| {
+            errors
+                .iter()
+                .find(|p| p.column_name.as_deref() == Some(col))
+                .and_then(|p| p.line)
+        };
+        assert_eq!(line_of("lat"), Some(4), "{ends}: {errors:?}");
+        assert_eq!(line_of("lon"), Some(5), "{ends}: {errors:?}");
+    }
+    // Two overlapping equally specific terms on lines 3 and 4 of discounts.csv.
+    let discounts = "contract_id,valid_from,valid_to,discount_rate,customer,category,part_no\n\
+                     A,2025-01-01,2025-12-31,0.1000,*,*,*\n\
+                     B,2025-01-01,2025-06-30,0.1000,*,tube,*\n\
+                     C,2025-03-01,2025-09-30,0.1200,*,tube,*\n";
+    for (ends, sep) in [("LF", "\n"), ("CRLF", "\r\n"), ("CR", "\r")] {
+        let src = finance().with("discounts.csv", discounts.replace('\n', sep));
+        let set = io::load_finance(&src).expect("valid").data;
+        let rec = spareplan::recon::reconcile(&set, &spareplan::recon::ReconParams::default())
+            .expect("reconciles");
+        let f = rec
+            .findings
+            .iter()
+            .find(|f| f.code == spareplan::recon::Code::OverlappingTerms && f.slip_no.is_empty())
+            .expect("the overlap of the terms");
+        assert!(
+            f.detail.contains("discounts.csv lines 3 and 4"),
+            "{ends}: {}",
+            f.detail
+        );
+    }
+}

@@ -45,11 +45,17 @@ pub fn read_table<R: Read>(
     diag: &mut Diagnostics,
     mut on_row: impl FnMut(&mut Row<'_>),
 ) -> Option<Vec<Option<usize>>> {
+    let lines = LineStarts::default();
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
-        .from_reader(reader);
+        .from_reader(LineCounting {
+            inner: reader,
+            offset: 0,
+            after_cr: None,
+            starts: lines.clone(),
+        });
     let mut header = csv::ByteRecord::new();
     match rdr.read_byte_record(&mut header) {
         Ok(true) => {}
@@ -82,7 +88,7 @@ pub fn read_table<R: Read>(
             Ok(false) => break,
             Ok(true) => {}
             Err(err) => {
-                let line = err.position().map_or(0, |p| p.line());
+                let line = err.position().map_or(0, |p| lines.line_of(p.byte()));
                 diag.error(
                     Place::line(file, line.max(2)),
                     format!("the row cannot be read: {err}"),
@@ -92,7 +98,7 @@ pub fn read_table<R: Read>(
                 break;
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line or a row of empty cells, as spreadsheets export them
         }
@@ -118,6 +124,49 @@ pub fn read_table<R: Read>(
         on_row(&mut row);
     }
     Some(map)
+}
+
+/// Byte offsets where a line starts after the first, as an editor counts lines: `\n`, `\r\n`
+/// and a lone `\r` each end one (Excel saves CRLF, old Mac tools CR).
+#[derive(Clone, Default)]
+struct LineStarts(std::rc::Rc<std::cell::RefCell<Vec<u64>>>);
+
+impl LineStarts {
+    /// The line (1-based) of the byte at `offset`.
+    fn line_of(&self, offset: u64) -> u64 {
+        let starts = self.0.borrow();
+        starts.partition_point(|&s| s <= offset) as u64 + 1
+    }
+}
+
+/// A reader that records where lines start as the CSV reader pulls bytes through it.
+struct LineCounting<R> {
+    inner: R,
+    offset: u64,
+    /// The offset just after the last `\r` read, to join it with a `\n` that follows.
+    after_cr: Option<u64>,
+    starts: LineStarts,
+}
+
+impl<R: Read> Read for LineCounting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut starts = self.starts.0.borrow_mut();
+        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
+            let at = self.offset + i as u64;
+            if buf[i] == b'\r' {
+                starts.push(at + 1);
+                self.after_cr = Some(at + 1);
+            } else if self.after_cr == Some(at) {
+                // The `\n` of a `\r\n`: one line break, already counted at the `\r` (the CSV
+                // reader may place the next record at this `\n`).
+            } else {
+                starts.push(at + 1);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 fn map_header(
