@@ -401,3 +401,34 @@ pub struct FinanceSet {
     pub discounts: Vec<DiscountTerm>,
     pub consents: Vec<Consent>,
 }
+
+/// What each number of the contract can meaningfully be; a value outside is an error at
+/// validation (named by file, line, column and value), so nothing downstream overflows, wraps or
+/// allocates without bound.
+pub mod limits {
+    /// Handling time at a depot: at most a week.
+    pub const MAX_HANDLING_HOURS: f64 = 168.0;
+    /// Resupply from the parent (or the factory): at most a year.
+    pub const MAX_RESUPPLY_DAYS: f64 = 365.0;
+    /// One lane: at most 30 days.
+    pub const MAX_LANE_HOURS: f64 = 720.0;
+    pub const MAX_DISTANCE_KM: f64 = 20_000.0;
+    /// Repair on site: at most 30 days.
+    pub const MAX_REPAIR_HOURS: f64 = 720.0;
+    /// A delivery promise: at most a year.
+    pub const MAX_DEADLINE_HOURS: f64 = 8760.0;
+    /// Failures of one part per installed unit and year: at most one a day.
+    pub const MAX_FAILURES_PER_UNIT_YEAR: f64 = 365.0;
+    /// Parts per maintenance visit.
+    pub const MAX_PM_QTY: f64 = 100.0;
+    pub const MAX_WARRANTY_MONTHS: i64 = 240;
+    /// Units on hand or on order at one depot, of one part.
+    pub const MAX_STOCK: i64 = 1_000_000;
+    pub const MAX_ENGINEERS: i64 = 100_000;
+    /// Parts consumed by one repair.
+    pub const MAX_FAULT_QTY: i64 = 1_000;
+    /// Any amount of money in one cell, in yuan (a unit price, an amount, a lane's cost).
+    pub const MAX_YUAN: i64 = 100_000_000;
+    /// Units on one slip or invoice line.
+    pub const MAX_LINE_QTY: i64 = 100_000;
+}

@@ -78,7 +78,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             eprintln!("error: {e}; nothing was written");
             return Ok(Exit::Failed);
         }
-        Err(e @ PlanError::Infeasible { .. }) => {
+        Err(e @ (PlanError::Infeasible { .. } | PlanError::TooLarge { .. })) => {
             eprintln!("error: {e}; nothing was written");
             return Ok(Exit::DataErrors);
         }

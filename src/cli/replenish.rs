@@ -44,8 +44,8 @@ pub struct Args {
     /// base's).
     #[arg(long, value_parser = super::target_arg)]
     pub target: Option<f64>,
-    /// Months of quarterly-maintenance parts ordered ahead.
-    #[arg(long, default_value_t = 3)]
+    /// Months of quarterly-maintenance parts ordered ahead (0 to 24).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=24))]
     pub pm_months: u32,
     /// Croston and SBA smoothing.
     #[arg(long, default_value_t = 0.1)]
@@ -104,7 +104,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     bar.finish_and_clear();
     let batch = match result {
         Ok(b) => b,
-        Err(e @ PlanError::Infeasible { .. }) => {
+        Err(e @ (PlanError::Infeasible { .. } | PlanError::TooLarge { .. })) => {
             eprintln!("error: {e}; nothing was written");
             return Ok(Exit::DataErrors);
         }

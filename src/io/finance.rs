@@ -8,7 +8,7 @@
 
 use rustc_hash::FxHashSet;
 
-use super::contract::{self, FileSpec};
+use super::contract::{self, ranges, FileSpec};
 use super::diag::{Diagnostics, Problem};
 use super::source::Source;
 use super::table::{read_table, Row};
@@ -81,6 +81,7 @@ pub fn load_finance(src: &dyn Source) -> Result<Loaded<FinanceSet>, LoadError> {
         (diag, invoice_diag)
     });
     diag.extend(invoice_diag);
+    check_totals(&set, &mut diag);
     if diag.has_errors() {
         return Err(LoadError::Invalid {
             source_name: src.describe(),
@@ -91,6 +92,42 @@ pub fn load_finance(src: &dyn Source) -> Result<Loaded<FinanceSet>, LoadError> {
         data: set,
         warnings: diag.into_sorted(),
     })
+}
+
+/// Money the whole of an extract may hold, in fen: far beyond any real parts business (10^15
+/// yuan), and far enough below the integer limit that no total, difference or balance of the
+/// reconciliation can overflow.
+const MAX_EXTRACT_FEN: i128 = 100_000_000_000_000_000;
+
+/// An extract whose lines together hold more money than [`MAX_EXTRACT_FEN`] is refused as a whole
+/// (each line may be in range while their sum is not a real business).
+fn check_totals(set: &FinanceSet, diag: &mut Diagnostics) {
+    let slips: i128 = set
+        .slips
+        .iter()
+        .map(|s| i128::from(s.list_price.0) * i128::from(s.qty))
+        .sum();
+    let invoices: i128 = set
+        .invoices
+        .iter()
+        .map(|l| {
+            i128::from(l.amount.0).abs()
+                + (i128::from(l.unit_price.0) * i128::from(l.qty)).abs()
+                + i128::from(l.tax_amount.map_or(0, |t| t.0)).abs()
+        })
+        .sum();
+    for (file, total) in [(SLIPS, slips), (INVOICES, invoices)] {
+        if total > MAX_EXTRACT_FEN {
+            diag.error(
+                super::diag::Place::file(file),
+                format!(
+                    "the lines together hold more than {} yuan; this is not a real extract",
+                    MAX_EXTRACT_FEN / 100
+                ),
+                "check the amounts for values in fen written as yuan, or a unit typed into a price",
+            );
+        }
+    }
 }
 
 fn table(
@@ -127,7 +164,7 @@ fn slips(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut 
         let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
         let slip_date = row.date(2, true);
         let part_no = row.required(3);
-        let qty = row.integer_in(4, true, 1, 1_000_000_000);
+        let qty = row.integer_in(4, true, 1, ranges::MAX_LINE_QTY);
         let list_price = row.money(5, true, false);
         let condition = match row.required(6) {
             Some(c) if c.eq_ignore_ascii_case("new") => Some(Condition::New),
@@ -224,7 +261,7 @@ fn invoices(
         let invoice_date = row.date(2, true);
         let slip_no = row.required(3);
         let part_no = row.required(4);
-        let qty = row.integer_in(5, true, -1_000_000_000, 1_000_000_000);
+        let qty = row.integer_in(5, true, -ranges::MAX_LINE_QTY, ranges::MAX_LINE_QTY);
         let unit_price = row.money(6, true, false);
         let amount = row.money(7, true, true);
         let tax_rate = row.rate(8, false);

@@ -371,6 +371,27 @@ impl<'r> Row<'r> {
         self.number_in(c, required, 0.0, f64::MAX)
     }
 
+    /// A number within `[0, max]`.
+    pub fn up_to(&mut self, c: usize, required: bool, max: f64) -> Option<f64> {
+        self.number_in(c, required, 0.0, max)
+    }
+
+    /// A probability below 1 (a target: 1 cannot be guaranteed by any stock).
+    pub fn below_one(&mut self, c: usize, required: bool) -> Option<f64> {
+        let v = self.probability(c, required)?;
+        if v >= 1.0 {
+            let text = self.text(c).unwrap_or_default().to_owned();
+            self.error(
+                c,
+                &text,
+                "a target of 1 (100 %) cannot be met by any stock",
+                "write a fraction below 1, such as 0.95 or 0.99",
+            );
+            return None;
+        }
+        Some(v)
+    }
+
     /// A probability in `[0, 1]`.
     pub fn probability(&mut self, c: usize, required: bool) -> Option<f64> {
         let text = if required {
@@ -444,6 +465,18 @@ impl<'r> Row<'r> {
             self.text(c)?
         };
         match Fen::parse(text) {
+            Ok(v) if v.0.unsigned_abs() > crate::model::limits::MAX_YUAN as u64 * 100 => {
+                self.error(
+                    c,
+                    text,
+                    format!(
+                        "the amount is beyond {} yuan",
+                        crate::model::limits::MAX_YUAN
+                    ),
+                    "write the amount in yuan (not fen), as decimal text such as 1250.00",
+                );
+                None
+            }
             Ok(v) if v.0 < 0 && !allow_negative => {
                 self.error(
                     c,

@@ -243,12 +243,12 @@ impl PartCtx<'_> {
         for &d in self.order.iter().rev() {
             let kids = &self.children[d];
             if !kids.is_empty() {
-                let available = on_hand[d].max(0) as u32;
+                let available = on_hand[d].clamp(0, i64::from(u32::MAX)) as u32;
                 let got = self.allocate(kids, &need, &pos, available);
                 for (&c, &g) in kids.iter().zip(&got) {
                     allocated[c] = g;
                     pos[d] -= i64::from(g);
-                    unmet[d] += need[c] - g;
+                    unmet[d] = unmet[d].saturating_add(need[c] - g);
                     if g < need[c] {
                         shortages.push(Shortage {
                             depot: DepotId::from_index(c),
@@ -261,7 +261,7 @@ impl PartCtx<'_> {
             }
             let want =
                 i64::from(target[d]) + i64::from(maintenance[d]) + i64::from(unmet[d]) - pos[d];
-            need[d] = want.max(0) as u32;
+            need[d] = want.clamp(0, i64::from(u32::MAX)) as u32;
         }
         for d in 0..nd {
             let parent = self.input.depots[d].parent;
@@ -352,8 +352,8 @@ impl PartCtx<'_> {
     /// Splits `available` units among `kids` by protected demand (see the module docs).
     fn allocate(&self, kids: &[usize], need: &[u32], pos: &[i64], available: u32) -> Vec<u32> {
         let mut got = vec![0u32; kids.len()];
-        let total: u32 = kids.iter().map(|&c| need[c]).sum();
-        if total <= available {
+        let total: u64 = kids.iter().map(|&c| u64::from(need[c])).sum();
+        if total <= u64::from(available) {
             return kids.iter().map(|&c| need[c]).collect();
         }
         let pipelines: Vec<Pmf> = kids

@@ -47,6 +47,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::model::limits as ranges;
 use crate::model::{Dataset, Depot, DepotId, Lane, Mode, NodeRef, Tier};
 use crate::money::Fen;
 
@@ -201,14 +202,22 @@ fn node_position(ds: &Dataset, n: NodeRef) -> (f64, f64) {
     }
 }
 
-fn positive(file: &str, key: &str, v: f64) -> Result<f64, ScenarioError> {
-    if v.is_finite() && v > 0.0 {
+/// The largest factor a scenario may scale failure rates or lane hours by.
+pub const MAX_FACTOR: f64 = 100.0;
+
+/// A positive number no larger than `max` (the data contract's range for the value it replaces).
+fn positive(file: &str, key: &str, v: f64, max: f64) -> Result<f64, ScenarioError> {
+    if v.is_finite() && v > 0.0 && v <= max {
         Ok(v)
     } else {
         Err(ScenarioError {
             file: file.to_owned(),
             key: key.to_owned(),
-            message: format!("{v} must be a positive number"),
+            message: if v.is_finite() && v > max {
+                format!("{v} is beyond {max}, the largest value that means something here")
+            } else {
+                format!("{v} must be a positive number")
+            },
         })
     }
 }
@@ -257,13 +266,23 @@ fn change_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), Scen
             .ok_or_else(|| err(key, format!("no depot {:?} in the data set", c.depot_id)))?;
         let depot = &mut ds.depots[d.index()];
         if let Some(h) = c.handling_hours {
-            depot.handling_hours = positive(file, &format!("depots[{i}].handling_hours"), h)?;
+            depot.handling_hours = positive(
+                file,
+                &format!("depots[{i}].handling_hours"),
+                h,
+                ranges::MAX_HANDLING_HOURS,
+            )?;
         }
         if let Some(r) = c.resupply_days {
-            depot.resupply_days = positive(file, &format!("depots[{i}].resupply_days"), r)?;
+            depot.resupply_days = positive(
+                file,
+                &format!("depots[{i}].resupply_days"),
+                r,
+                ranges::MAX_RESUPPLY_DAYS,
+            )?;
         }
         if let Some(r) = c.holding_rate {
-            depot.holding_rate = positive(file, &format!("depots[{i}].holding_rate"), r)?;
+            depot.holding_rate = positive(file, &format!("depots[{i}].holding_rate"), r, 1.0)?;
         }
     }
     Ok(())
@@ -310,11 +329,13 @@ fn add_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), Scenari
                 file,
                 &format!("add_depots[{i}].handling_hours"),
                 a.handling_hours,
+                ranges::MAX_HANDLING_HOURS,
             )?,
             resupply_days: positive(
                 file,
                 &format!("add_depots[{i}].resupply_days"),
                 a.resupply_days,
+                ranges::MAX_RESUPPLY_DAYS,
             )?,
             city: None,
             province: None,
@@ -323,9 +344,15 @@ fn add_depots(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), Scenari
                 file,
                 &format!("add_depots[{i}].holding_rate"),
                 a.holding_rate,
+                1.0,
             )?,
         });
-        let hours = positive(file, &format!("add_depots[{i}].hub_hours"), a.hub_hours)?;
+        let hours = positive(
+            file,
+            &format!("add_depots[{i}].hub_hours"),
+            a.hub_hours,
+            ranges::MAX_LANE_HOURS,
+        )?;
         let hub_ref = NodeRef::Hub(crate::model::HubId::from_index(hub));
         for (from, to) in [(NodeRef::Depot(id), hub_ref), (hub_ref, NodeRef::Depot(id))] {
             ds.lanes.push(Lane {
@@ -370,7 +397,7 @@ fn scale_failure_rates(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<()
     let (file, err) = (c.file, |key: String, message: String| c.err(key, message));
     if let Some(r) = &s.failure_rates {
         let all = match r.all {
-            Some(f) => positive(file, "failure_rates.all", f)?,
+            Some(f) => positive(file, "failure_rates.all", f, MAX_FACTOR)?,
             None => 1.0,
         };
         let mut model_factor = vec![all; ds.models.len()];
@@ -381,7 +408,7 @@ fn scale_failure_rates(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<()
                 .iter()
                 .position(|m| &m.name == name)
                 .ok_or_else(|| err(key.clone(), "no such model in the data set".to_owned()))?;
-            model_factor[m] *= positive(file, &key, f)?;
+            model_factor[m] *= positive(file, &key, f, MAX_FACTOR)?;
         }
         let mut part_factor = vec![1.0; ds.parts.len()];
         for (no, &f) in &r.parts {
@@ -391,7 +418,7 @@ fn scale_failure_rates(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<()
                 .iter()
                 .position(|p| &p.part_no == no)
                 .ok_or_else(|| err(key.clone(), "no such part in the data set".to_owned()))?;
-            part_factor[p] *= positive(file, &key, f)?;
+            part_factor[p] *= positive(file, &key, f, MAX_FACTOR)?;
         }
         for u in &mut ds.usage {
             u.failures_per_unit_year *= model_factor[u.model.index()] * part_factor[u.part.index()];
@@ -435,7 +462,7 @@ fn change_lanes(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), Scena
                 let f = c
                     .factor
                     .ok_or_else(|| err(key.clone(), "slowing lanes needs a factor".to_owned()))?;
-                let f = positive(file, &key, f)?;
+                let f = positive(file, &key, f, MAX_FACTOR)?;
                 let hits: Vec<bool> = ds.lanes.iter().map(|l| hit(ds, l)).collect();
                 for (l, h) in ds.lanes.iter_mut().zip(hits) {
                     if h {
@@ -469,7 +496,7 @@ fn change_deadlines(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), S
         .map(|p| p.deadline_hours)
         .fold(f64::INFINITY, f64::min);
     if let Some(h) = s.deadline_hours {
-        let h = positive(file, "deadline_hours", h)?;
+        let h = positive(file, "deadline_hours", h, ranges::MAX_DEADLINE_HOURS)?;
         for p in &mut ds.parts {
             if p.deadline_hours == longest {
                 p.deadline_hours = h;
@@ -477,7 +504,12 @@ fn change_deadlines(c: &Ctx<'_>, s: &Scenario, ds: &mut Dataset) -> Result<(), S
         }
     }
     if let Some(h) = s.emergency_deadline_hours {
-        let h = positive(file, "emergency_deadline_hours", h)?;
+        let h = positive(
+            file,
+            "emergency_deadline_hours",
+            h,
+            ranges::MAX_DEADLINE_HOURS,
+        )?;
         for p in &mut ds.parts {
             if p.deadline_hours == shortest && shortest < longest {
                 p.deadline_hours = h;

@@ -22,13 +22,18 @@ use super::check::check;
 use super::input::{build, PlanInput};
 use super::optimise::{
     meets, optimise, optimise_from, optimise_proven, optimise_within, requirements, Costs,
-    Infeasible, Plan, Requirement,
+    Infeasible, Plan,
 };
-use super::result::{money, point_of, CurvePoint, PlanResult};
+use super::result::{money, point_of, CurvePoint, PlanResult, Prepared};
 use super::stock_plan::StockPlan;
 use crate::coverage::{self, CoverageParams};
 use crate::model::{Dataset, HospitalId, PartId};
 use crate::money::Fen;
+
+/// The most units one part may have in its resupply pipeline at once (demand a year times the
+/// resupply time up the chain): far beyond spare parts, and small enough that every inventory
+/// distribution stays a table of bounded size.
+pub const MAX_PIPELINE_UNITS: f64 = 100_000.0;
 
 /// Targets of the cost-versus-target curve.
 pub const CURVE_TARGETS: [f64; 4] = [0.90, 0.95, 0.98, 0.99];
@@ -88,6 +93,12 @@ pub enum PlanError {
     Target(f64),
     #[error("the stock plan is sized for another data set")]
     OtherDataset,
+    #[error(
+        "part {part}: {units:.0} units are in the resupply pipeline at once (demand a year x \
+         resupply time up the chain), beyond the {MAX_PIPELINE_UNITS} spareplan plans; check \
+         failures_per_unit_year in part_usage.csv and resupply_days in depots.csv"
+    )]
+    TooLarge { part: String, units: f64 },
 }
 
 fn check_target(t: f64) -> Result<(), PlanError> {
@@ -140,6 +151,7 @@ fn prepare(ds: &Dataset, params: &PlanParams) -> Result<Prepared, PlanError> {
     if let Some(demand) = &params.demand_per_year {
         input.scale_demand(|p: PartId| demand.get(p.index()).copied().flatten());
     }
+    check_pipelines(ds, &input)?;
     let costs = costs(ds, &input);
     let requirements = requirements(&input, params.target);
     Ok(Prepared {
@@ -150,12 +162,31 @@ fn prepare(ds: &Dataset, params: &PlanParams) -> Result<Prepared, PlanError> {
     })
 }
 
-/// What every plan of a data set starts from.
-pub(in crate::stock) struct Prepared {
-    pub(in crate::stock) coverage: coverage::Coverage,
-    pub(in crate::stock) input: PlanInput,
-    pub(in crate::stock) requirements: Vec<Requirement>,
-    pub(in crate::stock) costs: Costs,
+/// Every part's network-wide pipeline within [`MAX_PIPELINE_UNITS`].
+fn check_pipelines(ds: &Dataset, input: &PlanInput) -> Result<(), PlanError> {
+    // The longest resupply chain, from a depot up to the factory, in years.
+    let chain = (0..input.depots.len())
+        .map(|d| {
+            let (mut years, mut at, mut steps) = (0.0, Some(d), 0);
+            while let (Some(x), true) = (at, steps <= input.depots.len()) {
+                years += input.depots[x].lead_years;
+                at = input.depots[x].parent;
+                steps += 1;
+            }
+            years
+        })
+        .fold(0.0, f64::max);
+    for p in &input.parts {
+        let demand: f64 = p.network.hospitals.iter().map(|h| h.rate).sum();
+        let units = demand * chain;
+        if units.is_nan() || units > MAX_PIPELINE_UNITS {
+            return Err(PlanError::TooLarge {
+                part: ds.part(p.part).part_no.clone(),
+                units,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Plans, checks and bounds a data set: the one way a stock plan is made.

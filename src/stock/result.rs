@@ -9,7 +9,7 @@
 use super::bound::{Bound, BoundMethod};
 use super::check::Checked;
 use super::input::{OutOfReach, PlanInput};
-use super::plan::Prepared;
+use super::problem::Costs;
 use super::problem::{Plan, Requirement};
 use super::stock_plan::StockPlan;
 use crate::coverage::Coverage;
@@ -91,6 +91,14 @@ pub struct OutOfReachRow {
     pub demand: f64,
     /// The fastest depot and its delivery hours, if any route exists.
     pub best: Option<(DepotId, f64)>,
+}
+
+/// What every plan of a data set starts from.
+pub(in crate::stock) struct Prepared {
+    pub(in crate::stock) coverage: Coverage,
+    pub(in crate::stock) input: PlanInput,
+    pub(in crate::stock) requirements: Vec<Requirement>,
+    pub(in crate::stock) costs: Costs,
 }
 
 /// A plan with its figures.

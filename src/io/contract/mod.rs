@@ -93,6 +93,9 @@ pub const DEFAULT_UPTIME_TARGET: f64 = 0.95;
 pub const DEFAULT_PM_QTY: f64 = 0.0;
 pub const DEFAULT_FAULT_QTY: i64 = 1;
 
+/// What each number of the contract can meaningfully be (declared with the model).
+pub use crate::model::limits as ranges;
+
 // ---- planning data set ----
 
 pub const DEPOTS: FileSpec = FileSpec {

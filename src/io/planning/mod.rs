@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 mod checks;
 mod records;
 
-use super::contract::{self, FileSpec};
+use super::contract::{self, ranges, FileSpec};
 use super::diag::Diagnostics;
 use super::source::Source;
 use super::table::{read_table, Row};
@@ -124,8 +124,10 @@ impl Builder {
                 }
                 None => None,
             };
-            let handling_hours = row.non_negative(5, true).unwrap_or(0.0);
-            let resupply_days = row.non_negative(6, true).unwrap_or(0.0);
+            let handling_hours = row
+                .up_to(5, true, ranges::MAX_HANDLING_HOURS)
+                .unwrap_or(0.0);
+            let resupply_days = row.up_to(6, true, ranges::MAX_RESUPPLY_DAYS).unwrap_or(0.0);
             let city = row.text(7).map(str::to_owned);
             let province = row.text(8).map(str::to_owned);
             let parent = row.text(9).map(|p| (p.to_owned(), row.line));
@@ -246,9 +248,9 @@ impl Builder {
                 },
                 None => None,
             };
-            let hours = row.non_negative(3, true);
+            let hours = row.up_to(3, true, ranges::MAX_LANE_HOURS);
             let cost = row.money(4, false, false).unwrap_or(Fen::ZERO);
-            let distance_km = row.non_negative(5, false);
+            let distance_km = row.up_to(5, false, ranges::MAX_DISTANCE_KM);
             let (Some(from), Some(to), Some(mode), Some(hours)) = (from, to, mode, hours) else {
                 return;
             };
@@ -289,8 +291,10 @@ impl Builder {
             let description = row.required(1).unwrap_or_default().to_owned();
             let unit_cost = row.money(2, true, false).unwrap_or(Fen::ZERO);
             let category = row.text(3).map(str::to_owned);
-            let repair_hours = row.non_negative(4, false).unwrap_or(DEFAULT_REPAIR_HOURS);
-            let deadline_hours = match row.non_negative(5, false) {
+            let repair_hours = row
+                .up_to(4, false, ranges::MAX_REPAIR_HOURS)
+                .unwrap_or(DEFAULT_REPAIR_HOURS);
+            let deadline_hours = match row.up_to(5, false, ranges::MAX_DEADLINE_HOURS) {
                 Some(0.0) => {
                     row.error(
                         5,
@@ -385,9 +389,9 @@ impl Builder {
             let model = row.required(2).map(|m| b.model(m));
             let accepted_on = row.date(3, true);
             let warranty_months = row
-                .integer_in(4, false, 1, 1200)
+                .integer_in(4, false, 1, ranges::MAX_WARRANTY_MONTHS)
                 .map_or(DEFAULT_WARRANTY_MONTHS, |m| m as u32);
-            let uptime_target = row.probability(5, false).unwrap_or(DEFAULT_UPTIME_TARGET);
+            let uptime_target = row.below_one(5, false).unwrap_or(DEFAULT_UPTIME_TARGET);
             let Some(serial) = serial else { return };
             if let Some(&(_, first)) = b.units.get(serial) {
                 row.error(
@@ -435,9 +439,9 @@ impl Builder {
         let _ = self.table(src, &contract::PART_USAGE, |b, row| {
             let model_name = row.required(0);
             let part = b.part(row, 1);
-            let rate = row.non_negative(2, true);
+            let rate = row.up_to(2, true, ranges::MAX_FAILURES_PER_UNIT_YEAR);
             let pm = row
-                .non_negative(3, false)
+                .up_to(3, false, ranges::MAX_PM_QTY)
                 .unwrap_or(contract::DEFAULT_PM_QTY);
             let Some(model_name) = model_name else { return };
             let known = b.models.contains_key(model_name);

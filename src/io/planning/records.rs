@@ -4,7 +4,7 @@
 use rustc_hash::FxHashMap;
 
 use super::Builder;
-use crate::io::contract;
+use crate::io::contract::{self, ranges};
 use crate::io::source::Source;
 use crate::model::*;
 
@@ -28,10 +28,8 @@ impl Builder {
                 None => None,
             };
             let part = b.part(row, 1);
-            let on_hand = row.integer_in(2, true, 0, i64::from(u32::MAX));
-            let on_order = row
-                .integer_in(3, false, 0, i64::from(u32::MAX))
-                .unwrap_or(0);
+            let on_hand = row.integer_in(2, true, 0, ranges::MAX_STOCK);
+            let on_order = row.integer_in(3, false, 0, ranges::MAX_STOCK).unwrap_or(0);
             let (Some(depot), Some(part), Some(on_hand)) = (depot, part, on_hand) else {
                 return;
             };
@@ -81,7 +79,7 @@ impl Builder {
                 },
                 None => None,
             };
-            let engineers = row.integer_in(1, true, 0, 1_000_000);
+            let engineers = row.integer_in(1, true, 0, ranges::MAX_ENGINEERS);
             let (Some(base), Some(engineers)) = (base, engineers) else {
                 return;
             };
@@ -108,7 +106,7 @@ impl Builder {
             let unit = b.unit(row, 1);
             let part = b.part(row, 2);
             let qty = row
-                .integer_in(3, false, 1, 1_000_000)
+                .integer_in(3, false, 1, ranges::MAX_FAULT_QTY)
                 .unwrap_or(contract::DEFAULT_FAULT_QTY);
             let severity = row.text(4).map(str::to_owned);
             let (Some(date), Some(unit), Some(part)) = (date, unit, part) else {
