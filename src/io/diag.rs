@@ -56,6 +56,19 @@ impl fmt::Display for Problem {
     }
 }
 
+/// The most characters of a value a problem quotes.
+pub const MAX_VALUE_CHARS: usize = 80;
+
+/// A value as a problem quotes it: whole when short, else its start and its length (a 10 MB cell
+/// is not echoed whole).
+fn shown_value(v: &str) -> String {
+    if v.chars().count() <= MAX_VALUE_CHARS {
+        return v.to_owned();
+    }
+    let head: String = v.chars().take(MAX_VALUE_CHARS).collect();
+    format!("{head}... ({} bytes in all)", v.len())
+}
+
 /// Collects every problem of a load, so that all of them are reported in one run.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -97,7 +110,7 @@ impl Diagnostics {
             line: place.line,
             column: place.column,
             column_name: place.column_name.map(str::to_owned),
-            value: place.value.map(str::to_owned),
+            value: place.value.map(shown_value),
             message,
             fix: fix.to_owned(),
         });

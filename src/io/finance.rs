@@ -134,10 +134,22 @@ fn table(
     src: &dyn Source,
     spec: &'static FileSpec,
     diag: &mut Diagnostics,
-    on_row: impl FnMut(&mut Row<'_>),
+    mut on_row: impl FnMut(&mut Row<'_>),
 ) -> Option<Vec<Option<usize>>> {
     let reader = open_file(src, spec.name, spec.required, diag)?;
-    read_table(spec.name, reader, spec.columns, diag, on_row)
+    let mut rows = 0usize;
+    let map = read_table(spec.name, reader, spec.columns, diag, |row| {
+        rows += 1;
+        on_row(row);
+    });
+    if map.is_some() && rows == 0 && spec.required {
+        diag.warning(
+            super::diag::Place::line(spec.name, 2),
+            "the file has a header but no rows: nothing of it can be reconciled",
+            "check that the extract covers the period",
+        );
+    }
+    map
 }
 
 fn serials(text: Option<&str>) -> Vec<String> {

@@ -80,6 +80,10 @@ pub fn read_table<R: Read>(
             return None;
         }
     }
+    if let Some((message, fix)) = wrong_format(&header) {
+        diag.error(Place::line(file, 1), message, fix);
+        return None;
+    }
     let map = map_header(file, &header, cols, diag)?;
     let width = header.len();
     let mut record = csv::ByteRecord::new();
@@ -101,6 +105,15 @@ pub fn read_table<R: Read>(
         let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line or a row of empty cells, as spreadsheets export them
+        }
+        if std::str::from_utf8(record.as_slice()).is_err() && looks_gb18030(record.as_slice()) {
+            // One error for the file, not one per cell: the whole file is in another encoding.
+            diag.error(
+                Place::line(file, line),
+                "the file is not UTF-8: this line reads as GBK/GB18030 (the encoding Excel uses on Chinese Windows)",
+                "save the file as \"CSV UTF-8\" (in Excel: Save As, CSV UTF-8), or convert it with iconv -f GB18030 -t UTF-8",
+            );
+            break;
         }
         if record.len() != width {
             diag.error(
@@ -167,6 +180,104 @@ impl<R: Read> Read for LineCounting<R> {
         self.offset += n as u64;
         Ok(n)
     }
+}
+
+/// A header that shows the file is not comma-separated UTF-8 CSV: UTF-16 text, or another
+/// delimiter. The message and the fix.
+fn wrong_format(header: &csv::ByteRecord) -> Option<(String, &'static str)> {
+    let bytes = header.as_slice();
+    if bytes.starts_with(&[0xff, 0xfe])
+        || bytes.starts_with(&[0xfe, 0xff])
+        || bytes.iter().filter(|&&b| b == 0).count() * 4 >= bytes.len().max(1)
+    {
+        return Some((
+            "the file is UTF-16 text (as some Windows programs save \"Unicode text\"), not UTF-8"
+                .to_owned(),
+            "save the file as CSV UTF-8",
+        ));
+    }
+    if header.len() == 1 {
+        for (delimiter, name) in [
+            (b'\t', "tabs"),
+            (b';', "semicolons"),
+            (b'|', "vertical bars"),
+        ] {
+            if bytes.contains(&delimiter) {
+                return Some((
+                    format!("the header is separated by {name}, not commas"),
+                    "save the file as comma-separated CSV (a spreadsheet's \"CSV (comma delimited)\")",
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Whether bytes that are not UTF-8 read as GBK/GB18030 double-byte text: every byte of 0x80
+/// and above starts a pair (lead 0x81 to 0xFE, trail 0x40 to 0xFE except 0x7F) or a four-byte
+/// GB18030 sequence.
+fn looks_gb18030(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    let mut pairs = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        if !(0x81..=0xfe).contains(&b) || i + 1 >= bytes.len() {
+            return false;
+        }
+        let t = bytes[i + 1];
+        if (0x40..=0xfe).contains(&t) && t != 0x7f {
+            i += 2;
+        } else if (0x30..=0x39).contains(&t)
+            && i + 3 < bytes.len()
+            && (0x81..=0xfe).contains(&bytes[i + 2])
+            && (0x30..=0x39).contains(&bytes[i + 3])
+        {
+            i += 4;
+        } else {
+            return false;
+        }
+        pairs += 1;
+    }
+    pairs > 0
+}
+
+/// Whether a column holds identifiers (compared exactly as text).
+fn is_id_column(name: &str) -> bool {
+    name.ends_with("_id") || name.ends_with("_no") || name == "serial" || name == "ship_to"
+}
+
+/// Why an id as written cannot be the id meant: a number Excel turned into scientific notation
+/// (the digits are lost), or full-width characters (as Chinese input methods type them).
+fn bad_id(column: &str, text: &str) -> Option<(&'static str, &'static str)> {
+    let b = text.as_bytes();
+    let sci = b.first().is_some_and(u8::is_ascii_digit)
+        && (text.contains("E+") || text.contains("e+"))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
+        && text.parse::<f64>().is_ok();
+    if sci {
+        return Some((
+            "the id is a number in scientific notation, as Excel shows long numbers; its digits are lost",
+            "format the column as text before exporting (or export from the source system) so the full id is kept",
+        ));
+    }
+    // Part numbers are matched after normalisation (full-width forms included), which the
+    // reconciliation says in its findings; other ids are compared exactly.
+    let full_width = text
+        .chars()
+        .any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c) || c == '\u{3000}');
+    if full_width && column != "part_no" {
+        return Some((
+            "the id contains full-width characters (such as \u{ff11}\u{ff12}\u{ff13} for 123), so it matches no id written in ASCII",
+            "retype the id in half-width (ASCII) characters",
+        ));
+    }
+    None
 }
 
 fn map_header(
@@ -287,7 +398,16 @@ impl<'r> Row<'r> {
         match std::str::from_utf8(raw) {
             Ok(s) => {
                 let s = s.trim();
-                (!s.is_empty()).then_some(s)
+                if s.is_empty() {
+                    return None;
+                }
+                if is_id_column(self.cols[c].name) {
+                    if let Some((message, fix)) = bad_id(self.cols[c].name, s) {
+                        self.error(c, s, message, fix);
+                        return None;
+                    }
+                }
+                Some(s)
             }
             Err(_) => {
                 let shown = String::from_utf8_lossy(raw).into_owned();
@@ -305,7 +425,7 @@ impl<'r> Row<'r> {
     /// The text of a required column; an empty cell is an error.
     pub fn required(&mut self, c: usize) -> Option<&'r str> {
         let value = self.text(c);
-        if value.is_none() && self.ok_utf8(c) {
+        if value.is_none() && self.is_blank(c) {
             self.error(
                 c,
                 "",
@@ -316,10 +436,11 @@ impl<'r> Row<'r> {
         value
     }
 
-    fn ok_utf8(&self, c: usize) -> bool {
+    /// Whether the cell is empty (or its column absent): nothing was written there.
+    fn is_blank(&self, c: usize) -> bool {
         self.map[c]
             .and_then(|p| self.record.get(p))
-            .is_none_or(|raw| std::str::from_utf8(raw).is_ok())
+            .is_none_or(|raw| raw.iter().all(u8::is_ascii_whitespace))
     }
 
     /// A finite decimal number within `[min, max]`. `None` when empty or invalid.
