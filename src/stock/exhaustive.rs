@@ -38,7 +38,10 @@ pub(super) fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan)
         .collect();
     // Lattice points under the cost budget: with m cells of equal cost and N units in the
     // budget this is C(N + m, m) exactly; unequal costs give an estimate.
-    let mut estimate = 1.0f64;
+    // An evaluation's work grows with the stock levels (its tables reach them): large levels
+    // count as several evaluations.
+    let top = plan.stock.iter().flatten().copied().max().unwrap_or(0);
+    let mut estimate = (f64::from(top) / 50.0).max(1.0);
     let mut cells = 0.0;
     for p in 0..input.parts.len() {
         for d in (0..nd).filter(|&d| useful[p][d]) {

@@ -24,16 +24,12 @@ use super::optimise::{
     meets, optimise, optimise_from, optimise_proven, optimise_within, requirements, Costs,
     Infeasible, Plan,
 };
+use super::problem::MAX_PIPELINE_UNITS;
 use super::result::{money, point_of, CurvePoint, PlanResult, Prepared};
 use super::stock_plan::StockPlan;
 use crate::coverage::{self, CoverageParams};
 use crate::model::{Dataset, HospitalId, PartId};
 use crate::money::Fen;
-
-/// The most units one part may have in its resupply pipeline at once (demand a year times the
-/// resupply time up the chain): far beyond spare parts, and small enough that every inventory
-/// distribution stays a table of bounded size.
-pub const MAX_PIPELINE_UNITS: f64 = 100_000.0;
 
 /// Targets of the cost-versus-target curve.
 pub const CURVE_TARGETS: [f64; 4] = [0.90, 0.95, 0.98, 0.99];

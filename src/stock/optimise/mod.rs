@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use super::exhaustive::{exact, Exhaustive};
 pub use super::exhaustive::{useful_depots, EXACT_LIMIT};
 use super::input::PlanInput;
-use super::problem::{for_each_change, MARGIN};
+use super::problem::{for_each_change, MARGIN, MAX_PIPELINE_UNITS};
 pub use super::problem::{
     requirements, Costs, Infeasible, Plan, Requirement, MAX_REACHABLE_ON_TIME,
 };
@@ -40,7 +40,7 @@ use super::service::{evaluate, evaluate_from};
 
 mod passes;
 
-/// Units of one part at one depot bought in one step, at most.
+/// Units of one part at one depot bought in one step, at most (a jump past a flat stretch aside).
 const LOOKAHEAD: u32 = 6;
 
 /// Instances with at most this many units get the exchange pass.
@@ -401,7 +401,36 @@ impl<'a> State<'a> {
                 break;
             }
         }
-        best
+        best.or_else(|| self.jump(part, depot))
+    }
+
+    /// When no unit within the look-ahead gains anything (a depot far below its pipeline, where
+    /// the fill rate is flat at zero: a high-volume part), the smallest jump `LOOKAHEAD x 2^k`
+    /// units up that gains; the drop pass trims what the jump overshoots.
+    fn jump(&self, part: usize, depot: usize) -> Option<Step> {
+        let net = &self.input.parts[part].network;
+        let unit = self.unit_cost(part, depot);
+        let base = self.plan.stock[part][depot];
+        let mut q = LOOKAHEAD * 2;
+        while f64::from(q) <= 2.0 * MAX_PIPELINE_UNITS {
+            let mut stock = self.plan.stock[part].clone();
+            stock[depot] = base + q;
+            let service = evaluate_from(net, &stock, Some(&self.fill[part]));
+            let gain = self.benefit(part, &service.on_time);
+            if gain > 0.0 {
+                return Some(Step {
+                    ratio: gain / (unit * f64::from(q)),
+                    part,
+                    depot,
+                    units: q,
+                    version: self.version[part],
+                    on_time: service.on_time,
+                    fill: service.fill_rate,
+                });
+            }
+            q *= 2;
+        }
+        None
     }
 
     fn price_part(&self, part: usize) -> Vec<Step> {
