@@ -268,3 +268,51 @@ fn a_killed_batch_leaves_the_old_files_or_the_new_ones() {
         );
     }
 }
+
+/// A part the catalogue gives no failure rate for, but the history shows consumed, is stocked
+/// for its forecast (with a warning in the output and the run log), not silently left out.
+#[test]
+fn history_that_contradicts_a_zero_catalogue_rate_is_used_and_said() {
+    let root = temp("zero-rate");
+    let data = root.join("data");
+    copy_china(&data);
+    let usage = std::fs::read_to_string(data.join("part_usage.csv")).expect("usage");
+    let mut zeroed = 0;
+    let edited: Vec<String> = usage
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let f: Vec<&str> = l.split(',').collect();
+            if i > 0 && f[1] == "CT-XT-50" {
+                zeroed += 1;
+                let mut f: Vec<String> = f.iter().map(|s| (*s).to_owned()).collect();
+                f[2] = "0".to_owned();
+                f.join(",")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    assert!(zeroed > 0);
+    std::fs::write(data.join("part_usage.csv"), edited.join("\n") + "\n").expect("write");
+    let out = root.join("out");
+    let run = replenish(&data, &out);
+    assert!(run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("CT-XT-50") && stderr.contains("no failure rate"),
+        "{stderr}"
+    );
+    let log = std::fs::read_to_string(out.join("run_log.json")).expect("log");
+    assert!(log.contains("CT-XT-50"), "{log}");
+    let forecast = std::fs::read_to_string(out.join("forecast.csv")).expect("forecast");
+    let header: Vec<&str> = forecast.lines().next().expect("header").split(',').collect();
+    let col = header.iter().position(|h| *h == "base_stock").expect("base_stock");
+    let held: u32 = forecast
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(1) == Some("CT-XT-50"))
+        .map(|l| l.split(',').nth(col).expect("cell").parse::<u32>().expect("a count"))
+        .sum();
+    assert!(held > 0, "CT-XT-50 is stocked for its consumption");
+}

@@ -110,6 +110,9 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         }
         Err(e) => return Err(e.into()),
     };
+    for w in &batch.warnings {
+        eprintln!("warning: {w}");
+    }
     let inputs = replenish_output::input_digests(&a.dir)
         .with_context(|| format!("reading the inputs of {}", a.dir.display()))?;
     let files = replenish_output::files(&ds, &batch, &params, &inputs);

@@ -84,6 +84,7 @@ fn run_log_json(
             "tsb_alpha_p": params.smoothing.tsb_probability,
         },
         "inputs": inputs,
+        "warnings": b.warnings,
         "counts": {
             "depots": ds.depots.len(),
             "parts": ds.parts.len(),

@@ -98,6 +98,8 @@ pub struct Batch {
     pub lines: Vec<Vec<Line>>,
     pub orders: Vec<Order>,
     pub shortages: Vec<Shortage>,
+    /// What the batch did that the data set did not say (for the run log and the operator).
+    pub warnings: Vec<String>,
 }
 
 impl Batch {
@@ -138,8 +140,9 @@ pub fn run(ds: &Dataset, params: &BatchParams) -> Result<Batch, PlanError> {
     let demand: Vec<Option<f64>> = (0..np)
         .map(|p| Some((0..nd).map(|d| forecasts.monthly_rate(p, d)).sum::<f64>() * 12.0))
         .collect();
+    let (rated, warnings) = rates_from_history(ds, params);
     let planned = stock::plan(
-        ds,
+        rated.as_ref().unwrap_or(ds),
         &PlanParams {
             demand_per_year: Some(demand),
             ..PlanParams::quick(params.target)
@@ -210,7 +213,79 @@ pub fn run(ds: &Dataset, params: &BatchParams) -> Result<Batch, PlanError> {
         lines,
         orders,
         shortages,
+        warnings,
     })
+}
+
+/// Parts the catalogue gives no failure rate for (every rate zero or absent) but that the fault
+/// history shows consumed: without a rate the plan would hold none of them, whatever the
+/// forecast. They get a rate per model from the history (parts consumed by units of the model
+/// over their unit-years in the history window), so the targets follow the forecast, and a
+/// warning says so. `None` when no part needs it.
+fn rates_from_history(ds: &Dataset, params: &BatchParams) -> (Option<Dataset>, Vec<String>) {
+    let (from, to) = (params.history_from.first_day(), params.month.first_day());
+    let years = (to - from).num_days() as f64 / 365.0;
+    let mut rated = vec![false; ds.parts.len()];
+    for u in &ds.usage {
+        if u.failures_per_unit_year > 0.0 {
+            rated[u.part.index()] = true;
+        }
+    }
+    let nm = ds.models.len();
+    let mut consumed: Vec<Vec<f64>> = vec![Vec::new(); ds.parts.len()];
+    for f in ds.faults.iter().filter(|f| f.date >= from && f.date < to) {
+        let p = f.part.index();
+        if rated[p] {
+            continue;
+        }
+        if consumed[p].is_empty() {
+            consumed[p] = vec![0.0; nm];
+        }
+        consumed[p][ds.unit(f.unit).model.index()] += f64::from(f.qty);
+    }
+    let mut units = vec![0.0; nm];
+    for u in &ds.units {
+        units[u.model.index()] += 1.0;
+    }
+    let mut warnings = Vec::new();
+    let mut out = ds.clone();
+    for (p, by_model) in consumed.iter().enumerate() {
+        let total: f64 = by_model.iter().sum();
+        if total <= 0.0 || years <= 0.0 {
+            continue;
+        }
+        let part = PartId::from_index(p);
+        for (m, &q) in by_model.iter().enumerate() {
+            if q <= 0.0 || units[m] <= 0.0 {
+                continue;
+            }
+            let rate = q / (units[m] * years);
+            let model = crate::model::ModelId::from_index(m);
+            match out
+                .usage
+                .iter_mut()
+                .find(|u| u.part == part && u.model == model)
+            {
+                Some(u) => u.failures_per_unit_year = rate,
+                None => out.usage.push(crate::model::Usage {
+                    model,
+                    part,
+                    failures_per_unit_year: rate,
+                    pm_qty_per_visit: 0.0,
+                }),
+            }
+        }
+        warnings.push(format!(
+            "part {}: part_usage.csv gives no failure rate, but the history shows {total} consumed; \
+             the targets follow the history (rates from the consumption per unit-year)",
+            ds.part(part).part_no
+        ));
+    }
+    if warnings.is_empty() {
+        (None, warnings)
+    } else {
+        (Some(out), warnings)
+    }
 }
 
 struct PartCtx<'a> {
