@@ -429,6 +429,10 @@ pub mod limits {
     pub const MAX_FAULT_QTY: i64 = 1_000;
     /// Any amount of money in one cell, in yuan (a unit price, an amount, a lane's cost).
     pub const MAX_YUAN: i64 = 100_000_000;
+    /// Units of one part in its resupply pipeline at once (demand a year x the resupply time up
+    /// the chain): far beyond spare parts, and small enough that every inventory distribution
+    /// stays a table of bounded size.
+    pub const MAX_PIPELINE_UNITS: f64 = 100_000.0;
     /// Units on one slip or invoice line.
     pub const MAX_LINE_QTY: i64 = 100_000;
 }

@@ -306,13 +306,27 @@ fn history_that_contradicts_a_zero_catalogue_rate_is_used_and_said() {
     let log = std::fs::read_to_string(out.join("run_log.json")).expect("log");
     assert!(log.contains("CT-XT-50"), "{log}");
     let forecast = std::fs::read_to_string(out.join("forecast.csv")).expect("forecast");
-    let header: Vec<&str> = forecast.lines().next().expect("header").split(',').collect();
-    let col = header.iter().position(|h| *h == "base_stock").expect("base_stock");
+    let header: Vec<&str> = forecast
+        .lines()
+        .next()
+        .expect("header")
+        .split(',')
+        .collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "base_stock")
+        .expect("base_stock");
     let held: u32 = forecast
         .lines()
         .skip(1)
         .filter(|l| l.split(',').nth(1) == Some("CT-XT-50"))
-        .map(|l| l.split(',').nth(col).expect("cell").parse::<u32>().expect("a count"))
+        .map(|l| {
+            l.split(',')
+                .nth(col)
+                .expect("cell")
+                .parse::<u32>()
+                .expect("a count")
+        })
         .sum();
     assert!(held > 0, "CT-XT-50 is stocked for its consumption");
 }

@@ -5,6 +5,7 @@ mod common;
 mod fixture_cases;
 mod fixtures;
 mod generated;
+mod hostile;
 mod outputs;
 mod plan;
 mod recon;

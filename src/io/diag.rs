@@ -129,6 +129,13 @@ impl Diagnostics {
         self.problems.extend(other.problems);
     }
 
+    /// Whether an error names `file`.
+    pub fn has_errors_in(&self, file: &str) -> bool {
+        self.problems
+            .iter()
+            .any(|p| p.severity == Severity::Error && p.file == file)
+    }
+
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.severity == Severity::Error)
     }

@@ -142,7 +142,7 @@ fn table(
         rows += 1;
         on_row(row);
     });
-    if map.is_some() && rows == 0 && spec.required {
+    if map.is_some() && rows == 0 && spec.required && !diag.has_errors_in(spec.name) {
         diag.warning(
             super::diag::Place::line(spec.name, 2),
             "the file has a header but no rows: nothing of it can be reconciled",

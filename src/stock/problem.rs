@@ -11,10 +11,7 @@ use super::stock_plan::StockPlan;
 /// The highest on-time a requirement asks of the parts within reach.
 pub const MAX_REACHABLE_ON_TIME: f64 = 0.999;
 
-/// The most units one part may have in its resupply pipeline at once (demand a year times the
-/// resupply time up the chain): far beyond spare parts, and small enough that every inventory
-/// distribution stays a table of bounded size. The plan refuses more before optimising.
-pub const MAX_PIPELINE_UNITS: f64 = 100_000.0;
+pub use crate::model::limits::MAX_PIPELINE_UNITS;
 
 /// Relative margin kept above each requirement, so that an independent recomputation, which
 /// adds the same numbers in another order, agrees.

@@ -3,6 +3,7 @@
 
 use super::{Builder, DEPOTS, HOSPITALS, USAGE};
 use crate::io::diag::Place;
+use crate::model::limits::MAX_PIPELINE_UNITS;
 use crate::model::{NodeRef, Tier};
 
 impl Builder {
@@ -194,6 +195,52 @@ impl Builder {
                     },
                     "installed units of this model have no failure rates, so they create no demand",
                     "add rows for this model to part_usage.csv",
+                );
+            }
+        }
+    }
+
+    /// Every part's network-wide pipeline (installed demand a year x the longest resupply chain)
+    /// within what a plan can hold; the plan refuses more, so validation refuses it first.
+    pub(super) fn check_pipelines(&mut self) {
+        if self.diag.has_errors() {
+            return;
+        }
+        let depots = &self.ds.depots;
+        let chain = (0..depots.len())
+            .map(|d| {
+                let (mut days, mut at, mut steps) = (0.0, Some(d), 0);
+                while let (Some(x), true) = (at, steps <= depots.len()) {
+                    days += depots[x].resupply_days;
+                    at = depots[x].parent.map(|p| p.index());
+                    steps += 1;
+                }
+                days / 365.0
+            })
+            .fold(0.0, f64::max);
+        let mut units = vec![0.0; self.ds.models.len()];
+        for u in &self.ds.units {
+            units[u.model.index()] += 1.0;
+        }
+        let mut demand = vec![0.0; self.ds.parts.len()];
+        for u in &self.ds.usage {
+            demand[u.part.index()] += units[u.model.index()] * u.failures_per_unit_year;
+        }
+        for (p, d) in demand.iter().enumerate() {
+            let pipeline = d * chain;
+            if pipeline > MAX_PIPELINE_UNITS {
+                let part = &self.ds.parts[p].part_no;
+                self.diag.error(
+                    Place {
+                        column_name: Some("failures_per_unit_year"),
+                        value: Some(part),
+                        ..Place::file(USAGE)
+                    },
+                    format!(
+                        "part {part} would have {pipeline:.0} units in its resupply pipeline at once (installed demand {d:.0} a year x {:.0} days of resupply up the chain), beyond the {MAX_PIPELINE_UNITS} a plan can hold",
+                        chain * 365.0
+                    ),
+                    "check failures_per_unit_year in part_usage.csv and resupply_days in depots.csv",
                 );
             }
         }

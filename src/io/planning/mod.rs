@@ -58,6 +58,7 @@ pub fn load_planning(src: &dyn Source) -> Result<Loaded<Dataset>, LoadError> {
     b.downtime(src);
     b.check_depot_tree();
     b.check_hospitals_reachable();
+    b.check_pipelines();
     let Builder { ds, diag, .. } = b;
     if diag.has_errors() {
         return Err(LoadError::Invalid {
@@ -91,9 +92,18 @@ impl Builder {
         let reader = open_file(src, file, spec.required, &mut self.diag)?;
         // The row borrows the diagnostics; the closure gets the rest of the builder.
         let mut diag = std::mem::take(&mut self.diag);
+        let mut rows = 0usize;
         let map = read_table(file, reader, spec.columns, &mut diag, |row| {
-            on_row(self, row)
+            rows += 1;
+            on_row(self, row);
         });
+        if map.is_some() && rows == 0 && spec.required && !diag.has_errors_in(spec.name) {
+            diag.error(
+                super::diag::Place::line(file, 2),
+                "the file has a header but no rows, and a data set needs them",
+                "fill in the table (see validate --help for its columns)",
+            );
+        }
         self.diag = diag;
         map
     }
