@@ -6,6 +6,7 @@ mod fixture_cases;
 mod fixtures;
 mod generated;
 mod hostile;
+mod mutants;
 mod outputs;
 mod plan;
 mod recon;

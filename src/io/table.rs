@@ -266,6 +266,12 @@ fn bad_id(column: &str, text: &str) -> Option<(&'static str, &'static str)> {
             "format the column as text before exporting (or export from the source system) so the full id is kept",
         ));
     }
+    if text.contains('"') {
+        return Some((
+            "the id contains a quote character, as a stray quote in an export leaves it",
+            "remove the quote, or quote the whole cell and double the quotes inside it",
+        ));
+    }
     // Part numbers are matched after normalisation (full-width forms included), which the
     // reconciliation says in its findings; other ids are compared exactly.
     let full_width = text
