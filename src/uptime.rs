@@ -1,16 +1,22 @@
 //! The uptime and warranty-extension ledger from real downtime records.
 //!
 //! Per unit: the warranty period runs from the acceptance date for `warranty_months` months (the
-//! last covered day is the day before the same date `warranty_months` later); the measured period
-//! ends at that last day or at the run date, whichever comes first. Downtime periods of the unit
-//! are merged where they overlap and clipped to the measured period (a period still open at the
-//! run date counts up to the end of the run date). Then (model.md):
+//! last covered day is the day before the same date `warranty_months` later). The clause is
+//! judged over the whole period (model.md): the allowance is `(1 - target) x period length`, and
+//! the days short are the downtime beyond it, any started day counting as a whole day; each day
+//! short extends the warranty by [`EXTENSION_DAYS_PER_DAY_SHORT`] days.
 //!
-//! - uptime = 1 - downtime / period length;
-//! - days short = max(0, target x period days - up days), any started day counting as a whole day;
-//! - each day short extends the warranty by [`EXTENSION_DAYS_PER_DAY_SHORT`] days.
+//! As of a run date each unit's period is
+//! - **ended** (its last day is on or before the run date): downtime over the whole period;
+//! - **in progress**: the downtime so far (a downtime period still open counts to the end of the
+//!   run date), the allowance left of the whole period's, uptime over the days so far, and only
+//!   the days short already certain (downtime so far beyond the whole period's allowance);
+//! - **not measured**: the period has not begun, or it ended before the downtime records begin
+//!   (the earliest downtime or fault record), so nothing is known of it; it is never counted as
+//!   100 % up, and totals leave it out.
 //!
-//! Time is counted in whole minutes, so merging and clipping are exact.
+//! Downtime periods of a unit are merged where they overlap and clipped to the period. Time is
+//! counted in whole minutes, so merging and clipping are exact.
 //!
 //! Deliberately absent: simulated downtime (the simulator's), and extensions of extensions: the
 //! measured period is the original warranty period.
@@ -24,74 +30,106 @@ pub const EXTENSION_DAYS_PER_DAY_SHORT: i64 = 5;
 
 const MINUTES_PER_DAY: i64 = 24 * 60;
 
+/// Where a unit's warranty period stands at the run date.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Ended,
+    InProgress,
+    NotMeasured,
+}
+
+impl Status {
+    /// As the data contract spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ended => "ended",
+            Status::InProgress => "in progress",
+            Status::NotMeasured => "not measured",
+        }
+    }
+}
+
 /// One unit's line of the ledger.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UnitLedger {
     pub unit: UnitId,
+    pub status: Status,
+    /// The whole warranty period, first and last day (inclusive).
     pub period_start: NaiveDate,
-    /// Last day measured (inclusive).
     pub period_end: NaiveDate,
+    /// The last day measured: the period's last day, or the run date while in progress.
+    pub measured_to: NaiveDate,
+    /// Downtime in the measured days (0 when not measured).
     pub downtime_minutes: i64,
-    pub uptime: f64,
+    /// What is left of the whole period's allowance, in minutes (never negative).
+    pub allowance_left_minutes: f64,
+    /// Uptime over the measured days (`None` when not measured).
+    pub uptime: Option<f64>,
     pub target: f64,
+    /// Days short already certain (all of them once the period has ended).
     pub days_short: i64,
     pub extension_days: i64,
-    /// Last day of warranty (inclusive), after the extension.
+    /// Last day of warranty (inclusive), after the extension so far.
     pub warranty_end: NaiveDate,
-    /// Whether the warranty period is over at the run date.
-    pub complete: bool,
 }
 
-/// The ledger of a data set at a run date.
+impl UnitLedger {
+    pub fn measured(&self) -> bool {
+        self.status != Status::NotMeasured
+    }
+}
+
+/// The ledger of a data set at a run date: every unit, in unit order.
 #[derive(Clone, Debug)]
 pub struct Ledger {
     pub as_of: NaiveDate,
+    /// The first day the downtime records cover (the earliest downtime or fault record).
+    pub records_from: Option<NaiveDate>,
     pub units: Vec<UnitLedger>,
-    /// Units accepted after the run date, not measured.
-    pub not_started: Vec<UnitId>,
 }
 
-/// The ledger's totals.
+/// The ledger's totals, over the measured units only.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LedgerStats {
     pub units_measured: usize,
-    pub units_period_complete: usize,
+    pub units_ended: usize,
+    pub units_in_progress: usize,
+    pub units_not_measured: usize,
     pub units_below_target: usize,
     pub days_short_total: i64,
     pub extension_days_total: i64,
-    /// Mean and lowest uptime over the measured units (1 when none is measured).
-    pub uptime_mean: f64,
-    pub uptime_min: f64,
+    /// Mean and lowest uptime over the measured units (`None` when none is measured).
+    pub uptime_mean: Option<f64>,
+    pub uptime_min: Option<f64>,
 }
 
 impl Ledger {
     /// The totals over the measured units.
     pub fn stats(&self) -> LedgerStats {
-        let n = self.units.len();
+        let measured: Vec<&UnitLedger> = self.units.iter().filter(|u| u.measured()).collect();
+        let n = measured.len();
+        let count = |s: Status| self.units.iter().filter(|u| u.status == s).count();
+        let uptimes: Vec<f64> = measured.iter().filter_map(|u| u.uptime).collect();
         LedgerStats {
             units_measured: n,
-            units_period_complete: self.units.iter().filter(|u| u.complete).count(),
-            units_below_target: self.units.iter().filter(|u| u.uptime < u.target).count(),
-            days_short_total: self.units.iter().map(|u| u.days_short).sum(),
-            extension_days_total: self.units.iter().map(|u| u.extension_days).sum(),
-            uptime_mean: if n == 0 {
-                1.0
-            } else {
-                self.units.iter().map(|u| u.uptime).sum::<f64>() / n as f64
-            },
-            uptime_min: self.units.iter().map(|u| u.uptime).fold(1.0f64, f64::min),
+            units_ended: count(Status::Ended),
+            units_in_progress: count(Status::InProgress),
+            units_not_measured: count(Status::NotMeasured),
+            // Below target: short already (days short certain), or an ended period below it.
+            units_below_target: measured.iter().filter(|u| u.days_short > 0).count(),
+            days_short_total: measured.iter().map(|u| u.days_short).sum(),
+            extension_days_total: measured.iter().map(|u| u.extension_days).sum(),
+            uptime_mean: (!uptimes.is_empty())
+                .then(|| uptimes.iter().sum::<f64>() / uptimes.len() as f64),
+            uptime_min: uptimes.iter().copied().reduce(f64::min),
         }
     }
 
     /// The units with the most days short, most first (ties by unit), those with none left out.
     pub fn worst(&self, n: usize) -> Vec<&UnitLedger> {
-        let mut worst: Vec<&UnitLedger> = self.units.iter().collect();
+        let mut worst: Vec<&UnitLedger> = self.units.iter().filter(|u| u.days_short > 0).collect();
         worst.sort_by_key(|u| (std::cmp::Reverse(u.days_short), u.unit));
-        worst
-            .into_iter()
-            .take(n)
-            .filter(|u| u.days_short > 0)
-            .collect()
+        worst.into_iter().take(n).collect()
     }
 }
 
@@ -151,19 +189,37 @@ pub fn merged_minutes(
     total
 }
 
-/// Days short of `target` over a period of `period_days` with `downtime_minutes` down: the
-/// shortfall in minutes, any started day counting as a whole day.
-pub fn days_short(period_days: i64, downtime_minutes: i64, target: f64) -> i64 {
+/// The allowance of a period of `period_days` at `target`, in minutes, rounded to the
+/// microsecond of a minute so that 0.05 x 525600 is 26280 and not 26279.999....
+pub fn allowance_minutes(period_days: i64, target: f64) -> f64 {
     let period = period_days * MINUTES_PER_DAY;
-    // Allowed downtime in minutes, rounded to the microsecond of a minute so that 0.95 x 525600
-    // is 26280 and not 26279.999....
-    let allowed = ((1.0 - target) * period as f64 * 1e6).round() / 1e6;
-    let short = downtime_minutes as f64 - allowed;
+    ((1.0 - target) * period as f64 * 1e6).round() / 1e6
+}
+
+/// Days short for `downtime_minutes` against an allowance: the excess, any started day counting
+/// as a whole day.
+pub fn days_beyond(allowance_minutes: f64, downtime_minutes: i64) -> i64 {
+    let short = downtime_minutes as f64 - allowance_minutes;
     if short <= 0.0 {
         0
     } else {
         (short / MINUTES_PER_DAY as f64).ceil() as i64
     }
+}
+
+/// Days short of `target` over a period of `period_days` with `downtime_minutes` down: the
+/// shortfall in minutes, any started day counting as a whole day.
+pub fn days_short(period_days: i64, downtime_minutes: i64, target: f64) -> i64 {
+    days_beyond(allowance_minutes(period_days, target), downtime_minutes)
+}
+
+/// The first day the downtime records cover: the earliest downtime start or fault date.
+fn records_from(ds: &Dataset) -> Option<NaiveDate> {
+    ds.downtime
+        .iter()
+        .map(|d| d.start.date())
+        .chain(ds.faults.iter().map(|f| f.date))
+        .min()
 }
 
 /// Computes the ledger of every unit at `as_of`.
@@ -172,40 +228,86 @@ pub fn ledger(ds: &Dataset, as_of: NaiveDate) -> Ledger {
     for d in &ds.downtime {
         periods[d.unit.index()].push((d.start, d.end));
     }
-    let mut units = Vec::with_capacity(ds.units.len());
-    let mut not_started = Vec::new();
-    for (i, unit) in ds.units.iter().enumerate() {
-        let id = UnitId::from_index(i);
-        if unit.accepted_on > as_of {
-            not_started.push(id);
-            continue;
-        }
-        let last = warranty_last_day(unit.accepted_on, unit.warranty_months);
-        let period_end = last.min(as_of);
-        let from = midnight(unit.accepted_on);
-        let to = midnight(period_end) + Duration::days(1);
-        let period_days = (period_end - unit.accepted_on).num_days() + 1;
-        let downtime = merged_minutes(&mut periods[i], from, to);
-        let uptime = 1.0 - downtime as f64 / (period_days * MINUTES_PER_DAY) as f64;
-        let short = days_short(period_days, downtime, unit.uptime_target);
-        let extension = short * EXTENSION_DAYS_PER_DAY_SHORT;
-        units.push(UnitLedger {
-            unit: id,
-            period_start: unit.accepted_on,
-            period_end,
-            downtime_minutes: downtime,
-            uptime,
-            target: unit.uptime_target,
-            days_short: short,
-            extension_days: extension,
-            warranty_end: last + Duration::days(extension),
-            complete: last <= as_of,
-        });
-    }
+    let records_from = records_from(ds);
+    let units = ds
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, unit)| {
+            let last = warranty_last_day(unit.accepted_on, unit.warranty_months);
+            let unmeasured = unit.accepted_on > as_of || records_from.is_none_or(|r| last < r);
+            let status = if unmeasured {
+                Status::NotMeasured
+            } else if last <= as_of {
+                Status::Ended
+            } else {
+                Status::InProgress
+            };
+            judge(
+                UnitId::from_index(i),
+                status,
+                (unit.accepted_on, last, as_of),
+                unit.uptime_target,
+                &mut periods[i],
+            )
+        })
+        .collect();
     Ledger {
         as_of,
+        records_from,
         units,
-        not_started,
+    }
+}
+
+/// One unit's line: `period` is (first day, last day, run date).
+fn judge(
+    unit: UnitId,
+    status: Status,
+    period: (NaiveDate, NaiveDate, NaiveDate),
+    target: f64,
+    downtime: &mut [(NaiveDateTime, NaiveDateTime)],
+) -> UnitLedger {
+    let (start, last, as_of) = period;
+    let period_days = (last - start).num_days() + 1;
+    let allowance = allowance_minutes(period_days, target);
+    if status == Status::NotMeasured {
+        return UnitLedger {
+            unit,
+            status,
+            period_start: start,
+            period_end: last,
+            measured_to: start,
+            downtime_minutes: 0,
+            allowance_left_minutes: allowance,
+            uptime: None,
+            target,
+            days_short: 0,
+            extension_days: 0,
+            warranty_end: last,
+        };
+    }
+    let measured_to = last.min(as_of);
+    let down = merged_minutes(
+        downtime,
+        midnight(start),
+        midnight(measured_to) + Duration::days(1),
+    );
+    let days_so_far = (measured_to - start).num_days() + 1;
+    let short = days_beyond(allowance, down);
+    let extension = short * EXTENSION_DAYS_PER_DAY_SHORT;
+    UnitLedger {
+        unit,
+        status,
+        period_start: start,
+        period_end: last,
+        measured_to,
+        downtime_minutes: down,
+        allowance_left_minutes: (allowance - down as f64).max(0.0),
+        uptime: Some(1.0 - down as f64 / (days_so_far * MINUTES_PER_DAY) as f64),
+        target,
+        days_short: short,
+        extension_days: extension,
+        warranty_end: last + Duration::days(extension),
     }
 }
 

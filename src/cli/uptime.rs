@@ -55,18 +55,25 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     }
     let s = ledger.stats();
     outln!(
-        "uptime ledger at {as_of}: {} units measured ({} not yet accepted)",
+        "uptime ledger at {as_of}: {} units measured ({} periods ended, {} in progress), {} not measured (not yet accepted, or ended before the records begin{})",
         s.units_measured,
-        ledger.not_started.len()
+        s.units_ended,
+        s.units_in_progress,
+        s.units_not_measured,
+        ledger
+            .records_from
+            .map(|d| format!(" on {d}"))
+            .unwrap_or_default()
     );
+    match (s.uptime_mean, s.uptime_min) {
+        (Some(mean), Some(min)) => outln!(
+            "  mean uptime {mean:.4}, lowest {min:.4}; {} units already short of their target",
+            s.units_below_target
+        ),
+        _ => outln!("  no unit is measured"),
+    }
     outln!(
-        "  mean uptime {:.4}, lowest {:.4}; {} units below their target",
-        s.uptime_mean,
-        s.uptime_min,
-        s.units_below_target
-    );
-    outln!(
-        "  days short {}, warranty extension owed {} days",
+        "  days short (certain so far) {}, warranty extension owed {} days",
         s.days_short_total,
         s.extension_days_total
     );
@@ -76,7 +83,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             "  {:<18} {:<12} uptime {:.4} (target {}) {} days short, warranty to {}",
             unit.serial,
             ds.hospital(unit.hospital).code,
-            u.uptime,
+            u.uptime.unwrap_or(f64::NAN),
             u.target,
             u.days_short,
             u.warranty_end

@@ -122,17 +122,20 @@ pub fn routes_summary_json(summary: &crate::coverage::Summary) -> String {
 /// `summary.json` of `uptime`.
 pub fn uptime_summary_json(ds: &Dataset, ledger: &crate::uptime::Ledger) -> String {
     let s = ledger.stats();
+    let r6 = |x: f64| (x * 1e6).round() / 1e6;
     json_text(&serde_json::json!({
         "as_of": ledger.as_of.to_string(),
+        "records_from": ledger.records_from.map(|d| d.to_string()),
         "units": ds.units.len(),
         "units_measured": s.units_measured,
-        "units_not_yet_accepted": ledger.not_started.len(),
-        "units_period_complete": s.units_period_complete,
+        "units_ended": s.units_ended,
+        "units_in_progress": s.units_in_progress,
+        "units_not_measured": s.units_not_measured,
         "units_below_target": s.units_below_target,
         "days_short_total": s.days_short_total,
         "extension_days_total": s.extension_days_total,
-        "uptime_mean": (s.uptime_mean * 1e6).round() / 1e6,
-        "uptime_min": (s.uptime_min * 1e6).round() / 1e6,
+        "uptime_mean": s.uptime_mean.map(r6),
+        "uptime_min": s.uptime_min.map(r6),
     }))
 }
 
@@ -174,37 +177,29 @@ pub fn recon_summary_json(
     }))
 }
 
-/// `units.csv` of `uptime`.
+/// `units.csv` of `uptime`: the contract's columns, then the unit's target and the last day
+/// measured. A unit not measured has empty downtime, allowance and uptime.
 pub fn uptime_csv(ds: &crate::model::Dataset, ledger: &crate::uptime::Ledger) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::UPTIME_UNITS_OUT);
     for u in &ledger.units {
         let unit = ds.unit(u.unit);
+        let measured = u.measured();
+        let if_measured = |text: String| if measured { text } else { String::new() };
         t.row([
-            unit.serial.as_str(),
-            &ds.hospital(unit.hospital).code,
-            &u.period_start.to_string(),
-            &u.period_end.to_string(),
-            &format!("{:.4}", u.downtime_minutes as f64 / 60.0),
-            &format!("{:.6}", u.uptime),
-            &u.days_short.to_string(),
-            &u.extension_days.to_string(),
-            &u.warranty_end.to_string(),
-            &super::write::num(u.target),
-            if u.complete { "yes" } else { "no" },
+            unit.serial.clone(),
+            ds.hospital(unit.hospital).code.clone(),
+            u.period_start.to_string(),
+            u.period_end.to_string(),
+            u.status.as_str().to_owned(),
+            if_measured(format!("{:.4}", u.downtime_minutes as f64 / 60.0)),
+            if_measured(format!("{:.4}", u.allowance_left_minutes / 60.0)),
+            u.uptime.map_or(String::new(), |x| format!("{x:.6}")),
+            u.days_short.to_string(),
+            u.extension_days.to_string(),
+            u.warranty_end.to_string(),
+            super::write::num(u.target),
+            if_measured(u.measured_to.to_string()),
         ]);
     }
     t.into_bytes()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hours_are_written_exactly() {
-        assert_eq!(hours_text(12_350_000), "12.35");
-        assert_eq!(hours_text(4_000_000), "4");
-        assert_eq!(hours_text(1), "0.000001");
-        assert_eq!(hours_text(0), "0");
-    }
 }
