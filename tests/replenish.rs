@@ -330,3 +330,42 @@ fn history_that_contradicts_a_zero_catalogue_rate_is_used_and_said() {
         .sum();
     assert!(held > 0, "CT-XT-50 is stocked for its consumption");
 }
+
+/// A batch month the history does not reach is refused, naming the missing months; with
+/// `--allow-missing-history` it runs, says so and records them in the run log.
+#[test]
+fn a_batch_beyond_the_history_is_refused_or_recorded() {
+    let root = temp("gap");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/china");
+    let out = root.join("out");
+    let run = bin()
+        .arg("replenish")
+        .arg(&data)
+        .args(["--month", "2027-01", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    // The bundled history ends on 2026-10-31.
+    assert!(
+        stderr.contains("2026-11, 2026-12") && stderr.contains("2 months"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    let run = bin()
+        .arg("replenish")
+        .arg(&data)
+        .args(["--month", "2027-01", "--allow-missing-history", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(run.status.success());
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run_log.json")).expect("log"))
+            .expect("json");
+    assert_eq!(
+        log["missing_history_months"],
+        serde_json::json!(["2026-11", "2026-12"])
+    );
+}

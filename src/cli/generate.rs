@@ -24,27 +24,28 @@ pub struct Args {
     /// Build the bundled data/china set.
     #[arg(long, conflicts_with_all = ["hospitals", "parts"])]
     pub china: bool,
-    /// Number of hospitals (1 to 20,000 is the tested range).
-    #[arg(long, default_value_t = 1000)]
-    pub hospitals: usize,
-    /// Number of parts.
-    #[arg(long, default_value_t = 200)]
-    pub parts: usize,
+    /// Number of hospitals (1 to 50,000; up to 20,000 is the tested range).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=50_000))]
+    pub hospitals: u32,
+    /// Number of parts (1 to 20,000).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..=20_000))]
+    pub parts: u32,
     /// Random seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Snapshot date of the data set (history runs up to it), YYYY-MM-DD.
     #[arg(long, default_value = "2026-10-31", value_parser = super::date_arg)]
     pub as_of: NaiveDate,
-    /// Months of fault and downtime history.
-    #[arg(long, default_value_t = 24)]
+    /// Months of fault and downtime history (0 to 120).
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(0..=120))]
     pub history_months: u32,
     /// Geography folder (default: the copy of data/geo built into spareplan).
     #[arg(long, value_name = "DIR")]
     pub geo: Option<PathBuf>,
-    /// Write a synthetic finance data set of this many slip lines instead of a planning set.
-    #[arg(long, conflicts_with = "china")]
-    pub finance_slips: Option<usize>,
+    /// Write a synthetic finance data set of this many slip lines (1 to 10,000,000) instead of a
+    /// planning set.
+    #[arg(long, conflicts_with = "china", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub finance_slips: Option<u32>,
     /// Output folder.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
@@ -52,7 +53,7 @@ pub struct Args {
 
 pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     if let Some(n) = a.finance_slips {
-        let set = gen::finance::synthetic(n, a.seed);
+        let set = gen::finance::synthetic(n as usize, a.seed);
         let files = io::write_finance(&a.out, &set)?;
         outln!(
             "wrote {} files to {}: {} slip lines, {} invoice lines",
@@ -64,8 +65,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     }
     let params = GenParams {
-        hospitals: (!a.china).then_some(a.hospitals),
-        parts: (!a.china).then_some(a.parts),
+        hospitals: (!a.china).then_some(a.hospitals as usize),
+        parts: (!a.china).then_some(a.parts as usize),
         seed: a.seed,
         as_of: a.as_of,
         history_months: a.history_months,

@@ -56,6 +56,10 @@ pub struct Args {
     /// TSB smoothing of the demand probability.
     #[arg(long, default_value_t = 0.1)]
     pub tsb_alpha_p: f64,
+    /// Run even when the fault history does not reach the month before --month (the missing
+    /// months count as zero demand; said loudly and recorded in run_log.json).
+    #[arg(long)]
+    pub allow_missing_history: bool,
     /// Print the run log as JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -110,6 +114,26 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         }
         Err(e) => return Err(e.into()),
     };
+    if !batch.missing_months.is_empty() {
+        let months: Vec<String> = batch
+            .missing_months
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        let what = format!(
+            "the fault history does not reach the month before {batch_month}: no records for {} ({} month{}), which the forecasts would count as zero demand",
+            months.join(", "),
+            months.len(),
+            if months.len() == 1 { "" } else { "s" }
+        );
+        if !a.allow_missing_history {
+            eprintln!(
+                "error: {what}; add the missing history, choose an earlier --month, or pass --allow-missing-history; nothing was written"
+            );
+            return Ok(Exit::DataErrors);
+        }
+        eprintln!("warning: {what} (--allow-missing-history; recorded in run_log.json)");
+    }
     for w in &batch.warnings {
         eprintln!("warning: {w}");
     }

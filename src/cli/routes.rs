@@ -39,9 +39,10 @@ pub struct Args {
 }
 
 pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
-    if !(a.deadline.is_finite() && a.deadline > 0.0) {
+    let max = crate::model::limits::MAX_DEADLINE_HOURS;
+    if !(a.deadline.is_finite() && a.deadline > 0.0 && a.deadline <= max) {
         bail!(
-            "--deadline must be a positive number of hours, not {}",
+            "--deadline must be a positive number of hours up to {max}, not {}",
             a.deadline
         );
     }

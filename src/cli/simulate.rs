@@ -56,21 +56,26 @@ pub struct Args {
     pub json: bool,
 }
 
+/// The longest simulated horizon a run may ask for (warm-up and measured years each).
+const MAX_YEARS: f64 = 100.0;
+/// The most replications a run may ask for.
+const MAX_REPLICATIONS: u64 = 10_000;
+
 pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
-    if !(a.years.is_finite() && a.years > 0.0) {
+    if !(a.years.is_finite() && a.years > 0.0 && a.years <= MAX_YEARS) {
         bail!(
-            "--years must be a positive number of years, not {}",
+            "--years must be a positive number of years up to {MAX_YEARS}, not {}",
             a.years
         );
     }
-    if !(a.warmup_years.is_finite() && a.warmup_years >= 0.0) {
+    if !(a.warmup_years.is_finite() && a.warmup_years >= 0.0 && a.warmup_years <= MAX_YEARS) {
         bail!(
-            "--warmup-years must be zero or more, not {}",
+            "--warmup-years must be from 0 to {MAX_YEARS}, not {}",
             a.warmup_years
         );
     }
-    if a.replications == 0 {
-        bail!("--replications must be at least 1");
+    if a.replications == 0 || a.replications > MAX_REPLICATIONS {
+        bail!("--replications must be from 1 to {MAX_REPLICATIONS}");
     }
     // The output folder is taken (locked) before any work, and written only at the end.
     let mut output = io::OutputDir::create(&a.out, &[&a.dir, &a.plan])?;

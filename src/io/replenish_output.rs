@@ -85,6 +85,7 @@ fn run_log_json(
         },
         "inputs": inputs,
         "warnings": b.warnings,
+        "missing_history_months": b.missing_months.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "counts": {
             "depots": ds.depots.len(),
             "parts": ds.parts.len(),

@@ -100,6 +100,9 @@ pub struct Batch {
     pub shortages: Vec<Shortage>,
     /// What the batch did that the data set did not say (for the run log and the operator).
     pub warnings: Vec<String>,
+    /// Months before the batch month that the fault history does not reach (counted as zero
+    /// demand by the forecasts): the months after the last fault record, up to the month before.
+    pub missing_months: Vec<Month>,
 }
 
 impl Batch {
@@ -214,7 +217,25 @@ pub fn run(ds: &Dataset, params: &BatchParams) -> Result<Batch, PlanError> {
         orders,
         shortages,
         warnings,
+        missing_months: missing_months(ds, params),
     })
+}
+
+/// The months from the one after the last fault record up to the month before the batch month
+/// (every history month when there is no record at all).
+pub fn missing_months(ds: &Dataset, params: &BatchParams) -> Vec<Month> {
+    let last = ds.faults.iter().map(|f| f.date).max();
+    let first_missing = match last {
+        Some(d) => Month::of(d).plus(1).max(params.history_from),
+        None => params.history_from,
+    };
+    let mut out = Vec::new();
+    let mut m = first_missing;
+    while m < params.month {
+        out.push(m);
+        m = m.plus(1);
+    }
+    out
 }
 
 /// Parts the catalogue gives no failure rate for (every rate zero or absent) but that the fault
