@@ -172,10 +172,11 @@ fn empty_required_tables_are_named() {
 }
 
 #[test]
-fn ids_in_scientific_notation_or_full_width_are_refused() {
+fn ids_in_scientific_notation_full_width_or_with_stray_quotes_are_refused() {
     for (value, words) in [
         ("4.42026E+12", "scientific notation"),
         ("ＣＫ１", "full-width"),
+        ("CK\"1", "quote"),
     ] {
         let src: MemorySource =
             finance().with("invoices.csv", set_cell(INVOICES, 2, "slip_no", value));
