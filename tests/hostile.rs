@@ -259,3 +259,33 @@ fn absurd_scenario_factors_and_batch_arguments_are_refused() {
     assert_eq!(run.status.code(), Some(2));
     assert!(!root.join("repl").exists());
 }
+
+/// A plan made for another data set is named as such in one line, not once per row.
+#[test]
+fn a_plan_of_another_data_set_is_named_in_one_line() {
+    let root = temp("foreign");
+    let data = china_copy(&root);
+    let mut plan = String::from("depot_id,part_no,base_stock\n");
+    for i in 0..500 {
+        plan.push_str(&format!("X-{i},Q-{i},1\n"));
+    }
+    let path = root.join("stock_plan.csv");
+    std::fs::write(&path, plan).expect("write");
+    let run = bin()
+        .arg("simulate")
+        .arg(&data)
+        .arg("--plan")
+        .arg(&path)
+        .arg("--out")
+        .arg(root.join("sim"))
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let errors = stderr.lines().filter(|l| l.starts_with("error:")).count();
+    assert_eq!(errors, 1, "{stderr}");
+    assert!(
+        stderr.contains("another data set") && stderr.contains("500 of its 500 rows"),
+        "{stderr}"
+    );
+}

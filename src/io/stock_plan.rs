@@ -36,6 +36,8 @@ pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockPlan>, L
         .collect();
     let mut levels = StockPlan::empty(ds);
     let mut seen: HashMap<(DepotId, PartId), u64> = HashMap::new();
+    // Rows, and rows naming a depot or part the data set does not have.
+    let (mut rows, mut foreign) = (0usize, 0usize);
     match std::fs::File::open(path) {
         Err(e) => diag.error(
             Place::file(&file),
@@ -68,6 +70,10 @@ pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockPlan>, L
                     }
                     p
                 });
+                rows += 1;
+                if depot.is_none() || part.is_none() {
+                    foreign += 1;
+                }
                 let stock = row.integer_in(2, true, 0, 1_000_000);
                 if let (Some(d), Some(p), Some(s)) = (depot, part, stock) {
                     if let Some(first) = seen.insert((d, p), row.line) {
@@ -84,6 +90,19 @@ pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockPlan>, L
                 }
             });
         }
+    }
+    if rows > 0 && foreign * 2 > rows {
+        // Most rows name ids this data set does not have: a plan made for another data set, said
+        // in one line rather than once per row.
+        let mut one = Diagnostics::default();
+        one.error(
+            Place::file(&file),
+            format!(
+                "the plan was made for another data set: {foreign} of its {rows} rows name depots or parts this data set does not have"
+            ),
+            "simulate (or report) the data set the plan was made for, or plan this one first",
+        );
+        diag = one;
     }
     if diag.has_errors() {
         return Err(LoadError::Invalid {
