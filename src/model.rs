@@ -188,6 +188,9 @@ pub struct Unit {
     pub accepted_on: NaiveDate,
     pub warranty_months: u32,
     pub uptime_target: f64,
+    /// What one extended warranty day of the unit costs (`None`: the clause is reported, not
+    /// priced).
+    pub warranty_day_cost: Option<crate::money::Fen>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -418,3 +418,70 @@ fn a_closed_output_pipe_is_not_a_crash() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.join("routes.csv").exists());
 }
+
+/// `plan` checks its plan by simulation (with the simulator of `simulate`): the summary carries
+/// the simulated on-time and the expected extension days beside the analytic figures, and with a
+/// `warranty_day_cost` on every scanner the extension cost is that cost times the extension days
+/// (to the rounding of each unit's fen), added to the holding cost in the total. `--no-verify`
+/// leaves them out.
+#[test]
+fn plan_prices_the_extension_days_its_simulation_finds() {
+    let root = temp_dir("verify");
+    let data = root.join("data");
+    std::fs::create_dir_all(&data).expect("dir");
+    for e in std::fs::read_dir(china()).expect("china").flatten() {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), data.join(e.file_name())).expect("copy");
+        }
+    }
+    let units = std::fs::read_to_string(data.join("installed_base.csv")).expect("units");
+    let priced: String = units
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 {
+                format!("{l}\n")
+            } else {
+                format!("{}100.00\n", l)
+            }
+        })
+        .collect();
+    std::fs::write(data.join("installed_base.csv"), priced).expect("write");
+    let out = root.join("out");
+    run_plan(&data, &out);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
+            .expect("valid");
+    let fen = |v: &serde_json::Value| {
+        spareplan::money::Fen::parse(v.as_str().expect("money"))
+            .expect("decimal")
+            .0
+    };
+    let days = s["expected_extension_days"].as_f64().expect("days");
+    let cost = fen(&s["expected_extension_cost"]);
+    assert!(days > 0.0);
+    assert!(
+        ((cost as f64) - days * 100.0 * 100.0).abs() <= 5038.0 + 1000.0,
+        "{cost} fen for {days} days"
+    );
+    assert_eq!(
+        fen(&s["total_annual_cost"]),
+        fen(&s["annual_holding_cost"]) + cost
+    );
+    let simulated = s["simulated_system_on_time"].as_f64().expect("simulated");
+    assert!(simulated > 0.9 && simulated < s["system_on_time"].as_f64().expect("model"));
+    let quick = root.join("quick");
+    let run = bin()
+        .arg("plan")
+        .arg(&data)
+        .args(["--no-verify", "--no-curve", "--no-bound", "--out"])
+        .arg(&quick)
+        .output()
+        .expect("runs");
+    assert!(run.status.success());
+    let q: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(quick.join("summary.json")).expect("json"))
+            .expect("valid");
+    assert!(q["simulated_system_on_time"].is_null());
+    assert_eq!(q["total_annual_cost"], q["annual_holding_cost"]);
+}

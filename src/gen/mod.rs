@@ -299,6 +299,7 @@ fn add_sites_and_units(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex, pa
                     accepted_on,
                     warranty_months,
                     uptime_target: target,
+                    warranty_day_cost: None,
                 });
             }
         }

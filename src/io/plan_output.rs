@@ -3,15 +3,20 @@
 use super::contract;
 use super::write::CsvBuf;
 use crate::model::Dataset;
-use crate::money::Fen;
+use crate::money::{div_round_half_away, Fen};
+use crate::sim::Verification;
 use crate::stock::PlanResult;
 
 /// Every table of the plan, by file name, in the order they are written (`summary.json` is
 /// [`summary_json`]).
-pub fn files(ds: &Dataset, r: &PlanResult) -> Vec<(&'static str, Vec<u8>)> {
+pub fn files(
+    ds: &Dataset,
+    r: &PlanResult,
+    v: Option<&Verification>,
+) -> Vec<(&'static str, Vec<u8>)> {
     vec![
         (contract::STOCK_PLAN_OUT.name, stock_plan_csv(ds, r)),
-        (contract::SERVICE_OUT.name, service_csv(ds, r)),
+        (contract::SERVICE_OUT.name, service_csv(ds, r, v)),
         (contract::STOCK_REASONS_OUT.name, reasons_csv(ds, r)),
         (contract::OUT_OF_REACH_OUT.name, out_of_reach_csv(ds, r)),
         (contract::CURVE_OUT.name, curve_csv(r)),
@@ -45,11 +50,14 @@ pub fn stock_plan_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
 }
 
 /// `service.csv`: one row per hospital.
-pub fn service_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
+/// With a verification, the simulated on-time and its interval beside the analytic one.
+pub fn service_csv(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::SERVICE_OUT);
     for h in ds.hospital_ids() {
         let q = r.hospital(h);
         let hospital = ds.hospital(h);
+        let sim = v.and_then(|v| v.hospitals.get(h.index()).copied().flatten());
+        let f = |x: Option<f64>| x.map_or(String::new(), prob);
         t.row([
             hospital.code.clone(),
             format!("{:.6}", q.demand),
@@ -64,6 +72,9 @@ pub fn service_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
             },
             hospital.name.clone(),
             hospital.province.clone().unwrap_or_default(),
+            f(sim.map(|e| e.mean)),
+            f(sim.map(|e| e.low)),
+            f(sim.map(|e| e.high)),
         ]);
     }
     t.into_bytes()
@@ -150,6 +161,24 @@ fn money_json(f: Fen) -> String {
     f.to_string()
 }
 
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The expected extension cost a year: each unit's warranty_day_cost times its simulated
+/// extension days, in fen (the days read to the millionth; rounded half away from zero).
+fn extension_cost(ds: &Dataset, v: &Verification) -> Fen {
+    ds.units
+        .iter()
+        .zip(&v.unit_extension_days)
+        .filter_map(|(u, &days)| u.warranty_day_cost.map(|c| (c, days)))
+        .map(|(c, days)| {
+            let micro_days = (days * 1e6).round() as i128;
+            Fen(div_round_half_away(i128::from(c.0) * micro_days, 1_000_000) as i64)
+        })
+        .sum()
+}
+
 /// A probability rounded to six decimals.
 fn prob6(p: f64) -> f64 {
     (p * 1e6).round() / 1e6
@@ -176,7 +205,16 @@ struct CurveRow {
 struct Summary<'a> {
     total_investment: String,
     annual_holding_cost: String,
+    /// Holding plus the expected extension cost (zero where no warranty_day_cost is given).
+    total_annual_cost: String,
+    expected_extension_days: Option<f64>,
+    expected_extension_days_ci95: Option<[f64; 2]>,
+    expected_extension_cost: Option<String>,
+    /// How the extension figures were made.
+    extension_basis: Option<String>,
     system_on_time: f64,
+    simulated_system_on_time: Option<f64>,
+    simulated_system_on_time_ci95: Option<[f64; 2]>,
     min_hospital_on_time: f64,
     lower_bound: Option<String>,
     gap: Option<f64>,
@@ -193,7 +231,8 @@ struct Summary<'a> {
 }
 
 /// `summary.json`: money as decimal strings in yuan.
-pub fn summary_json(ds: &Dataset, r: &PlanResult) -> String {
+pub fn summary_json(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> String {
+    let extension_cost = v.map(|v| extension_cost(ds, v));
     let stock_by_depot = ds
         .depot_ids()
         .map(|d| DepotStock {
@@ -222,7 +261,20 @@ pub fn summary_json(ds: &Dataset, r: &PlanResult) -> String {
     let summary = Summary {
         total_investment: money_json(r.investment),
         annual_holding_cost: money_json(r.annual_holding_cost),
+        total_annual_cost: money_json(r.annual_holding_cost + extension_cost.unwrap_or(Fen::ZERO)),
+        expected_extension_days: v.map(|v| round1(v.extension_days.mean)),
+        expected_extension_days_ci95: v
+            .map(|v| [round1(v.extension_days.low), round1(v.extension_days.high)]),
+        expected_extension_cost: extension_cost.map(money_json),
+        extension_basis: v.map(|v| {
+            format!(
+                "simulation of the plan ({} years after {} of warm-up, {} replications, seed {}), every unit counted as in warranty; cost at each unit's warranty_day_cost (zero where none is given)",
+                v.params.years, v.params.warmup_years, v.params.replications, v.params.seed
+            )
+        }),
         system_on_time: prob6(r.system_on_time()),
+        simulated_system_on_time: v.map(|v| prob6(v.on_time.mean)),
+        simulated_system_on_time_ci95: v.map(|v| [prob6(v.on_time.low), prob6(v.on_time.high)]),
         min_hospital_on_time: prob6(r.min_hospital_on_time()),
         lower_bound: r.lower_bound.map(money_json),
         gap: r.gap().map(prob6),

@@ -167,6 +167,9 @@ fn installed_base_csv(ds: &Dataset) -> Vec<u8> {
             &u.accepted_on.to_string(),
             &u.warranty_months.to_string(),
             &num(u.uptime_target),
+            &u.warranty_day_cost
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
         ]);
     }
     t.into_bytes()

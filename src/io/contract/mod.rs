@@ -188,6 +188,7 @@ pub const INSTALLED_BASE: FileSpec = FileSpec {
         req("accepted_on"),
         opt("warranty_months"),
         opt("uptime_target"),
+        opt("warranty_day_cost"),
     ],
     defaults: &[
         (

@@ -70,6 +70,9 @@ pub const SERVICE_OUT: FileSpec = FileSpec {
         opt("requirement"),
         opt("name"),
         opt("province"),
+        opt("simulated_on_time"),
+        opt("simulated_ci_low"),
+        opt("simulated_ci_high"),
     ],
     defaults: &[],
 };

@@ -402,6 +402,7 @@ impl Builder {
                 .integer_in(4, false, 1, ranges::MAX_WARRANTY_MONTHS)
                 .map_or(DEFAULT_WARRANTY_MONTHS, |m| m as u32);
             let uptime_target = row.below_one(5, false).unwrap_or(DEFAULT_UPTIME_TARGET);
+            let warranty_day_cost = row.money(6, false, false);
             let Some(serial) = serial else { return };
             if let Some(&(_, first)) = b.units.get(serial) {
                 row.error(
@@ -424,6 +425,7 @@ impl Builder {
                 accepted_on: accepted_on.unwrap_or_default(),
                 warranty_months,
                 uptime_target,
+                warranty_day_cost,
             });
         });
     }
