@@ -150,6 +150,8 @@ pub struct Hospital {
     pub lon: f64,
     pub city: Option<String>,
     pub province: Option<String>,
+    /// The hospital's delivery target for each of its tiers, where its contract sets one.
+    pub service_target: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -70,6 +70,7 @@ impl Net {
             models: 1,
             units: self.hospitals.iter().map(|h| h.0).collect(),
             targets: self.hospitals.iter().map(|h| Some(h.1)).collect(),
+            service_targets: Vec::new(),
             hours: vec![Some(1.0); self.depots.len() * self.hospitals.len()],
         }
     }
@@ -465,4 +466,29 @@ proptest! {
         let expected = poisson_quantile_log(demand * lead_days / 365.0, target);
         prop_assert_eq!(plan.stock[0][0], expected);
     }
+}
+
+/// A hospital's contracted `service_target` is its delivery target whatever `--target` says (and
+/// instead of its scanners' uptime target); hospitals without one take the override.
+#[test]
+fn a_service_target_beats_the_target_override() {
+    use crate::common::planning;
+    use spareplan::model::HospitalId;
+    use spareplan::stock::{plan, PlanParams};
+    let hospitals = "hospital_id,name,lat,lon,city,province,service_target\n\
+                     H1,First,31.3,121.4,上海市,上海市,0.99\n\
+                     H2,Second,39.8,116.3,北京市,北京市,\n";
+    let src = planning().with("hospitals.csv", hospitals);
+    let ds = spareplan::io::load_planning(&src).expect("valid").data;
+    let params = PlanParams {
+        target: Some(0.9),
+        ..PlanParams::quick(None)
+    };
+    let r = plan(&ds, &params).expect("a plan");
+    assert_eq!(r.hospital(HospitalId::from_index(0)).target, 0.99);
+    assert_eq!(r.hospital(HospitalId::from_index(1)).target, 0.9);
+    // Without an override, H2 keeps its scanners' uptime target (0.97 in the fixture).
+    let r = plan(&ds, &PlanParams::quick(None)).expect("a plan");
+    assert_eq!(r.hospital(HospitalId::from_index(0)).target, 0.99);
+    assert_eq!(r.hospital(HospitalId::from_index(1)).target, 0.97);
 }

@@ -104,6 +104,7 @@ fn hospitals_csv(ds: &Dataset) -> Vec<u8> {
             &num(h.lon),
             opt_str(&h.city),
             opt_str(&h.province),
+            &h.service_target.map(num).unwrap_or_default(),
         ]);
     }
     t.into_bytes()

@@ -82,6 +82,8 @@ pub struct PlanInput {
     pub units: Vec<f64>,
     /// Each hospital's on-time target: the strictest `uptime_target` of its units.
     pub targets: Vec<Option<f64>>,
+    /// Each hospital's contracted delivery target (`service_target`), which no override replaces.
+    pub service_targets: Vec<Option<f64>>,
     /// Delivery hours of every depot-hospital pair with a route, depot-major.
     pub hours: Vec<Option<f64>>,
 }
@@ -281,6 +283,7 @@ pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
         models: nm,
         units,
         targets,
+        service_targets: ds.hospitals.iter().map(|h| h.service_target).collect(),
         hours,
     };
     // Class demand: the sum of its hospitals' demand.

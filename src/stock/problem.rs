@@ -57,7 +57,16 @@ pub fn requirements(input: &PlanInput, target: Option<f64>) -> Vec<Requirement> 
     }
     (0..nh)
         .map(|h| {
-            let t = target.or(input.targets[h]).unwrap_or(0.0);
+            // A hospital's contracted service_target first, then the override, then the
+            // strictest uptime target of its scanners.
+            let t = input
+                .service_targets
+                .get(h)
+                .copied()
+                .flatten()
+                .or(target)
+                .or(input.targets[h])
+                .unwrap_or(0.0);
             let full = t * demand[h];
             let cap = MAX_REACHABLE_ON_TIME * reachable[h];
             let reachable_only = full > cap;

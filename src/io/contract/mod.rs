@@ -140,6 +140,7 @@ pub const HOSPITALS: FileSpec = FileSpec {
         req("lon"),
         opt("city"),
         opt("province"),
+        opt("service_target"),
     ],
     defaults: &[],
 };

@@ -206,6 +206,7 @@ impl Builder {
             let lon = row.number_in(3, true, -180.0, 180.0).unwrap_or(0.0);
             let city = row.text(4).map(str::to_owned);
             let province = row.text(5).map(str::to_owned);
+            let service_target = row.below_one(6, false);
             let Some(id) = id else { return };
             let hospital = HospitalId::from_index(b.ds.hospitals.len());
             if !b.register_node(row, 0, id, NodeRef::Hospital(hospital)) {
@@ -218,6 +219,7 @@ impl Builder {
                 lon,
                 city,
                 province,
+                service_target,
             });
             b.hospital_lines.push(row.line);
         });

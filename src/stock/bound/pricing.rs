@@ -387,6 +387,7 @@ mod tests {
             models: 0,
             units: vec![],
             targets: vec![],
+            service_targets: vec![],
             hours: vec![],
         };
         PartOptions {
