@@ -6,7 +6,7 @@ use super::{load_planning, Exit};
 use crate::io::{self, plan_output};
 use crate::model::Dataset;
 use crate::sim::{self, VerifyParams};
-use crate::stock::{self, CurvePoint, PlanError, PlanParams, PlanResult, CURVE_TARGETS};
+use crate::stock::{self, CurvePoint, PlanError, PlanParams, PlanResult, Stage, CURVE_TARGETS};
 
 /// The least-cost stock plan that meets every hospital's on-time target.
 ///
@@ -73,12 +73,22 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let Some(ds) = load_planning(&a.dir)? else {
         return Ok(Exit::DataErrors);
     };
-    let bar = super::spinner(&format!(
+    let what = format!(
         "planning {} parts for {} hospitals",
         ds.parts.len(),
         ds.hospitals.len()
-    ));
-    let result = stock::plan(&ds, &a.params());
+    );
+    let bar = super::spinner(&what);
+    let stages = [
+        Stage::Routes,
+        Stage::Optimise,
+        Stage::BoundAndCurve,
+        Stage::Check,
+    ];
+    let result = stock::plan_with_progress(&ds, &a.params(), &|s: Stage| {
+        let n = stages.iter().position(|x| *x == s).unwrap_or(0) + 1;
+        bar.set_message(format!("{what}: stage {n} of 5, {}", s.name()));
+    });
     bar.finish_and_clear();
     let result = match result {
         Ok(r) => r,
@@ -96,7 +106,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         eprintln!("warning: the lower bound could not be computed: {e}");
     }
     let verification = (!a.no_verify).then(|| {
-        let bar = super::spinner("checking the plan by simulation");
+        let bar = super::spinner(&format!("{what}: stage 5 of 5, check by simulation"));
         let v = sim::verify(
             &ds,
             &result,

@@ -16,7 +16,9 @@ mod result;
 pub mod service;
 mod stock_plan;
 
-pub use plan::{costs, evaluate, plan, PlanError, PlanParams, CURVE_TARGETS};
+pub use plan::{
+    costs, evaluate, plan, plan_with_progress, PlanError, PlanParams, Stage, CURVE_TARGETS,
+};
 pub use result::{
     CurvePoint, DepotLine, HospitalFigures, Money, OutOfReachRow, PlanResult, Reason,
 };

@@ -187,6 +187,36 @@ fn check_pipelines(ds: &Dataset, input: &PlanInput) -> Result<(), PlanError> {
 
 /// Plans, checks and bounds a data set: the one way a stock plan is made.
 pub fn plan(ds: &Dataset, params: &PlanParams) -> Result<PlanResult, PlanError> {
+    plan_with_progress(ds, params, &|_| {})
+}
+
+/// A stage of [`plan_with_progress`], as a planner reads it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Routes,
+    Optimise,
+    BoundAndCurve,
+    Check,
+}
+
+impl Stage {
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Routes => "routes and planning input",
+            Stage::Optimise => "optimise",
+            Stage::BoundAndCurve => "lower bound and cost-versus-target curve",
+            Stage::Check => "independent check",
+        }
+    }
+}
+
+/// [`plan`], calling `stage` as each stage begins (a terminal's progress line).
+pub fn plan_with_progress(
+    ds: &Dataset,
+    params: &PlanParams,
+    stage: &(dyn Fn(Stage) + Sync),
+) -> Result<PlanResult, PlanError> {
+    stage(Stage::Routes);
     let prepared = prepare(ds, params)?;
     let (input, costs, req) = (&prepared.input, &prepared.costs, &prepared.requirements);
     if let Some(budget) = params.budget {
@@ -195,7 +225,11 @@ pub fn plan(ds: &Dataset, params: &PlanParams) -> Result<PlanResult, PlanError> 
         let meets = within && checked.ok();
         return Ok(PlanResult::new(ds, prepared, plan, checked, meets));
     }
+    stage(Stage::Optimise);
     let (plan, proven) = optimise_proven(input, costs, req).map_err(|e| infeasible(ds, e))?;
+    if params.bound || !params.curve.is_empty() {
+        stage(Stage::BoundAndCurve);
+    }
     // The bound and the curve's plans are independent: on two cores the one's sequential parts
     // (the master programme, the greedy's main loop) overlap the other's parallel ones.
     let (bounded, points) = rayon::join(
@@ -224,6 +258,7 @@ pub fn plan(ds: &Dataset, params: &PlanParams) -> Result<PlanResult, PlanError> 
             _ => (plan, Some(bound), None),
         },
     };
+    stage(Stage::Check);
     let checked = check(input, req, &plan);
     if let Some(&first) = checked.failures.first() {
         return Err(PlanError::CheckFailed {
