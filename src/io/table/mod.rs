@@ -5,11 +5,14 @@
 //! line and column. Header names are matched after trimming, ignoring ASCII case. Extra columns are
 //! reported once as a warning and otherwise ignored.
 
+mod dates;
+
+pub use dates::{parse_date, parse_datetime};
 use std::io::Read;
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-
 use super::diag::{Diagnostics, Place};
+use super::lines::{LineCounting, LineStarts};
+use super::sniff::{bad_id, is_id_column, looks_gb18030, wrong_format};
 use crate::money::{DecimalError, Fen, Rate};
 
 /// A column a table expects.
@@ -137,153 +140,6 @@ pub fn read_table<R: Read>(
         on_row(&mut row);
     }
     Some(map)
-}
-
-/// Byte offsets where a line starts after the first, as an editor counts lines: `\n`, `\r\n`
-/// and a lone `\r` each end one (Excel saves CRLF, old Mac tools CR).
-#[derive(Clone, Default)]
-struct LineStarts(std::rc::Rc<std::cell::RefCell<Vec<u64>>>);
-
-impl LineStarts {
-    /// The line (1-based) of the byte at `offset`.
-    fn line_of(&self, offset: u64) -> u64 {
-        let starts = self.0.borrow();
-        starts.partition_point(|&s| s <= offset) as u64 + 1
-    }
-}
-
-/// A reader that records where lines start as the CSV reader pulls bytes through it.
-struct LineCounting<R> {
-    inner: R,
-    offset: u64,
-    /// The offset just after the last `\r` read, to join it with a `\n` that follows.
-    after_cr: Option<u64>,
-    starts: LineStarts,
-}
-
-impl<R: Read> Read for LineCounting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let mut starts = self.starts.0.borrow_mut();
-        for i in memchr::memchr2_iter(b'\n', b'\r', &buf[..n]) {
-            let at = self.offset + i as u64;
-            if buf[i] == b'\r' {
-                starts.push(at + 1);
-                self.after_cr = Some(at + 1);
-            } else if self.after_cr == Some(at) {
-                // The `\n` of a `\r\n`: one line break, already counted at the `\r` (the CSV
-                // reader may place the next record at this `\n`).
-            } else {
-                starts.push(at + 1);
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
-/// A header that shows the file is not comma-separated UTF-8 CSV: UTF-16 text, or another
-/// delimiter. The message and the fix.
-fn wrong_format(header: &csv::ByteRecord) -> Option<(String, &'static str)> {
-    let bytes = header.as_slice();
-    if bytes.starts_with(&[0xff, 0xfe])
-        || bytes.starts_with(&[0xfe, 0xff])
-        || bytes.iter().filter(|&&b| b == 0).count() * 4 >= bytes.len().max(1)
-    {
-        return Some((
-            "the file is UTF-16 text (as some Windows programs save \"Unicode text\"), not UTF-8"
-                .to_owned(),
-            "save the file as CSV UTF-8",
-        ));
-    }
-    if header.len() == 1 {
-        for (delimiter, name) in [
-            (b'\t', "tabs"),
-            (b';', "semicolons"),
-            (b'|', "vertical bars"),
-        ] {
-            if bytes.contains(&delimiter) {
-                return Some((
-                    format!("the header is separated by {name}, not commas"),
-                    "save the file as comma-separated CSV (a spreadsheet's \"CSV (comma delimited)\")",
-                ));
-            }
-        }
-    }
-    None
-}
-
-/// Whether bytes that are not UTF-8 read as GBK/GB18030 double-byte text: every byte of 0x80
-/// and above starts a pair (lead 0x81 to 0xFE, trail 0x40 to 0xFE except 0x7F) or a four-byte
-/// GB18030 sequence.
-fn looks_gb18030(bytes: &[u8]) -> bool {
-    let mut i = 0;
-    let mut pairs = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            i += 1;
-            continue;
-        }
-        if !(0x81..=0xfe).contains(&b) || i + 1 >= bytes.len() {
-            return false;
-        }
-        let t = bytes[i + 1];
-        if (0x40..=0xfe).contains(&t) && t != 0x7f {
-            i += 2;
-        } else if (0x30..=0x39).contains(&t)
-            && i + 3 < bytes.len()
-            && (0x81..=0xfe).contains(&bytes[i + 2])
-            && (0x30..=0x39).contains(&bytes[i + 3])
-        {
-            i += 4;
-        } else {
-            return false;
-        }
-        pairs += 1;
-    }
-    pairs > 0
-}
-
-/// Whether a column holds identifiers (compared exactly as text).
-fn is_id_column(name: &str) -> bool {
-    name.ends_with("_id") || name.ends_with("_no") || name == "serial" || name == "ship_to"
-}
-
-/// Why an id as written cannot be the id meant: a number Excel turned into scientific notation
-/// (the digits are lost), or full-width characters (as Chinese input methods type them).
-fn bad_id(column: &str, text: &str) -> Option<(&'static str, &'static str)> {
-    let b = text.as_bytes();
-    let sci = b.first().is_some_and(u8::is_ascii_digit)
-        && (text.contains("E+") || text.contains("e+"))
-        && text
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'))
-        && text.parse::<f64>().is_ok();
-    if sci {
-        return Some((
-            "the id is a number in scientific notation, as Excel shows long numbers; its digits are lost",
-            "format the column as text before exporting (or export from the source system) so the full id is kept",
-        ));
-    }
-    if text.contains('"') {
-        return Some((
-            "the id contains a quote character, as a stray quote in an export leaves it",
-            "remove the quote, or quote the whole cell and double the quotes inside it",
-        ));
-    }
-    // Part numbers are matched after normalisation (full-width forms included), which the
-    // reconciliation says in its findings; other ids are compared exactly.
-    let full_width = text
-        .chars()
-        .any(|c| ('\u{ff01}'..='\u{ff5e}').contains(&c) || c == '\u{3000}');
-    if full_width && column != "part_no" {
-        return Some((
-            "the id contains full-width characters (such as \u{ff11}\u{ff12}\u{ff13} for 123), so it matches no id written in ASCII",
-            "retype the id in half-width (ASCII) characters",
-        ));
-    }
-    None
 }
 
 fn map_header(
@@ -654,100 +510,12 @@ impl<'r> Row<'r> {
             &format!("write {example}, without thousands separators or exponents"),
         );
     }
-
-    /// A `YYYY-MM-DD` date.
-    pub fn date(&mut self, c: usize, required: bool) -> Option<NaiveDate> {
-        let text = if required {
-            self.required(c)?
-        } else {
-            self.text(c)?
-        };
-        match parse_date(text) {
-            Some(d) => Some(d),
-            None => {
-                self.error(
-                    c,
-                    text,
-                    "not a valid date",
-                    "write the date as YYYY-MM-DD, such as 2025-03-31",
-                );
-                None
-            }
-        }
-    }
-
-    /// A `YYYY-MM-DD HH:MM[:SS]` date-time (`T` separator accepted).
-    pub fn datetime(&mut self, c: usize, required: bool) -> Option<NaiveDateTime> {
-        let text = if required {
-            self.required(c)?
-        } else {
-            self.text(c)?
-        };
-        match parse_datetime(text) {
-            Some(d) => Some(d),
-            None => {
-                self.error(
-                    c,
-                    text,
-                    "not a valid date-time",
-                    "write YYYY-MM-DD HH:MM or YYYY-MM-DD HH:MM:SS, such as 2025-03-31 14:05",
-                );
-                None
-            }
-        }
-    }
-}
-
-fn digits(bytes: &[u8]) -> Option<u32> {
-    let mut v = 0u32;
-    for &b in bytes {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        v = v * 10 + u32::from(b - b'0');
-    }
-    Some(v)
-}
-
-/// Parses `YYYY-MM-DD` strictly.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let year = digits(&b[0..4])?;
-    let month = digits(&b[5..7])?;
-    let day = digits(&b[8..10])?;
-    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
-}
-
-/// Parses `YYYY-MM-DD HH:MM[:SS]`, with a space or `T` separator.
-pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
-    let b = text.as_bytes();
-    if b.len() != 16 && b.len() != 19 {
-        return None;
-    }
-    let date = parse_date(text.get(0..10)?)?;
-    if b[10] != b' ' && b[10] != b'T' || b[13] != b':' {
-        return None;
-    }
-    let hour = digits(&b[11..13])?;
-    let minute = digits(&b[14..16])?;
-    let second = if b.len() == 19 {
-        if b[16] != b':' {
-            return None;
-        }
-        digits(&b[17..19])?
-    } else {
-        0
-    };
-    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
-    Some(date.and_time(time))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn dates_parse_strictly() {
