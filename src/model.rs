@@ -405,6 +405,22 @@ pub struct FinanceSet {
     pub invoices: Vec<InvoiceLine>,
     pub discounts: Vec<DiscountTerm>,
     pub consents: Vec<Consent>,
+    /// Slip and invoice lines that failed validation: blocked, not reconciled.
+    pub blocked: Vec<BlockedLine>,
+}
+
+/// A slip or invoice line that failed validation, blocked with its problems.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockedLine {
+    /// `slips.csv` or `invoices.csv`.
+    pub file: &'static str,
+    /// Whether it is a slip line (else an invoice line).
+    pub slip: bool,
+    pub line: u64,
+    /// The slip or invoice number as written (empty when it could not be read).
+    pub number: String,
+    /// The validation problems of the line, as the loader states them.
+    pub problems: String,
 }
 
 /// What each number of the contract can meaningfully be; a value outside is an error at

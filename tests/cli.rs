@@ -216,10 +216,11 @@ fn reconcile_refuses_bad_data_and_writes_nothing() {
         "contract_id,valid_from,valid_to,discount_rate\nHT,2026-01-01,2026-12-31,0.1\n",
     )
     .unwrap();
+    // With --strict a bad line refuses the extract, naming its place.
     let run = bin()
         .arg("reconcile")
         .arg(&dir)
-        .arg("--out")
+        .args(["--strict", "--out"])
         .arg(&out)
         .output()
         .expect("runs");
@@ -230,6 +231,38 @@ fn reconcile_refuses_bad_data_and_writes_nothing() {
         "{stderr}"
     );
     assert!(!out.join("findings.csv").exists());
+    // Without it the line is blocked (INVALID_LINE, naming the same place) and the rest reconciled.
+    let run = bin()
+        .arg("reconcile")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(run.status.success());
+    let findings = std::fs::read_to_string(out.join("findings.csv")).expect("findings");
+    assert!(
+        findings.contains("INVALID_LINE")
+            && findings.contains("slips.csv line 2, column 3 (slip_date)"),
+        "{findings}"
+    );
+    // A file that cannot be read as the contract says (a required column missing) still refuses.
+    std::fs::write(
+        dir.join("invoices.csv"),
+        "invoice_no,line_no,invoice_date,slip_no,part_no,qty,unit_price\n",
+    )
+    .unwrap();
+    let out2 = dir.join("out2");
+    let run = bin()
+        .arg("reconcile")
+        .arg(&dir)
+        .arg("--out")
+        .arg(&out2)
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&run.stderr).contains("amount"));
+    assert!(!out2.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

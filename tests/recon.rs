@@ -425,7 +425,8 @@ fn the_bundled_finance_folder_shows_every_planted_kind() {
     assert_balanced(&rec);
     let found: std::collections::BTreeSet<Code> = codes(&rec).into_iter().collect();
     // Every code of the contract, and the consent that passes.
-    for code in Code::ALL {
+    // INVALID_LINE is for lines that fail validation; the bundled folder has none (tested apart).
+    for code in Code::ALL.iter().filter(|&&c| c != Code::InvalidLine) {
         assert!(found.contains(code), "{code:?} missing");
     }
     // Exactly the planted price findings, nothing more.
@@ -503,4 +504,44 @@ proptest! {
         prop_assert_eq!(&a.findings, &b.findings);
         prop_assert_eq!(&a.totals, &b.totals);
     }
+}
+
+/// A line that fails validation is blocked as INVALID_LINE with its validation message, the other
+/// lines of its invoice are blocked with it, the rest is reconciled and the books still balance;
+/// `--strict` (the strict loader) refuses the extract instead.
+#[test]
+fn an_invalid_line_is_blocked_with_its_invoice_and_the_rest_reconciled() {
+    let invoices = "invoice_no,line_no,invoice_date,slip_no,part_no,qty,unit_price,amount,tax_rate,tax_amount,kind,original_invoice_no,serials\n\
+                    FP1,1,2026-03-05,CK1,P1,1,900.00,900.00,0.13,117.00,blue,,S1\n\
+                    FP1,2,2026-03-05,CK1,P2,abc,9.00,18.00,0.13,2.34,blue,,\n\
+                    FP2,1,2026-03-06,CK1,P2,2,9.00,18.00,0.13,2.34,blue,,\n";
+    let src = crate::common::finance().with("invoices.csv", invoices);
+    assert!(io::load_finance(&src).is_err(), "the strict loader refuses");
+    let set = io::load_finance_blocking(&src)
+        .expect("blocked, not refused")
+        .data;
+    assert_eq!(set.blocked.len(), 1);
+    assert_eq!(
+        (set.blocked[0].line, set.blocked[0].number.as_str()),
+        (3, "FP1")
+    );
+    let rec = reconcile(&set, &ReconParams::default()).expect("reconciles");
+    assert_balanced(&rec);
+    let invalid: Vec<&spareplan::recon::Finding> = rec
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::InvalidLine)
+        .collect();
+    assert_eq!(invalid.len(), 2, "the bad line and the other line of FP1");
+    assert!(invalid
+        .iter()
+        .any(|f| f.detail.contains("invoices.csv line 3") && f.detail.contains("qty")));
+    assert!(invalid.iter().all(|f| &*f.invoice_no == "FP1"));
+    assert_eq!(rec.blocked_lines, 2);
+    assert_eq!(rec.blocked_invoiced_value, spareplan::money::Fen(90_000));
+    // FP2 is reconciled as usual.
+    assert!(rec
+        .findings
+        .iter()
+        .all(|f| &*f.invoice_no != "FP2" || f.code != Code::InvalidLine));
 }

@@ -35,6 +35,10 @@ pub struct Args {
     /// Relative tolerance per line, in percent of the line's expected value.
     #[arg(long, default_value = "0.1", value_parser = percent_arg)]
     pub tolerance_pct: i64,
+    /// Refuse the whole extract when any line fails validation (by default such a line is
+    /// blocked as INVALID_LINE, with its whole invoice, and the rest is reconciled).
+    #[arg(long)]
+    pub strict: bool,
     /// Also write findings_excel.csv (UTF-8 with BOM) for spreadsheet programs.
     #[arg(long)]
     pub excel: bool,
@@ -69,7 +73,13 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     };
     // The output folder is taken (locked) before any work, and written only at the end.
     let mut output = io::OutputDir::create(&a.out, &[dir, &folder])?;
-    let Some(set) = reported(io::load_finance(&DirSource::new(&folder))) else {
+    let source = DirSource::new(&folder);
+    let loaded = if a.strict {
+        io::load_finance(&source)
+    } else {
+        io::load_finance_blocking(&source)
+    };
+    let Some(set) = reported(loaded) else {
         return Ok(Exit::DataErrors);
     };
     let params = ReconParams {
@@ -91,6 +101,13 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     if a.json {
         out!("{summary_json}");
         return Ok(Exit::Success);
+    }
+    if rec.blocked_lines > 0 {
+        outln!(
+            "  blocked: {} line(s) failed validation or share an invoice with one (INVALID_LINE in findings.csv), {} yuan of invoice lines held back; the rest is reconciled",
+            rec.blocked_lines,
+            rec.blocked_invoiced_value
+        );
     }
     let t = &rec.totals;
     outln!(

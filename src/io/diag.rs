@@ -129,6 +129,14 @@ impl Diagnostics {
         self.problems.extend(other.problems);
     }
 
+    /// Errors collected so far.
+    pub fn error_count(&self) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .count()
+    }
+
     /// Whether an error names `file`.
     pub fn has_errors_in(&self, file: &str) -> bool {
         self.problems

@@ -13,6 +13,7 @@ use super::diag::{Diagnostics, Problem};
 use super::source::Source;
 use super::table::{read_table, Row};
 use super::{open_file, LoadError, Loaded};
+use crate::model::BlockedLine;
 use crate::model::*;
 
 pub const SLIPS: &str = contract::SLIPS.name;
@@ -57,41 +58,136 @@ impl Recent {
     }
 }
 
-/// Loads the finance data set from `src`.
+/// Loads the finance data set from `src`; any error refuses the whole extract (`validate`,
+/// `reconcile --strict`).
 pub fn load_finance(src: &dyn Source) -> Result<Loaded<FinanceSet>, LoadError> {
+    load_finance_with(src, true)
+}
+
+/// Loads the finance data set, blocking rather than refusing: a slip or invoice line that fails
+/// validation is left out of the set and listed in [`FinanceSet::blocked`] with its problems;
+/// errors that make a file unreadable (a missing column, another encoding), or errors in the
+/// terms or consents, still refuse the extract.
+pub fn load_finance_blocking(src: &dyn Source) -> Result<Loaded<FinanceSet>, LoadError> {
+    load_finance_with(src, false)
+}
+
+fn load_finance_with(src: &dyn Source, strict: bool) -> Result<Loaded<FinanceSet>, LoadError> {
     let mut set = FinanceSet::default();
+    let mut slip_rows = Vec::new();
     // Slips and invoices are the large files: read them on two threads.
-    let (mut diag, invoice_diag) = std::thread::scope(|scope| {
+    let (mut diag, invoice_diag, invoice_rows) = std::thread::scope(|scope| {
         let invoices_job = scope.spawn(|| {
             let mut diag = Diagnostics::default();
             let mut texts = Texts::default();
             let mut lines = Vec::new();
-            invoices(src, &mut diag, &mut texts, &mut lines);
-            (diag, lines)
+            let mut noted = Vec::new();
+            invoices(src, &mut diag, &mut texts, &mut lines, &mut noted);
+            (diag, lines, noted)
         });
         let mut diag = Diagnostics::default();
         let mut texts = Texts::default();
-        slips(src, &mut diag, &mut texts, &mut set.slips);
+        slips(src, &mut diag, &mut texts, &mut set.slips, &mut slip_rows);
         discounts(src, &mut diag, &mut texts, &mut set.discounts);
         consents(src, &mut diag, &mut texts, &mut set.consents);
-        let (invoice_diag, lines) = invoices_job
+        let (invoice_diag, lines, noted) = invoices_job
             .join()
             .expect("the invoice reader does not panic");
         set.invoices = lines;
-        (diag, invoice_diag)
+        (diag, invoice_diag, noted)
     });
     diag.extend(invoice_diag);
     check_totals(&set, &mut diag);
-    if diag.has_errors() {
+    let mut problems = diag.into_sorted();
+    if !strict {
+        problems = block_lines(&mut set, problems, &slip_rows, &invoice_rows);
+    }
+    if problems
+        .iter()
+        .any(|p| p.severity == super::diag::Severity::Error)
+    {
         return Err(LoadError::Invalid {
             source_name: src.describe(),
-            problems: diag.into_sorted(),
+            problems,
         });
     }
     Ok(Loaded {
         data: set,
-        warnings: diag.into_sorted(),
+        warnings: problems,
     })
+}
+
+/// Turns the row errors of slips and invoices into blocked lines (when nothing else is wrong)
+/// and returns the problems left.
+fn block_lines(
+    set: &mut FinanceSet,
+    problems: Vec<Problem>,
+    slip_rows: &[(u64, String)],
+    invoice_rows: &[(u64, String)],
+) -> Vec<Problem> {
+    let row_error = |p: &Problem| {
+        p.severity == super::diag::Severity::Error
+            && (p.file == SLIPS || p.file == INVOICES)
+            && p.line.is_some_and(|l| l >= 2)
+    };
+    let blocking = problems
+        .iter()
+        .filter(|p| p.severity == super::diag::Severity::Error)
+        .all(row_error);
+    if !blocking {
+        return problems;
+    }
+    let mut by_line: std::collections::BTreeMap<(&'static str, u64), Vec<String>> =
+        std::collections::BTreeMap::new();
+    let mut left = Vec::new();
+    for p in problems {
+        if row_error(&p) {
+            let file = if p.file == SLIPS { SLIPS } else { INVOICES };
+            by_line
+                .entry((file, p.line.unwrap_or(0)))
+                .or_default()
+                .push(p.to_string());
+        } else {
+            left.push(p);
+        }
+    }
+    let number = |rows: &[(u64, String)], line: u64| {
+        rows.iter()
+            .find(|(l, _)| *l == line)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default()
+    };
+    for ((file, line), messages) in by_line {
+        let rows = if file == SLIPS {
+            slip_rows
+        } else {
+            invoice_rows
+        };
+        set.blocked.push(BlockedLine {
+            file,
+            slip: file == SLIPS,
+            line,
+            number: number(rows, line),
+            problems: messages.join("; "),
+        });
+    }
+    let blocked_slips: FxHashSet<u64> = set
+        .blocked
+        .iter()
+        .filter(|b| b.slip)
+        .map(|b| b.line)
+        .collect();
+    let blocked_invoices: FxHashSet<u64> = set
+        .blocked
+        .iter()
+        .filter(|b| !b.slip)
+        .map(|b| b.line)
+        .collect();
+    set.slips
+        .retain(|s| !blocked_slips.contains(&s.source_line));
+    set.invoices
+        .retain(|l| !blocked_invoices.contains(&l.source_line));
+    left
 }
 
 /// Money the whole of an extract may hold, in fen: far beyond any real parts business (10^15
@@ -136,11 +232,27 @@ fn table(
     diag: &mut Diagnostics,
     mut on_row: impl FnMut(&mut Row<'_>),
 ) -> Option<Vec<Option<usize>>> {
+    table_noting(src, spec, diag, &mut Vec::new(), &mut on_row)
+}
+
+/// [`table`], noting the line and first cell (the slip or invoice number) of every row that
+/// raised an error, so a blocked line can block its invoice.
+fn table_noting(
+    src: &dyn Source,
+    spec: &'static FileSpec,
+    diag: &mut Diagnostics,
+    noted: &mut Vec<(u64, String)>,
+    on_row: &mut dyn FnMut(&mut Row<'_>),
+) -> Option<Vec<Option<usize>>> {
     let reader = open_file(src, spec.name, spec.required, diag)?;
     let mut rows = 0usize;
     let map = read_table(spec.name, reader, spec.columns, diag, |row| {
         rows += 1;
+        let before = row.errors();
         on_row(row);
+        if row.errors() > before {
+            noted.push((row.line, row.raw_text(0).unwrap_or_default().to_owned()));
+        }
     });
     if map.is_some() && rows == 0 && spec.required && !diag.has_errors_in(spec.name) {
         diag.warning(
@@ -168,10 +280,16 @@ fn scope(texts: &mut Texts, text: Option<&str>) -> Option<Text> {
     text.filter(|t| *t != "*").map(|t| texts.get(t))
 }
 
-fn slips(src: &dyn Source, diag: &mut Diagnostics, texts: &mut Texts, out: &mut Vec<SlipLine>) {
+fn slips(
+    src: &dyn Source,
+    diag: &mut Diagnostics,
+    texts: &mut Texts,
+    out: &mut Vec<SlipLine>,
+    noted: &mut Vec<(u64, String)>,
+) {
     let mut recent = Recent::default();
     let start = out.len();
-    let map = table(src, &contract::SLIPS, diag, |row| {
+    let map = table_noting(src, &contract::SLIPS, diag, noted, &mut |row| {
         let slip_no = row.required(0);
         let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
         let slip_date = row.date(2, true);
@@ -264,10 +382,11 @@ fn invoices(
     diag: &mut Diagnostics,
     texts: &mut Texts,
     out: &mut Vec<InvoiceLine>,
+    noted: &mut Vec<(u64, String)>,
 ) {
     let mut recent_invoice = Recent::default();
     let mut recent_slip = Recent::default();
-    table(src, &contract::INVOICES, diag, |row| {
+    table_noting(src, &contract::INVOICES, diag, noted, &mut |row| {
         let invoice_no = row.required(0);
         let line_no = row.integer_in(1, true, 1, i64::from(u32::MAX));
         let invoice_date = row.date(2, true);

@@ -28,7 +28,7 @@ pub mod write;
 use std::io::Read;
 
 pub use diag::{Diagnostics, Place, Problem, Severity};
-pub use finance::load_finance;
+pub use finance::{load_finance, load_finance_blocking};
 pub use output_dir::OutputDir;
 pub use planning::load_planning;
 pub use source::{DirSource, MemorySource, Source};

@@ -162,6 +162,8 @@ pub fn recon_summary_json(
         "slip_lines": rec.slip_lines,
         "invoice_lines": rec.invoice_lines,
         "findings_total": rec.findings.len(),
+        "blocked_lines": rec.blocked_lines,
+        "blocked_invoiced_value": rec.blocked_invoiced_value.to_string(),
         "shipped_value": t.shipped_value.to_string(),
         "invoiced_value": t.invoiced_value.to_string(),
         "matched_value": t.matched_value.to_string(),

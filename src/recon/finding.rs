@@ -90,6 +90,8 @@ codes! {
     TaxMismatch => "TAX_MISMATCH", Error;
     /// A red invoice credits more than its original still holds.
     RedExceedsOriginal => "RED_EXCEEDS_ORIGINAL", Error;
+    /// A slip or invoice line that failed validation, blocked (with its whole invoice).
+    InvalidLine => "INVALID_LINE", Error;
 }
 
 impl Code {
@@ -284,6 +286,7 @@ mod tests {
             "AMOUNT_MISMATCH",
             "TAX_MISMATCH",
             "RED_EXCEEDS_ORIGINAL",
+            "INVALID_LINE",
         ] {
             assert!(Code::ALL.iter().any(|c| c.as_str() == text), "{text}");
         }

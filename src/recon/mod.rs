@@ -46,7 +46,7 @@ use pricing::{overlapping_term_findings, Priced, Terms};
 use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 
-use crate::model::{FinanceSet, InvoiceLine, SlipLine};
+use crate::model::{FinanceSet, InvoiceLine, SlipLine, Text};
 use crate::money::Fen;
 
 /// Tolerances of the price and amount checks.
@@ -72,6 +72,10 @@ impl Default for ReconParams {
 #[derive(Clone, Debug)]
 pub struct Reconciliation {
     pub findings: Vec<Finding>,
+    /// Lines blocked: failed validation, or on an invoice with such a line.
+    pub blocked_lines: usize,
+    /// Amount of the invoice lines blocked with their invoice (those that could be read).
+    pub blocked_invoiced_value: Fen,
     pub totals: Totals,
     pub by_code: Vec<CodeTotal>,
     pub slip_lines: usize,
@@ -253,9 +257,56 @@ fn check_duplicate_invoice(
     kept
 }
 
+/// `INVALID_LINE`: every line the loader blocked, and every other line of an invoice with a
+/// blocked line (the invoice is blocked whole). Returns the set without the lines blocked with
+/// their invoice (`None` when there are none) and their amount.
+fn check_invalid_line(set: &FinanceSet, findings: &mut Vec<Finding>) -> (Option<FinanceSet>, Fen) {
+    for b in &set.blocked {
+        let number = Text::from(b.number.as_str());
+        let mut f = Finding::new(Code::InvalidLine).detail(format!(
+            "{} line {} failed validation and is blocked: {}",
+            b.file, b.line, b.problems
+        ));
+        if b.slip {
+            f.slip_no = number;
+        } else {
+            f.invoice_no = number;
+        }
+        findings.push(f);
+    }
+    let blocked_invoices: rustc_hash::FxHashSet<&str> = set
+        .blocked
+        .iter()
+        .filter(|b| !b.slip && !b.number.is_empty())
+        .map(|b| b.number.as_str())
+        .collect();
+    if blocked_invoices.is_empty() {
+        return (None, Fen::ZERO);
+    }
+    let mut kept = set.clone();
+    let mut value = Fen::ZERO;
+    kept.invoices.retain(|l| {
+        if !blocked_invoices.contains(&*l.invoice_no) {
+            return true;
+        }
+        value += l.amount;
+        findings.push(
+            Finding::on_invoice_line(Code::InvalidLine, l).detail(format!(
+                "blocked with invoice {}: another of its lines failed validation",
+                l.invoice_no
+            )),
+        );
+        false
+    });
+    (Some(kept), value)
+}
+
 /// Reconciles a finance data set.
 pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliation, ReconError> {
     let mut findings: Vec<Finding> = Vec::new();
+    let (unblocked, blocked_invoiced_value) = check_invalid_line(set, &mut findings);
+    let blocked_lines = findings.len();
+    let set = unblocked.as_ref().unwrap_or(set);
     let (slips, invoices) = sorted(set);
     let terms = Terms::new(set);
     let k = keyed(&slips, &invoices, &terms);
@@ -328,6 +379,8 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     let by_code = by_code(&findings)?;
     Ok(Reconciliation {
         findings,
+        blocked_lines,
+        blocked_invoiced_value,
         totals,
         by_code,
         slip_lines: set.slips.len(),

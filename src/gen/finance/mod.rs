@@ -164,6 +164,7 @@ pub fn generate(ds: &Dataset, params: &GenParams) -> (FinanceSet, String) {
             invoices,
             discounts: t.terms,
             consents,
+            blocked: Vec::new(),
         },
         text,
     )

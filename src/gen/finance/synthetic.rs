@@ -22,6 +22,7 @@ pub fn synthetic(slip_lines: usize, seed: u64) -> FinanceSet {
         invoices: Vec::with_capacity(slip_lines * 6 / 5),
         discounts: Vec::new(),
         consents: Vec::new(),
+        blocked: Vec::new(),
     };
     let mut n = 0usize;
     let mut slip_seq = 0usize;

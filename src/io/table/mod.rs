@@ -284,6 +284,17 @@ impl<'r> Row<'r> {
         }
     }
 
+    /// Errors the load has collected so far (to tell whether a row added one).
+    pub fn errors(&self) -> usize {
+        self.diag.error_count()
+    }
+
+    /// A cell's text as written, trimmed, without any check (`None` when absent or not UTF-8).
+    pub fn raw_text(&self, c: usize) -> Option<&'r str> {
+        let raw = self.record.get(self.map[c]?)?;
+        std::str::from_utf8(raw).ok().map(str::trim)
+    }
+
     /// The text of a required column; an empty cell is an error.
     pub fn required(&mut self, c: usize) -> Option<&'r str> {
         let value = self.text(c);
