@@ -468,14 +468,21 @@ fn plan_prices_the_extension_days_its_simulation_finds() {
         }
     }
     let units = std::fs::read_to_string(data.join("installed_base.csv")).expect("units");
+    assert!(units
+        .lines()
+        .next()
+        .expect("header")
+        .ends_with(",warranty_day_cost"));
     let priced: String = units
         .lines()
         .enumerate()
         .map(|(i, l)| {
+            // The last column is warranty_day_cost: 100.00 yuan a day on every scanner.
             if i == 0 {
                 format!("{l}\n")
             } else {
-                format!("{}100.00\n", l)
+                let (head, _) = l.rsplit_once(',').expect("columns");
+                format!("{head},100.00\n")
             }
         })
         .collect();

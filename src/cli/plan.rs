@@ -142,6 +142,12 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             v.extension_days.low,
             v.extension_days.high
         );
+        let cost = plan_output::extension_cost(&ds, v);
+        outln!(
+            "  expected warranty-extension cost {} yuan a year (each scanner's warranty_day_cost); holding + extension {} yuan a year",
+            cost,
+            result.annual_holding_cost + cost
+        );
     }
     for w in written {
         outln!("wrote {}", w.display());

@@ -13,6 +13,9 @@ pub struct ModelSpec {
     pub intensity: f64,
     /// Relative number of detector modules: scales detector failure rates.
     pub detector_scale: f64,
+    /// Yearly price of a full-service contract for the model, in yuan: what a day of service
+    /// owed without pay (an extended warranty day) is worth, at a 365th of it.
+    pub service_contract_yuan: i64,
 }
 
 pub const MODELS: [ModelSpec; 5] = [
@@ -21,30 +24,35 @@ pub const MODELS: [ModelSpec; 5] = [
         code: "510",
         intensity: 0.8,
         detector_scale: 0.6,
+        service_contract_yuan: 280_000,
     },
     ModelSpec {
         name: "uCT 530",
         code: "530",
         intensity: 0.9,
         detector_scale: 0.8,
+        service_contract_yuan: 350_000,
     },
     ModelSpec {
         name: "uCT 760",
         code: "760",
         intensity: 1.0,
         detector_scale: 1.0,
+        service_contract_yuan: 520_000,
     },
     ModelSpec {
         name: "uCT 780",
         code: "780",
         intensity: 1.1,
         detector_scale: 1.2,
+        service_contract_yuan: 650_000,
     },
     ModelSpec {
         name: "uCT 960+",
         code: "960",
         intensity: 1.25,
         detector_scale: 2.0,
+        service_contract_yuan: 980_000,
     },
 ];
 

@@ -300,7 +300,11 @@ fn add_sites_and_units(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex, pa
                     accepted_on,
                     warranty_months,
                     uptime_target: target,
-                    warranty_day_cost: None,
+                    // A day of service owed without pay: a 365th of the model's yearly contract.
+                    warranty_day_cost: Some(crate::money::Fen(crate::money::div_round_half_away(
+                        i128::from(MODELS[model].service_contract_yuan) * 100,
+                        365,
+                    ) as i64)),
                 });
             }
         }

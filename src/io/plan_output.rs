@@ -167,7 +167,7 @@ fn round1(x: f64) -> f64 {
 
 /// The expected extension cost a year: each unit's warranty_day_cost times its simulated
 /// extension days, in fen (the days read to the millionth; rounded half away from zero).
-fn extension_cost(ds: &Dataset, v: &Verification) -> Fen {
+pub fn extension_cost(ds: &Dataset, v: &Verification) -> Fen {
     ds.units
         .iter()
         .zip(&v.unit_extension_days)
