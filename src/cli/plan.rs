@@ -142,7 +142,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             v.extension_days.low,
             v.extension_days.high
         );
-        let cost = plan_output::extension_cost(&ds, v);
+        let cost = v.extension_cost(&ds);
         outln!(
             "  expected warranty-extension cost {} yuan a year (each scanner's warranty_day_cost); holding + extension {} yuan a year",
             cost,

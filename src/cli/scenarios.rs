@@ -119,19 +119,20 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     }
     outln!(
-        "{:<34} {:>15} {:>15} {:>8} {:>8} {:>5} {:>9}",
+        "{:<34} {:>15} {:>15} {:>8} {:>8} {:>5} {:>9} {:>15}",
         "scenario",
         "holding/y",
         "vs baseline",
         "system",
         "worst",
         "out",
-        "ext.days"
+        "ext.days",
+        "ext.cost/y"
     );
     for r in &rows {
         let o = r.outcome;
         outln!(
-            "{:<34} {:>15} {:>15} {:>8.4} {:>8.4} {:>5} {:>9.1}{}",
+            "{:<34} {:>15} {:>15} {:>8.4} {:>8.4} {:>5} {:>9.1} {:>15}{}",
             o.name,
             o.annual_holding_cost.to_string(),
             (o.annual_holding_cost - r.baseline.annual_holding_cost).to_string(),
@@ -139,6 +140,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             o.worst_hospital_on_time,
             o.hospitals_out_of_reach,
             o.extension_days_per_year,
+            o.extension_cost_per_year.to_string(),
             if o.meets_targets {
                 ""
             } else {

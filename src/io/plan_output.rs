@@ -3,7 +3,7 @@
 use super::contract;
 use super::write::CsvBuf;
 use crate::model::Dataset;
-use crate::money::{div_round_half_away, Fen};
+use crate::money::Fen;
 use crate::sim::Verification;
 use crate::stock::PlanResult;
 
@@ -165,20 +165,6 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// The expected extension cost a year: each unit's warranty_day_cost times its simulated
-/// extension days, in fen (the days read to the millionth; rounded half away from zero).
-pub fn extension_cost(ds: &Dataset, v: &Verification) -> Fen {
-    ds.units
-        .iter()
-        .zip(&v.unit_extension_days)
-        .filter_map(|(u, &days)| u.warranty_day_cost.map(|c| (c, days)))
-        .map(|(c, days)| {
-            let micro_days = (days * 1e6).round() as i128;
-            Fen(div_round_half_away(i128::from(c.0) * micro_days, 1_000_000) as i64)
-        })
-        .sum()
-}
-
 /// A probability rounded to six decimals.
 fn prob6(p: f64) -> f64 {
     (p * 1e6).round() / 1e6
@@ -232,7 +218,7 @@ struct Summary<'a> {
 
 /// `summary.json`: money as decimal strings in yuan.
 pub fn summary_json(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> String {
-    let extension_cost = v.map(|v| extension_cost(ds, v));
+    let extension_cost = v.map(|v| v.extension_cost(ds));
     let stock_by_depot = ds
         .depot_ids()
         .map(|d| DepotStock {

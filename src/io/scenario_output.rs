@@ -60,6 +60,7 @@ pub fn summary_json(rows: &[Row<'_>]) -> String {
                 "worst_hospital_on_time": (o.worst_hospital_on_time * 1e6).round() / 1e6,
                 "hospitals_out_of_reach": o.hospitals_out_of_reach,
                 "extension_days_per_year": (o.extension_days_per_year * 10.0).round() / 10.0,
+                "extension_cost_per_year": o.extension_cost_per_year.to_string(),
                 "meets_targets": o.meets_targets,
                 "change_holding_cost": (o.annual_holding_cost - r.baseline.annual_holding_cost).to_string(),
                 "file": r.file,
@@ -102,6 +103,8 @@ pub fn scenarios_csv(rows: &[Row<'_>]) -> Vec<u8> {
             ),
             r.file.clone(),
             r.data.clone(),
+            o.extension_cost_per_year.to_string(),
+            signed(o.extension_cost_per_year - b.extension_cost_per_year),
         ]);
     }
     t.into_bytes()

@@ -188,6 +188,26 @@ pub struct Verification {
     pub unit_extension_days: Vec<f64>,
 }
 
+impl Verification {
+    /// The expected extension cost a year: each unit's `warranty_day_cost` times its simulated
+    /// extension days, in fen (the days read to the millionth, rounded half away from zero);
+    /// zero for units without a cost.
+    pub fn extension_cost(&self, ds: &Dataset) -> crate::money::Fen {
+        ds.units
+            .iter()
+            .zip(&self.unit_extension_days)
+            .filter_map(|(u, &days)| u.warranty_day_cost.map(|c| (c, days)))
+            .map(|(c, days)| {
+                let micro_days = (days * 1e6).round() as i128;
+                crate::money::Fen(crate::money::div_round_half_away(
+                    i128::from(c.0) * micro_days,
+                    1_000_000,
+                ) as i64)
+            })
+            .sum()
+    }
+}
+
 /// Simulates a plan with the simulator of `simulate` (same seed, same bytes on any number of
 /// threads).
 pub fn verify(ds: &Dataset, plan: &PlanResult, params: &VerifyParams) -> Verification {

@@ -262,6 +262,8 @@ pub const SCENARIOS_OUT: FileSpec = FileSpec {
         req("change_extension_days_per_year"),
         req("file"),
         req("data"),
+        opt("extension_cost_per_year"),
+        opt("change_extension_cost"),
     ],
     defaults: &[],
 };
