@@ -3,9 +3,10 @@
 //! Each scenario, and the unchanged data set it starts from, is planned by the one planning entry
 //! ([`crate::stock::plan()`], with the bound and its heuristic as the `plan` command, so a
 //! baseline is the plan `plan` writes; within the budget when one is set), checked, costed
-//! exactly, and simulated briefly
-//! ([`SIM_YEARS`] years after a half-year warm-up, [`SIM_REPLICATIONS`] replications, seed 1) for
-//! the expected warranty-extension days a year.
+//! exactly, and simulated briefly by the plan's own verification (`sim::verify` with its
+//! defaults: [`SIM_YEARS`] years after a half-year warm-up, [`SIM_REPLICATIONS`] replications,
+//! seed 1) for the expected warranty-extension days a year and their cost at each scanner's
+//! `warranty_day_cost`.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
