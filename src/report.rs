@@ -389,6 +389,7 @@ pub fn html(
     title: &str,
     scenarios: Option<&Table>,
     sim: Option<&SimView>,
+    extension: Option<(f64, Fen)>,
 ) -> String {
     let units: usize = ds.units.len();
     let mut s = String::new();
@@ -426,6 +427,13 @@ th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{
         r.min_hospital_on_time(),
         r.units()
     );
+    if let Some((days, cost)) = extension {
+        let _ = write!(
+            s,
+            r#"<div class="figures"><div class="fig">Expected warranty-extension cost<b id="expected-extension-cost">{cost} yuan</b>{days:.1} days a year</div><div class="fig">Holding + extension<b id="total-annual-cost">{} yuan</b>a year</div></div>"#,
+            r.annual_holding_cost + cost
+        );
+    }
     if let Some(v) = sim {
         let _ = write!(
             s,

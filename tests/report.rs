@@ -162,7 +162,6 @@ fn the_report_shows_the_plan_it_is_given_and_its_simulation() {
         china.as_os_str(),
         "--target".as_ref(),
         "0.9".as_ref(),
-        "--no-curve".as_ref(),
         "--out".as_ref(),
         plan_dir.as_os_str(),
     ]);
@@ -207,6 +206,21 @@ fn the_report_shows_the_plan_it_is_given_and_its_simulation() {
     assert!(
         html.contains(&format!("id=\"simulated-system-on-time\">{simulated:.4}<")),
         "the page shows the simulated on-time {simulated:.4}"
+    );
+    // The plan's curve (its totals are read back whole) and its expected extension cost.
+    let cost = summary["expected_extension_cost"].as_str().expect("money");
+    assert!(html.contains(&format!("id=\"expected-extension-cost\">{cost} yuan<")));
+    let curve = std::fs::read_to_string(plan_dir.join("curve.csv")).expect("curve");
+    let first_point = curve
+        .lines()
+        .nth(1)
+        .expect("a point")
+        .split(',')
+        .nth(1)
+        .expect("holding");
+    assert!(
+        html.contains(first_point),
+        "the curve's first point {first_point} is shown"
     );
     // The plan `plan` writes by default costs more (targets of 95 % and up): the page is not it.
     let ds = spareplan::io::load_planning(&spareplan::io::DirSource::new(&china))

@@ -7,6 +7,7 @@ use anyhow::Context;
 use super::{load_planning, reported, Exit};
 use crate::io::{self, stock_plan};
 use crate::report::{html, Table};
+use crate::sim;
 use crate::stock::{self, PlanParams};
 
 /// The planner's report: one self-contained HTML page.
@@ -85,7 +86,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             let mut r = stock::evaluate(&ds, &saved.stock, &PlanParams::quick(a.target))?;
             r.curve = saved.curve;
             r.lower_bound = saved.lower_bound;
-            r
+            (r, saved.extension)
         }
         None => {
             let params = PlanParams {
@@ -95,9 +96,13 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             let bar = super::spinner("planning for the report");
             let result = stock::plan(&ds, &params);
             bar.finish_and_clear();
-            result?
+            let r = result?;
+            let v = sim::verify(&ds, &r, &sim::VerifyParams::default());
+            let extension = Some((v.extension_days.mean, v.extension_cost(&ds)));
+            (r, extension)
         }
     };
+    let (result, extension) = result;
     let sim = match &a.sim {
         Some(d) => match reported(stock_plan::load_sim_dir(d, &ds)) {
             Some(v) => Some(v),
@@ -106,7 +111,14 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         None => None,
     };
     let title = format!("Spare-parts plan: {}", a.dir.display());
-    let page = html(&ds, &result, &title, table.as_ref(), sim.as_ref());
+    let page = html(
+        &ds,
+        &result,
+        &title,
+        table.as_ref(),
+        sim.as_ref(),
+        extension,
+    );
     output.stage("report.html", page.as_bytes())?;
     for w in output.commit()? {
         outln!("wrote {}", w.display());

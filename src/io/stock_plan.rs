@@ -124,6 +124,8 @@ pub struct SavedPlan {
     pub curve: Vec<CurvePoint>,
     /// The proven lower bound of `summary.json`, when it has one.
     pub lower_bound: Option<Fen>,
+    /// The expected warranty-extension days and their cost a year, when the plan was verified.
+    pub extension: Option<(f64, Fen)>,
 }
 
 /// Reads a plan folder: `stock_plan.csv` (required), `curve.csv` and `summary.json` (optional).
@@ -141,8 +143,8 @@ pub fn load_plan_dir(dir: &Path, ds: &Dataset) -> Result<Loaded<SavedPlan>, Load
             &mut diag,
             |row| {
                 let target = row.probability(0, true);
-                let holding = row.money(1, true, false);
-                let investment = row.money(2, true, false);
+                let holding = row.money_up_to(1, true, false, i64::MAX / 100);
+                let investment = row.money_up_to(2, true, false, i64::MAX / 100);
                 let units = row.integer_in(3, true, 0, i64::from(u32::MAX));
                 let on_time = row.probability(4, true);
                 if let (Some(t), Some(h), Some(i), Some(u), Some(o)) =
@@ -161,6 +163,7 @@ pub fn load_plan_dir(dir: &Path, ds: &Dataset) -> Result<Loaded<SavedPlan>, Load
     }
     let summary_path = dir.join("summary.json");
     let mut lower_bound = None;
+    let mut extension = None;
     if let Ok(text) = std::fs::read_to_string(&summary_path) {
         let file = summary_path.display().to_string();
         match serde_json::from_str::<serde_json::Value>(&text) {
@@ -170,11 +173,15 @@ pub fn load_plan_dir(dir: &Path, ds: &Dataset) -> Result<Loaded<SavedPlan>, Load
                 "give the folder `spareplan plan` wrote",
             ),
             Ok(v) => {
-                lower_bound = match &v["lower_bound"] {
+                let money = |x: &serde_json::Value| match x {
                     serde_json::Value::String(s) => Fen::parse(s).ok(),
                     serde_json::Value::Number(n) => Fen::parse(&n.to_string()).ok(),
                     _ => None,
                 };
+                lower_bound = money(&v["lower_bound"]);
+                extension = v["expected_extension_days"]
+                    .as_f64()
+                    .zip(money(&v["expected_extension_cost"]));
             }
         }
     }
@@ -191,6 +198,7 @@ pub fn load_plan_dir(dir: &Path, ds: &Dataset) -> Result<Loaded<SavedPlan>, Load
             stock: loaded.data,
             curve,
             lower_bound,
+            extension,
         },
         warnings,
     })

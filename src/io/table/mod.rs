@@ -453,20 +453,29 @@ impl<'r> Row<'r> {
 
     /// Money with at most two decimals, optionally required to be non-negative.
     pub fn money(&mut self, c: usize, required: bool, allow_negative: bool) -> Option<Fen> {
+        self.money_up_to(c, required, allow_negative, crate::model::limits::MAX_YUAN)
+    }
+
+    /// An amount in yuan of at most `max_yuan` (totals that spareplan itself wrote may be larger
+    /// than any one cell of a data set).
+    pub fn money_up_to(
+        &mut self,
+        c: usize,
+        required: bool,
+        allow_negative: bool,
+        max_yuan: i64,
+    ) -> Option<Fen> {
         let text = if required {
             self.required(c)?
         } else {
             self.text(c)?
         };
         match Fen::parse(text) {
-            Ok(v) if v.0.unsigned_abs() > crate::model::limits::MAX_YUAN as u64 * 100 => {
+            Ok(v) if v.0.unsigned_abs() > max_yuan.unsigned_abs().saturating_mul(100) => {
                 self.error(
                     c,
                     text,
-                    format!(
-                        "the amount is beyond {} yuan",
-                        crate::model::limits::MAX_YUAN
-                    ),
+                    format!("the amount is beyond {max_yuan} yuan"),
                     "write the amount in yuan (not fen), as decimal text such as 1250.00",
                 );
                 None
