@@ -508,6 +508,34 @@ fn plan_prices_the_extension_days_its_simulation_finds() {
         fen(&s["total_annual_cost"]),
         fen(&s["annual_holding_cost"]) + cost
     );
+    // uptime.csv: a scanner out of warranty in the planned year owes nothing, and the scanners'
+    // costs add up to the summary's, to the fen.
+    let uptime = std::fs::read_to_string(out.join("uptime.csv")).expect("uptime.csv");
+    let mut rows = csv::Reader::from_reader(uptime.as_bytes());
+    assert_eq!(
+        rows.headers().expect("header").iter().collect::<Vec<_>>(),
+        vec![
+            "serial",
+            "hospital_id",
+            "in_warranty_fraction",
+            "expected_days_short",
+            "expected_extension_days",
+            "expected_extension_cost"
+        ]
+    );
+    let (mut total, mut n) = (0i64, 0);
+    for r in rows.records() {
+        let r = r.expect("row");
+        let share: f64 = r[2].parse().expect("share");
+        assert!((0.0..=1.0).contains(&share));
+        if share == 0.0 {
+            assert_eq!(&r[4], "0.0000", "a scanner out of warranty owes nothing");
+        }
+        total += spareplan::money::Fen::parse(&r[5]).expect("cost").0;
+        n += 1;
+    }
+    assert_eq!(n, 5038);
+    assert_eq!(total, cost);
     let simulated = s["simulated_system_on_time"].as_f64().expect("simulated");
     assert!(simulated > 0.9 && simulated < s["system_on_time"].as_f64().expect("model"));
     let quick = root.join("quick");

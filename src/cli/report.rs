@@ -98,7 +98,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             bar.finish_and_clear();
             let r = result?;
             let v = sim::verify(&ds, &r, &sim::VerifyParams::default());
-            let extension = Some((v.extension_days.mean, v.extension_cost(&ds)));
+            let extension = Some((v.expected_extension_days(), v.extension_cost(&ds)));
             (r, extension)
         }
     };

@@ -3,7 +3,7 @@
 use super::contract;
 use super::write::CsvBuf;
 use crate::model::Dataset;
-use crate::money::Fen;
+use crate::money::{div_round_half_away, Fen};
 use crate::sim::Verification;
 use crate::stock::PlanResult;
 
@@ -21,6 +21,14 @@ pub fn files(
         (contract::OUT_OF_REACH_OUT.name, out_of_reach_csv(ds, r)),
         (contract::CURVE_OUT.name, curve_csv(r)),
     ]
+    .into_iter()
+    .chain(v.map(|v| {
+        (
+            contract::PLAN_UPTIME_OUT.name,
+            uptime_csv(ds, v, &v.unit_days_short),
+        )
+    }))
+    .collect()
 }
 
 /// A probability with six decimals.
@@ -75,6 +83,31 @@ pub fn service_csv(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> Ve
             f(sim.map(|e| e.mean)),
             f(sim.map(|e| e.low)),
             f(sim.map(|e| e.high)),
+        ]);
+    }
+    t.into_bytes()
+}
+
+/// `uptime.csv`: each scanner's share of the planned year in warranty and its expected days short,
+/// extension days and their cost (from the plan's verification).
+pub fn uptime_csv(ds: &Dataset, v: &Verification, days_short: &[f64]) -> Vec<u8> {
+    let mut t = CsvBuf::of(&contract::PLAN_UPTIME_OUT);
+    for (i, u) in ds.units.iter().enumerate() {
+        let share = v.in_warranty[i];
+        let days = v.unit_expected_extension_days(i);
+        let cost = u.warranty_day_cost.map(|c| {
+            Fen(
+                div_round_half_away(i128::from(c.0) * (days * 1e6).round() as i128, 1_000_000)
+                    as i64,
+            )
+        });
+        t.row([
+            u.serial.clone(),
+            ds.hospital(u.hospital).code.clone(),
+            format!("{share:.6}"),
+            format!("{:.4}", days_short.get(i).copied().unwrap_or(0.0) * share),
+            format!("{days:.4}"),
+            cost.map(|c| c.to_string()).unwrap_or_default(),
         ]);
     }
     t.into_bytes()
@@ -194,7 +227,8 @@ struct Summary<'a> {
     /// Holding plus the expected extension cost (zero where no warranty_day_cost is given).
     total_annual_cost: String,
     expected_extension_days: Option<f64>,
-    expected_extension_days_ci95: Option<[f64; 2]>,
+    /// The same with every scanner counted as in warranty all year.
+    expected_extension_days_all_units: Option<f64>,
     expected_extension_cost: Option<String>,
     /// How the extension figures were made.
     extension_basis: Option<String>,
@@ -248,14 +282,13 @@ pub fn summary_json(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> S
         total_investment: money_json(r.investment),
         annual_holding_cost: money_json(r.annual_holding_cost),
         total_annual_cost: money_json(r.annual_holding_cost + extension_cost.unwrap_or(Fen::ZERO)),
-        expected_extension_days: v.map(|v| round1(v.extension_days.mean)),
-        expected_extension_days_ci95: v
-            .map(|v| [round1(v.extension_days.low), round1(v.extension_days.high)]),
+        expected_extension_days: v.map(|v| round1(v.expected_extension_days())),
+        expected_extension_days_all_units: v.map(|v| round1(v.extension_days_all_units.mean)),
         expected_extension_cost: extension_cost.map(money_json),
         extension_basis: v.map(|v| {
             format!(
-                "simulation of the plan ({} years after {} of warm-up, {} replications, seed {}), every unit counted as in warranty; cost at each unit's warranty_day_cost (zero where none is given)",
-                v.params.years, v.params.warmup_years, v.params.replications, v.params.seed
+                "the year from {}: each scanner's simulated extension days for a year in warranty ({} years after {} of warm-up, {} replications, seed {}) times the share of the year it is in warranty; cost at its warranty_day_cost (zero where none is given)",
+                v.year_from, v.params.years, v.params.warmup_years, v.params.replications, v.params.seed
             )
         }),
         system_on_time: prob6(r.system_on_time()),

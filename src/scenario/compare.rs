@@ -90,7 +90,7 @@ pub fn measure(name: &str, question: &str, ds: &Dataset, plan: &PlanResult) -> O
         system_on_time: plan.system_on_time(),
         worst_hospital_on_time: plan.min_hospital_on_time(),
         hospitals_out_of_reach: out.len(),
-        extension_days_per_year: verified.extension_days.mean,
+        extension_days_per_year: verified.expected_extension_days(),
         extension_cost_per_year: verified.extension_cost(ds),
         meets_targets: plan.meets_targets,
         stock_by_depot,

@@ -183,20 +183,42 @@ pub struct Verification {
     pub on_time: stats::Estimate,
     /// Per hospital (`None` where the simulation saw no request).
     pub hospitals: Vec<Option<stats::Estimate>>,
-    pub extension_days: stats::Estimate,
-    /// Per unit, the mean extension days a simulated year.
+    /// Extension days a simulated year with every unit in warranty (its 95 % interval).
+    pub extension_days_all_units: stats::Estimate,
+    /// Per unit, the mean extension days and days short a simulated year in warranty.
     pub unit_extension_days: Vec<f64>,
+    pub unit_days_short: Vec<f64>,
+    /// Per unit, the share of the planned year (the year after the data set's last record) it
+    /// is in warranty.
+    pub in_warranty: Vec<f64>,
+    /// The planned year's first day.
+    pub year_from: chrono::NaiveDate,
 }
 
 impl Verification {
-    /// The expected extension cost a year: each unit's `warranty_day_cost` times its simulated
+    /// A unit's expected extension days in the planned year: its simulated days for a year in
+    /// warranty times the share of the planned year it is in warranty (model.md: only units in
+    /// warranty during the planned year count, each for the part of the year it is).
+    pub fn unit_expected_extension_days(&self, unit: usize) -> f64 {
+        self.unit_extension_days[unit] * self.in_warranty[unit]
+    }
+
+    /// Expected extension days of all units in the planned year.
+    pub fn expected_extension_days(&self) -> f64 {
+        (0..self.in_warranty.len())
+            .map(|u| self.unit_expected_extension_days(u))
+            .sum()
+    }
+
+    /// The expected extension cost a year: each unit's `warranty_day_cost` times its expected
     /// extension days, in fen (the days read to the millionth, rounded half away from zero);
     /// zero for units without a cost.
     pub fn extension_cost(&self, ds: &Dataset) -> crate::money::Fen {
         ds.units
             .iter()
-            .zip(&self.unit_extension_days)
-            .filter_map(|(u, &days)| u.warranty_day_cost.map(|c| (c, days)))
+            .enumerate()
+            .map(|(i, u)| (u, self.unit_expected_extension_days(i)))
+            .filter_map(|(u, days)| u.warranty_day_cost.map(|c| (c, days)))
             .map(|(c, days)| {
                 let micro_days = (days * 1e6).round() as i128;
                 crate::money::Fen(crate::money::div_round_half_away(
@@ -218,7 +240,33 @@ pub fn verify(ds: &Dataset, plan: &PlanResult, params: &VerifyParams) -> Verific
         params: *params,
         on_time: s.on_time,
         hospitals: s.hospitals,
-        extension_days: s.extension_days_total,
+        extension_days_all_units: s.extension_days_total,
         unit_extension_days: s.unit_extension_days,
+        unit_days_short: s.unit_days_short,
+        in_warranty: in_warranty(ds, year_from(ds)),
+        year_from: year_from(ds),
     }
+}
+
+/// The planned year starts the day after the data set's last record.
+fn year_from(ds: &Dataset) -> chrono::NaiveDate {
+    crate::uptime::default_as_of(ds)
+        .map_or(chrono::NaiveDate::MIN, |d| d + chrono::Duration::days(1))
+}
+
+/// Each unit's share of the 365 days from `from` that its warranty period covers.
+fn in_warranty(ds: &Dataset, from: chrono::NaiveDate) -> Vec<f64> {
+    let to = from + chrono::Duration::days(364);
+    ds.units
+        .iter()
+        .map(|u| {
+            let last = crate::uptime::warranty_last_day(u.accepted_on, u.warranty_months);
+            let (a, b) = (u.accepted_on.max(from), last.min(to));
+            if b < a {
+                0.0
+            } else {
+                ((b - a).num_days() + 1) as f64 / 365.0
+            }
+        })
+        .collect()
 }

@@ -111,6 +111,20 @@ pub const OUT_OF_REACH_OUT: FileSpec = FileSpec {
     defaults: &[],
 };
 
+pub const PLAN_UPTIME_OUT: FileSpec = FileSpec {
+    name: "uptime.csv",
+    required: true,
+    columns: &[
+        req("serial"),
+        req("hospital_id"),
+        req("in_warranty_fraction"),
+        req("expected_days_short"),
+        req("expected_extension_days"),
+        req("expected_extension_cost"),
+    ],
+    defaults: &[],
+};
+
 pub const CURVE_OUT: FileSpec = FileSpec {
     name: "curve.csv",
     required: true,
