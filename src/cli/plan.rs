@@ -157,6 +157,13 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     for w in written {
         outln!("wrote {}", w.display());
     }
+    outln!(
+        "next: spareplan simulate {} --plan {} --out SIM_DIR, then spareplan report {} --plan {} --sim SIM_DIR --out REPORT_DIR",
+        a.dir.display(),
+        a.out.join("stock_plan.csv").display(),
+        a.dir.display(),
+        a.out.display()
+    );
     Ok(Exit::Success)
 }
 

@@ -158,5 +158,9 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     for w in written {
         outln!("wrote {}", w.display());
     }
+    outln!(
+        "next: review {} (difference = invoiced - expected; detail says what to correct)",
+        a.out.join("findings.csv").display()
+    );
     Ok(Exit::Success)
 }

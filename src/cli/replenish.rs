@@ -187,5 +187,9 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     for w in written {
         outln!("wrote {}", w.display());
     }
+    outln!(
+        "next: review {} and book the orders in stock.csv; rerunning the month then orders nothing",
+        a.out.join("orders.csv").display()
+    );
     Ok(Exit::Success)
 }

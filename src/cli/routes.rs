@@ -70,6 +70,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     for w in written {
         outln!("wrote {}", w.display());
     }
+    outln!("next: spareplan plan {} --out PLAN_DIR", a.dir.display());
     Ok(Exit::Success)
 }
 

@@ -151,5 +151,9 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     for w in written {
         outln!("wrote {}", w.display());
     }
+    outln!(
+        "next: spareplan report DATA_DIR --scenarios {} --out REPORT_DIR",
+        a.out.display()
+    );
     Ok(Exit::Success)
 }

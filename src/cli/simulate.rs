@@ -125,6 +125,15 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     for w in written {
         outln!("wrote {}", w.display());
     }
+    outln!(
+        "next: spareplan report {} --plan {} --sim {} --out REPORT_DIR",
+        a.dir.display(),
+        a.plan
+            .parent()
+            .unwrap_or(std::path::Path::new("."))
+            .display(),
+        a.out.display()
+    );
     Ok(Exit::Success)
 }
 
@@ -139,10 +148,13 @@ fn print_summary(
 ) {
     let s = summary;
     outln!(
-        "simulated {} replications of {} years after {} warm-up years: {} failures ({:.1} million a second)",
+        "simulated {} replication{} of {} year{} after {} warm-up year{}: {} failures ({:.1} million a second)",
         a.replications,
+        if a.replications == 1 { "" } else { "s" },
         a.years,
+        if a.years == 1.0 { "" } else { "s" },
         a.warmup_years,
+        if a.warmup_years == 1.0 { "" } else { "s" },
         s.failures,
         s.failures as f64 / elapsed.max(1e-9) / 1e6
     );
