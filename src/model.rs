@@ -283,6 +283,22 @@ impl Dataset {
         &self.units[id.index()]
     }
 
+    /// The longest resupply chain, from a depot up its parents to the factory, in days (a walk
+    /// stops after as many steps as there are depots, so a cycle cannot hang it).
+    pub fn longest_resupply_days(&self) -> f64 {
+        (0..self.depots.len())
+            .map(|d| {
+                let (mut days, mut at, mut steps) = (0.0, Some(d), 0);
+                while let (Some(x), true) = (at, steps <= self.depots.len()) {
+                    days += self.depots[x].resupply_days;
+                    at = self.depots[x].parent.map(|p| p.index());
+                    steps += 1;
+                }
+                days
+            })
+            .fold(0.0, f64::max)
+    }
+
     /// The single central depot (the loader guarantees there is exactly one).
     pub fn central_depot(&self) -> DepotId {
         let index = self

@@ -461,12 +461,7 @@ fn a_closed_output_pipe_is_not_a_crash() {
 fn plan_prices_the_extension_days_its_simulation_finds() {
     let root = temp_dir("verify");
     let data = root.join("data");
-    std::fs::create_dir_all(&data).expect("dir");
-    for e in std::fs::read_dir(china()).expect("china").flatten() {
-        if e.path().is_file() {
-            std::fs::copy(e.path(), data.join(e.file_name())).expect("copy");
-        }
-    }
+    crate::common::copy_china(&data);
     let units = std::fs::read_to_string(data.join("installed_base.csv")).expect("units");
     assert!(units
         .lines()

@@ -136,3 +136,14 @@ pub fn replace_line(text: &str, line: usize, with: &str) -> String {
 pub fn append(text: &str, line: &str) -> String {
     format!("{text}{line}\n")
 }
+
+/// Copies the files of the bundled data set (not its finance folder) to `to`.
+pub fn copy_china(to: &std::path::Path) {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/china");
+    std::fs::create_dir_all(to).expect("dir");
+    for e in std::fs::read_dir(from).expect("data/china").flatten() {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+        }
+    }
+}

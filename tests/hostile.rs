@@ -205,13 +205,7 @@ fn a_huge_cell_is_not_echoed_whole() {
 
 fn china_copy(root: &Path) -> PathBuf {
     let data = root.join("data");
-    std::fs::create_dir_all(&data).expect("dir");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/china");
-    for e in std::fs::read_dir(from).expect("china").flatten() {
-        if e.path().is_file() {
-            std::fs::copy(e.path(), data.join(e.file_name())).expect("copy");
-        }
-    }
+    copy_china(&data);
     data
 }
 

@@ -113,12 +113,7 @@ fn a_folder_in_use_is_refused() {
 fn an_output_folder_that_is_an_input_is_refused() {
     let root = temp("input");
     let data = root.join("data");
-    std::fs::create_dir_all(&data).expect("dir");
-    for e in std::fs::read_dir(china()).expect("china").flatten() {
-        if e.path().is_file() {
-            std::fs::copy(e.path(), data.join(e.file_name())).expect("copy");
-        }
-    }
+    crate::common::copy_china(&data);
     let before = std::fs::read(data.join("hospitals.csv")).expect("hospitals");
     let plan_dir = root.join("plan");
     assert!(plan_cmd(&plan_dir).status().expect("runs").success());

@@ -9,7 +9,7 @@ use spareplan::io::MemorySource;
 use spareplan::replenish::forecasting::{Method, Month, Smoothing};
 use spareplan::replenish::{run, BatchParams, Kind};
 
-use crate::common;
+use crate::common::{self, copy_china};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-9
@@ -119,17 +119,6 @@ fn temp(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
-}
-
-fn copy_china(to: &Path) {
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/china");
-    std::fs::create_dir_all(to).expect("dir");
-    for e in std::fs::read_dir(&from).expect("list") {
-        let p = e.expect("entry").path();
-        if p.extension().is_some_and(|x| x == "csv") {
-            std::fs::copy(&p, to.join(p.file_name().expect("name"))).expect("copy");
-        }
-    }
 }
 
 fn replenish(dir: &Path, out: &Path) -> std::process::Output {

@@ -80,15 +80,9 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         ds.hospitals.len()
     );
     let bar = super::spinner(&what);
-    let stages = [
-        Stage::Routes,
-        Stage::Optimise,
-        Stage::BoundAndCurve,
-        Stage::Check,
-    ];
+    // Four stages of planning, and the check by simulation as the fifth.
     let result = stock::plan_with_progress(&ds, &a.params(), &|s: Stage| {
-        let n = stages.iter().position(|x| *x == s).unwrap_or(0) + 1;
-        bar.set_message(format!("{what}: stage {n} of 5, {}", s.name()));
+        bar.set_message(format!("{what}: stage {} of 5, {}", s.number(), s.name()));
     });
     bar.finish_and_clear();
     let result = match result {

@@ -3,7 +3,7 @@
 use super::contract;
 use super::write::CsvBuf;
 use crate::model::Dataset;
-use crate::money::{div_round_half_away, Fen};
+use crate::money::Fen;
 use crate::sim::Verification;
 use crate::stock::PlanResult;
 
@@ -95,12 +95,7 @@ pub fn uptime_csv(ds: &Dataset, v: &Verification, days_short: &[f64]) -> Vec<u8>
     for (i, u) in ds.units.iter().enumerate() {
         let share = v.in_warranty[i];
         let days = v.unit_expected_extension_days(i);
-        let cost = u.warranty_day_cost.map(|c| {
-            Fen(
-                div_round_half_away(i128::from(c.0) * (days * 1e6).round() as i128, 1_000_000)
-                    as i64,
-            )
-        });
+        let cost = v.unit_extension_cost(ds, i);
         t.row([
             u.serial.clone(),
             ds.hospital(u.hospital).code.clone(),

@@ -3,10 +3,9 @@
 //! Each scenario, and the unchanged data set it starts from, is planned by the one planning entry
 //! ([`crate::stock::plan()`], with the bound and its heuristic as the `plan` command, so a
 //! baseline is the plan `plan` writes; within the budget when one is set), checked, costed
-//! exactly, and simulated briefly by the plan's own verification (`sim::verify` with its
-//! defaults: [`SIM_YEARS`] years after a half-year warm-up, [`SIM_REPLICATIONS`] replications,
-//! seed 1) for the expected warranty-extension days a year and their cost at each scanner's
-//! `warranty_day_cost`.
+//! exactly, and simulated briefly by the plan's own verification (`sim::verify` with
+//! [`crate::sim::VerifyParams`]'s defaults, as `plan` does) for the expected warranty-extension
+//! days a year and their cost at each scanner's `warranty_day_cost`.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -16,11 +15,6 @@ use crate::model::Dataset;
 use crate::money::Fen;
 use crate::sim;
 use crate::stock::{self, PlanError, PlanParams, PlanResult};
-
-/// Simulated years per scenario for the warranty-extension estimate.
-pub const SIM_YEARS: f64 = 2.0;
-/// Replications per scenario.
-pub const SIM_REPLICATIONS: u64 = 8;
 
 /// What a scenario (or a baseline) comes to.
 #[derive(Clone, Debug, PartialEq)]

@@ -210,22 +210,22 @@ impl Verification {
             .sum()
     }
 
-    /// The expected extension cost a year: each unit's `warranty_day_cost` times its expected
-    /// extension days, in fen (the days read to the millionth, rounded half away from zero);
-    /// zero for units without a cost.
+    /// A unit's expected extension cost in the planned year: its `warranty_day_cost` times its
+    /// expected extension days, in fen (the days read to the millionth, rounded half away from
+    /// zero); `None` without a cost.
+    pub fn unit_extension_cost(&self, ds: &Dataset, unit: usize) -> Option<crate::money::Fen> {
+        let cost = ds.units[unit].warranty_day_cost?;
+        let micro_days = (self.unit_expected_extension_days(unit) * 1e6).round() as i128;
+        Some(crate::money::Fen(crate::money::div_round_half_away(
+            i128::from(cost.0) * micro_days,
+            1_000_000,
+        ) as i64))
+    }
+
+    /// The expected extension cost a year over all units (zero for units without a cost).
     pub fn extension_cost(&self, ds: &Dataset) -> crate::money::Fen {
-        ds.units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u, self.unit_expected_extension_days(i)))
-            .filter_map(|(u, days)| u.warranty_day_cost.map(|c| (c, days)))
-            .map(|(c, days)| {
-                let micro_days = (days * 1e6).round() as i128;
-                crate::money::Fen(crate::money::div_round_half_away(
-                    i128::from(c.0) * micro_days,
-                    1_000_000,
-                ) as i64)
-            })
+        (0..ds.units.len())
+            .filter_map(|u| self.unit_extension_cost(ds, u))
             .sum()
     }
 }
@@ -236,6 +236,7 @@ pub fn verify(ds: &Dataset, plan: &PlanResult, params: &VerifyParams) -> Verific
     let spec = SimSpec::from_plan(ds, plan, params.years, params.warmup_years);
     let mut reps = run(&spec, params.replications, params.seed, &|| {});
     let s = stats::summarize(&spec, &mut reps);
+    let from = year_from(ds);
     Verification {
         params: *params,
         on_time: s.on_time,
@@ -243,8 +244,8 @@ pub fn verify(ds: &Dataset, plan: &PlanResult, params: &VerifyParams) -> Verific
         extension_days_all_units: s.extension_days_total,
         unit_extension_days: s.unit_extension_days,
         unit_days_short: s.unit_days_short,
-        in_warranty: in_warranty(ds, year_from(ds)),
-        year_from: year_from(ds),
+        in_warranty: in_warranty(ds, from),
+        year_from: from,
     }
 }
 

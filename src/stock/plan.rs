@@ -160,18 +160,7 @@ fn prepare(ds: &Dataset, params: &PlanParams) -> Result<Prepared, PlanError> {
 
 /// Every part's network-wide pipeline within [`MAX_PIPELINE_UNITS`].
 fn check_pipelines(ds: &Dataset, input: &PlanInput) -> Result<(), PlanError> {
-    // The longest resupply chain, from a depot up to the factory, in years.
-    let chain = (0..input.depots.len())
-        .map(|d| {
-            let (mut years, mut at, mut steps) = (0.0, Some(d), 0);
-            while let (Some(x), true) = (at, steps <= input.depots.len()) {
-                years += input.depots[x].lead_years;
-                at = input.depots[x].parent;
-                steps += 1;
-            }
-            years
-        })
-        .fold(0.0, f64::max);
+    let chain = ds.longest_resupply_days() / super::input::DAYS_PER_YEAR;
     for p in &input.parts {
         let demand: f64 = p.network.hospitals.iter().map(|h| h.rate).sum();
         let units = demand * chain;
@@ -193,13 +182,18 @@ pub fn plan(ds: &Dataset, params: &PlanParams) -> Result<PlanResult, PlanError> 
 /// A stage of [`plan_with_progress`], as a planner reads it.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Stage {
-    Routes,
-    Optimise,
-    BoundAndCurve,
-    Check,
+    Routes = 1,
+    Optimise = 2,
+    BoundAndCurve = 3,
+    Check = 4,
 }
 
 impl Stage {
+    /// Its place among the stages, from 1.
+    pub fn number(self) -> usize {
+        self as usize
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Stage::Routes => "routes and planning input",

@@ -206,18 +206,7 @@ impl Builder {
         if self.diag.has_errors() {
             return;
         }
-        let depots = &self.ds.depots;
-        let chain = (0..depots.len())
-            .map(|d| {
-                let (mut days, mut at, mut steps) = (0.0, Some(d), 0);
-                while let (Some(x), true) = (at, steps <= depots.len()) {
-                    days += depots[x].resupply_days;
-                    at = depots[x].parent.map(|p| p.index());
-                    steps += 1;
-                }
-                days / 365.0
-            })
-            .fold(0.0, f64::max);
+        let chain = self.ds.longest_resupply_days() / 365.0;
         let mut units = vec![0.0; self.ds.models.len()];
         for u in &self.ds.units {
             units[u.model.index()] += 1.0;
