@@ -25,8 +25,6 @@ pub(super) struct MatchInput<'a> {
     pub(super) invoices: &'a [&'a InvoiceLine],
     pub(super) kept: &'a [bool],
     pub(super) lines: &'a [Line],
-    /// `(invoice line, slip line)` candidates, by invoice line.
-    pub(super) pairs: &'a [(u32, u32)],
     pub(super) slip_slip: &'a [u32],
     pub(super) invoice_slip: &'a [u32],
     pub(super) known_slips: u32,
@@ -63,7 +61,6 @@ fn starts(keys: impl Iterator<Item = usize>, n: usize) -> Vec<usize> {
 /// Matches every kept blue invoice line, slip by slip.
 pub(super) fn match_lines(m: &MatchInput<'_>, findings: &mut Vec<Finding>) -> Matched {
     let n = m.invoices.len();
-    let cand_start = starts(m.pairs.iter().map(|&(inv, _)| inv as usize), n);
     // Slips are in slip-number order, so each slip's lines are contiguous.
     let slip_start = starts(
         m.slip_slip.iter().map(|&k| k as usize),
@@ -97,12 +94,14 @@ pub(super) fn match_lines(m: &MatchInput<'_>, findings: &mut Vec<Finding>) -> Ma
         if net.net_qty == 0 && net.net_amount == Fen::ZERO {
             continue;
         }
+        // The candidates: the lines of its slip (one run, slips being in key order) that carry
+        // its normalised part number, in line order.
         cands.clear();
-        cands.extend(
-            m.pairs[cand_start[i]..cand_start[i + 1]]
-                .iter()
-                .map(|&(_, s)| s as usize),
-        );
+        let k = m.invoice_slip[i] as usize;
+        if k < m.known_slips as usize {
+            let part = m.invoice_part[i];
+            cands.extend((slip_start[k]..slip_start[k + 1]).filter(|&s| m.slip_part[s] == part));
+        }
         if cands.is_empty() {
             findings.push(check_invoiced_not_shipped_or_part_mismatch(
                 m,
@@ -209,6 +208,10 @@ fn match_one(
         first = false;
         state.matched_value += expected;
         state.slip_invoiced[s] += invoiced;
+        let no_terms = matches!(m.priced[s].pricing, Pricing::NoTerms);
+        if !no_terms && m.priced[s].agreed == l.unit_price && amount_part == Fen::ZERO {
+            continue; // agreed price, amount quantity x price: nothing to report
+        }
         let mut note = String::new();
         if l.part_no.trim() != slip.part_no.trim() {
             let _ = write!(
@@ -229,7 +232,7 @@ fn match_one(
             amount_part,
             note: &note,
         };
-        if let Pricing::NoTerms = m.priced[s].pricing {
+        if no_terms {
             state.no_terms_reported[s] = true;
             findings.push(check_no_discount_terms(m, l, &a, base));
             continue;

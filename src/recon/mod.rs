@@ -10,7 +10,8 @@
 //! 2. sets aside repeated `(invoice_no, line_no)` rows as `DUPLICATE_INVOICE` copies;
 //! 3. nets red invoices against the lines of the invoice they name (`RED_EXCEEDS_ORIGINAL` for
 //!    any credit beyond what that invoice still holds);
-//! 4. matches invoice lines to slip lines by slip number and normalised part number (polars join),
+//! 4. matches invoice lines to slip lines by slip number and normalised part number (the lines of
+//!    the invoice's slip, one run of the slip-ordered lines, that carry its part),
 //!    one invoice line across several slip lines and several invoices against one slip line,
 //!    and splits each difference into a price part (`PRICE_OVER`, `PRICE_UNDER`, `ROUNDING`
 //!    within tolerance) and an amount part (`AMOUNT_MISMATCH`);
@@ -37,7 +38,7 @@ mod pricing;
 use balance::{by_code, sort_findings, totals};
 use credit::{net_credit_notes, CreditInput};
 pub use finding::{Accounts, Code, CodeTotal, Finding, Severity, Totals};
-use keys::{invoice_numbers, run_keys, PartKeys};
+use keys::{run_keys, sort_and_number, InvoiceNumbers, PartKeys};
 use lines::{slip_line_findings, tax_findings, SlipOutcome};
 use matching::{match_lines, MatchInput};
 pub use pricing::normalize_part;
@@ -90,27 +91,15 @@ pub enum ReconError {
     UnknownCode(u32),
 }
 
-fn line_order(a: &InvoiceLine, b: &InvoiceLine) -> std::cmp::Ordering {
-    (
-        a.invoice_date,
-        &a.invoice_no,
-        a.line_no,
-        &a.slip_no,
-        &a.part_no,
-        a.qty,
-        a.unit_price,
-        a.amount,
-    )
-        .cmp(&(
-            b.invoice_date,
-            &b.invoice_no,
-            b.line_no,
-            &b.slip_no,
-            &b.part_no,
-            b.qty,
-            b.unit_price,
-            b.amount,
-        ))
+/// The key order of invoice lines after the date: number, line, then the rest.
+fn line_order_after_date(a: &InvoiceLine, b: &InvoiceLine) -> std::cmp::Ordering {
+    text_order(&a.invoice_no, &b.invoice_no)
+        .then(a.line_no.cmp(&b.line_no))
+        .then_with(|| text_order(&a.slip_no, &b.slip_no))
+        .then_with(|| text_order(&a.part_no, &b.part_no))
+        .then(a.qty.cmp(&b.qty))
+        .then(a.unit_price.cmp(&b.unit_price))
+        .then(a.amount.cmp(&b.amount))
         .then_with(|| {
             (a.tax_rate, a.tax_amount, &a.original_invoice_no, &a.serials).cmp(&(
                 b.tax_rate,
@@ -121,41 +110,53 @@ fn line_order(a: &InvoiceLine, b: &InvoiceLine) -> std::cmp::Ordering {
         })
 }
 
-/// Slip and invoice lines in key order, so that the input's row order cannot change any result.
-/// Rows that compare equal are identical in every field a finding shows, so an unstable
-/// (parallel) sort cannot change the result.
-fn sorted(set: &FinanceSet) -> (Vec<&SlipLine>, Vec<&InvoiceLine>) {
+/// The key order of slip lines.
+fn slip_order(a: &SlipLine, b: &SlipLine) -> std::cmp::Ordering {
+    text_order(&a.slip_no, &b.slip_no)
+        .then(a.line_no.cmp(&b.line_no))
+        .then(a.slip_date.cmp(&b.slip_date))
+        .then_with(|| text_order(&a.part_no, &b.part_no))
+        .then(a.qty.cmp(&b.qty))
+        .then(a.list_price.cmp(&b.list_price))
+}
+
+/// Slip and invoice lines in key order, so that the input's row order cannot change any result,
+/// and the invoice numbers. Rows that compare equal are identical in every field a finding
+/// shows, so an unstable (parallel) sort cannot change the result. Slips already in order (as
+/// extracts usually are) are only checked.
+fn sorted(set: &FinanceSet) -> (Vec<&SlipLine>, Vec<&InvoiceLine>, InvoiceNumbers<'_>) {
     let mut slips: Vec<&SlipLine> = set.slips.iter().collect();
-    let mut invoices: Vec<&InvoiceLine> = set.invoices.iter().collect();
-    rayon::join(
+    let ((), (invoices, numbers)) = rayon::join(
         || {
-            slips.par_sort_unstable_by(|a, b| {
-                (
-                    &a.slip_no,
-                    a.line_no,
-                    a.slip_date,
-                    &a.part_no,
-                    a.qty,
-                    a.list_price,
-                )
-                    .cmp(&(
-                        &b.slip_no,
-                        b.line_no,
-                        b.slip_date,
-                        &b.part_no,
-                        b.qty,
-                        b.list_price,
-                    ))
-            })
+            if !slips.windows(2).all(|w| slip_order(w[0], w[1]).is_le()) {
+                slips.par_sort_unstable_by(|a, b| slip_order(a, b));
+            }
         },
-        || invoices.par_sort_unstable_by(|a, b| line_order(a, b)),
+        || sort_and_number(&set.invoices, line_order_after_date, same_row),
     );
-    (slips, invoices)
+    (slips, invoices, numbers)
 }
 
 /// Whether two invoice rows are the same row of the same invoice.
 fn same_row(a: &InvoiceLine, b: &InvoiceLine) -> bool {
-    a.invoice_date == b.invoice_date && a.invoice_no == b.invoice_no && a.line_no == b.line_no
+    a.invoice_date == b.invoice_date
+        && a.line_no == b.line_no
+        && same_text(&a.invoice_no, &b.invoice_no)
+}
+
+/// Whether two texts are equal; the loader shares one text between adjacent equal values, so
+/// most equal texts are the same allocation.
+fn same_text(a: &Text, b: &Text) -> bool {
+    std::sync::Arc::ptr_eq(a, b) || a == b
+}
+
+/// Text order, without comparing the bytes of a shared text with themselves.
+fn text_order(a: &Text, b: &Text) -> std::cmp::Ordering {
+    if std::sync::Arc::ptr_eq(a, b) {
+        std::cmp::Ordering::Equal
+    } else {
+        a.cmp(b)
+    }
 }
 
 /// The interned keys of slip numbers and normalised part numbers, and every slip line's price.
@@ -217,11 +218,11 @@ fn check_duplicate_invoice(
     invoices: &[&InvoiceLine],
     repeats: &[u32],
     inv_no: &[u32],
-    dates_of: &[Vec<chrono::NaiveDate>],
+    reused: &FxHashMap<u32, Vec<chrono::NaiveDate>>,
     findings: &mut Vec<Finding>,
 ) -> Vec<bool> {
     let mut kept = vec![true; invoices.len()];
-    let mut reported_reuse = vec![false; dates_of.len()];
+    let mut reported_reuse: rustc_hash::FxHashSet<u32> = Default::default();
     for (i, l) in invoices.iter().enumerate() {
         if repeats[i] > 1 && i > 0 && same_row(invoices[i - 1], l) {
             kept[i] = false;
@@ -235,10 +236,10 @@ fn check_duplicate_invoice(
                 ),
             ));
         }
-        let k = inv_no[i] as usize;
-        if dates_of[k].len() > 1 && !reported_reuse[k] {
-            reported_reuse[k] = true;
-            let days = &dates_of[k];
+        let Some(days) = reused.get(&inv_no[i]) else {
+            continue;
+        };
+        if reported_reuse.insert(inv_no[i]) {
             findings.push(
                 Finding {
                     invoice_no: l.invoice_no.clone(),
@@ -307,19 +308,19 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     let (unblocked, blocked_invoiced_value) = check_invalid_line(set, &mut findings);
     let blocked_lines = findings.len();
     let set = unblocked.as_ref().unwrap_or(set);
-    let (slips, invoices) = sorted(set);
+    let (slips, invoices, numbers) = sorted(set);
     let terms = Terms::new(set);
     let k = keyed(&slips, &invoices, &terms);
     let part_names = &k.part_keys.names;
-    // 1. The join of invoice lines to slip lines (polars) beside the invoice numbers.
-    let (pairs, (invoice_no_keys, inv_no, repeats, dates_of)) = rayon::join(
-        || frame::candidates(&k.invoice_slip, &k.invoice_part, &k.slip_slip, &k.slip_part),
-        || invoice_numbers(&invoices, same_row),
-    );
-    let pairs = pairs?;
+    let InvoiceNumbers {
+        keys: invoice_no_keys,
+        inv_no,
+        repeats,
+        reused,
+    } = numbers;
     overlapping_term_findings(set, &terms, &mut findings);
     // 2. Duplicate invoice rows and reused invoice numbers.
-    let kept = check_duplicate_invoice(&invoices, &repeats, &inv_no, &dates_of, &mut findings);
+    let kept = check_duplicate_invoice(&invoices, &repeats, &inv_no, &reused, &mut findings);
     // Tax on every kept line.
     tax_findings(&invoices, &kept, params, &mut findings);
     // 3. Red invoices netted against the invoices they name.
@@ -343,7 +344,6 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
             invoices: &invoices,
             kept: &kept,
             lines: &lines,
-            pairs: &pairs,
             slip_slip: &k.slip_slip,
             invoice_slip: &k.invoice_slip,
             known_slips: k.known_slips,
