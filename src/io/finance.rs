@@ -339,8 +339,21 @@ fn slips(
             source_line: row.line,
         });
     });
-    // Duplicate keys, by sorting rather than a hash table of a million slip numbers: equal keys
-    // end up adjacent, and the later line is the one reported.
+    // Duplicate keys: none when the lines are in strictly increasing key order, as extracts
+    // usually are; otherwise by sorting rather than a hash table of a million slip numbers:
+    // equal keys end up adjacent, and the later line is the one reported.
+    let increasing = out[start..].windows(2).all(|w| {
+        let same =
+            std::sync::Arc::ptr_eq(&w[0].slip_no, &w[1].slip_no) || w[0].slip_no == w[1].slip_no;
+        if same {
+            w[0].line_no < w[1].line_no
+        } else {
+            w[0].slip_no < w[1].slip_no
+        }
+    });
+    if increasing {
+        return;
+    }
     let mut order: Vec<(u64, u32, u64, usize)> = out[start..]
         .iter()
         .enumerate()
@@ -432,12 +445,12 @@ fn invoices(
         else {
             return;
         };
-        let qty_text = qty.to_string();
+        let qty_text = || qty.to_string();
         match kind {
             InvoiceKind::Blue if qty <= 0 => {
                 row.error(
                     5,
-                    &qty_text,
+                    &qty_text(),
                     "a blue invoice line carries a positive quantity",
                     "write the quantity invoiced, or mark a credit note as kind red",
                 );
@@ -446,7 +459,7 @@ fn invoices(
             InvoiceKind::Red if qty >= 0 => {
                 row.error(
                     5,
-                    &qty_text,
+                    &qty_text(),
                     "a red (credit) invoice line carries a negative quantity",
                     "write the credited quantity as a negative number",
                 );

@@ -74,6 +74,13 @@ pub(super) fn is_id_column(name: &str) -> bool {
 /// (the digits are lost), or full-width characters (as Chinese input methods type them).
 pub(super) fn bad_id(column: &str, text: &str) -> Option<(&'static str, &'static str)> {
     let b = text.as_bytes();
+    // Nearly every id is ASCII letters, digits, '-', '_' and '.': no exponent sign, quote or
+    // full-width form can be in it.
+    if b.iter()
+        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    {
+        return None;
+    }
     let sci = b.first().is_some_and(u8::is_ascii_digit)
         && (text.contains("E+") || text.contains("e+"))
         && text

@@ -9,10 +9,11 @@ use super::pricing::Priced;
 use super::{frame, Accounts, Code, CodeTotal, Finding, ReconError, Totals};
 use crate::model::{InvoiceLine, SlipLine};
 use crate::money::Fen;
+use rayon::slice::ParallelSliceMut;
 
 /// Findings in key order: slip, slip line, invoice, invoice line, code, detail.
 pub(super) fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    findings.par_sort_by(|a, b| {
         (
             &a.slip_no,
             a.slip_line,

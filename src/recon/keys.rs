@@ -68,6 +68,37 @@ pub(super) fn run_keys<'a>(
     keys
 }
 
+/// The rank of each text in text (byte) order. Texts of at most 16 bytes without a NUL byte (as
+/// nearly all document numbers are) compare as big-endian integers padded with zeros, which is
+/// the same order, without following a pointer per comparison.
+fn text_ranks(names: &[&str]) -> Vec<u32> {
+    let short = names
+        .iter()
+        .all(|t| t.len() <= 16 && !t.as_bytes().contains(&0));
+    let by_text: Vec<u32> = if short {
+        let mut packed: Vec<(u128, u32)> = names
+            .iter()
+            .enumerate()
+            .map(|(k, t)| {
+                let mut a = [0u8; 16];
+                a[..t.len()].copy_from_slice(t.as_bytes());
+                (u128::from_be_bytes(a), k as u32)
+            })
+            .collect();
+        packed.par_sort_unstable();
+        packed.into_iter().map(|(_, k)| k).collect()
+    } else {
+        let mut by_text: Vec<u32> = (0..names.len() as u32).collect();
+        by_text.par_sort_unstable_by(|&a, &b| names[a as usize].cmp(names[b as usize]));
+        by_text
+    };
+    let mut rank = vec![0u32; names.len()];
+    for (r, &k) in by_text.iter().enumerate() {
+        rank[k as usize] = r as u32;
+    }
+    rank
+}
+
 /// Invoice numbers as integer keys: a key is the number's rank in text order.
 pub(super) struct InvoiceNumbers<'a> {
     /// The key of each number.
@@ -83,13 +114,14 @@ pub(super) struct InvoiceNumbers<'a> {
 /// Invoice lines in key order (date, number, line number, then `rest` for rows equal on those)
 /// and their invoice numbers. The numbers are interned once (one hash look-up per run of equal
 /// numbers: the loader shares one text between the adjacent lines of an invoice) and ranked, so
-/// the sort compares integers and only ties on all three fall back to `rest`.
+/// the sort compares integers and only rows equal on all three fall back to `rest`; what follows
+/// the sort reads the integer keys, not the lines.
 pub(super) fn sort_and_number<'a>(
     lines: &'a [InvoiceLine],
     rest: fn(&InvoiceLine, &InvoiceLine) -> Ordering,
-    same_row: fn(&InvoiceLine, &InvoiceLine) -> bool,
 ) -> (Vec<&'a InvoiceLine>, InvoiceNumbers<'a>) {
     let mut keys: FxHashMap<&str, u32> = FxHashMap::default();
+    keys.reserve(lines.len());
     let mut names: Vec<&str> = Vec::new();
     let mut line_key = Vec::with_capacity(lines.len());
     let mut last: Option<(*const u8, u32)> = None;
@@ -109,12 +141,7 @@ pub(super) fn sort_and_number<'a>(
         last = Some((text.as_ptr(), k));
         line_key.push(k);
     }
-    let mut by_text: Vec<u32> = (0..names.len() as u32).collect();
-    by_text.par_sort_unstable_by(|&a, &b| names[a as usize].cmp(names[b as usize]));
-    let mut rank = vec![0u32; names.len()];
-    for (r, &k) in by_text.iter().enumerate() {
-        rank[k as usize] = r as u32;
-    }
+    let rank = text_ranks(&names);
     for k in keys.values_mut() {
         *k = rank[*k as usize];
     }
@@ -123,51 +150,44 @@ pub(super) fn sort_and_number<'a>(
         .map(|l| l.invoice_date)
         .min()
         .unwrap_or_default();
-    let mut order: Vec<(u128, u32)> = lines
-        .iter()
-        .zip(&line_key)
-        .enumerate()
-        .map(|(i, (l, &k))| {
-            let day = (l.invoice_date - first).num_days() as u128;
-            let packed = (day << 64) | (u128::from(rank[k as usize]) << 32) | u128::from(l.line_no);
-            (packed, i as u32)
-        })
-        .collect();
-    order.par_sort_unstable_by(|a, b| {
-        a.0.cmp(&b.0)
-            .then_with(|| rest(&lines[a.1 as usize], &lines[b.1 as usize]))
+    // (day, rank, line number) of each line, as one integer in that order.
+    let row_key = |i: usize| -> RowKey {
+        let l = &lines[i];
+        RowKey {
+            day: (l.invoice_date - first).num_days() as u32,
+            rank: rank[line_key[i] as usize],
+            line: l.line_no,
+        }
+    };
+    let order = sorted_rows(lines.len(), row_key, |a, b| {
+        rest(&lines[a as usize], &lines[b as usize])
     });
     let sorted: Vec<&InvoiceLine> = order.iter().map(|&(_, i)| &lines[i as usize]).collect();
-    let inv_no: Vec<u32> = order
-        .iter()
-        .map(|&(_, i)| rank[line_key[i as usize] as usize])
-        .collect();
-    let mut repeats = vec![1u32; sorted.len()];
+    let inv_no: Vec<u32> = order.iter().map(|(k, _)| k.rank).collect();
+    // Rows equal on (date, number, line) are repeats of one row.
+    let mut repeats = vec![1u32; order.len()];
     let mut start = 0;
-    for i in 1..=sorted.len() {
-        if i == sorted.len() || !same_row(sorted[i], sorted[start]) {
+    for i in 1..=order.len() {
+        if i == order.len() || order[i].0 != order[start].0 {
             repeats[start..i].fill((i - start) as u32);
             start = i;
         }
     }
-    // A number's lines are adjacent when it is used on one date; a number seen again after
-    // another number is used on several dates.
-    let mut seen_on = vec![None::<NaiveDate>; names.len()];
+    // Days come in order, so a number used on several days shows a second day after its first.
+    let mut seen_on = vec![None::<u32>; names.len()];
     let mut reused: FxHashMap<u32, Vec<NaiveDate>> = FxHashMap::default();
-    for (l, &k) in sorted.iter().zip(&inv_no) {
-        match seen_on[k as usize] {
-            None => seen_on[k as usize] = Some(l.invoice_date),
-            Some(d) if d == l.invoice_date => {}
+    let date = |day: u32| first + chrono::Days::new(u64::from(day));
+    for (k, _) in &order {
+        match seen_on[k.rank as usize] {
+            None => seen_on[k.rank as usize] = Some(k.day),
+            Some(d) if d == k.day => {}
             Some(d) => {
-                let days = reused.entry(k).or_insert_with(|| vec![d]);
-                if !days.contains(&l.invoice_date) {
-                    days.push(l.invoice_date);
+                let days = reused.entry(k.rank).or_insert_with(|| vec![date(d)]);
+                if days.last() != Some(&date(k.day)) {
+                    days.push(date(k.day));
                 }
             }
         }
-    }
-    for days in reused.values_mut() {
-        days.sort();
     }
     (
         sorted,
@@ -178,4 +198,48 @@ pub(super) fn sort_and_number<'a>(
             reused,
         },
     )
+}
+
+/// The integer part of an invoice row's key, compared in field order.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct RowKey {
+    day: u32,
+    rank: u32,
+    line: u32,
+}
+
+/// Row indices `0..n` sorted by `key`, then `tie` for rows of equal keys, each with its key. When
+/// the keys fit (under 65,536 days, 2^28 numbers, 2^20 lines) they are packed into one `u64`, and
+/// 16-byte elements sort about twice as fast as wide ones.
+fn sorted_rows(
+    n: usize,
+    key: impl Fn(usize) -> RowKey + Sync,
+    tie: impl Fn(u32, u32) -> Ordering + Sync,
+) -> Vec<(RowKey, u32)> {
+    let keys: Vec<RowKey> = (0..n).map(&key).collect();
+    let narrow = keys
+        .iter()
+        .all(|k| k.day < 1 << 16 && k.rank < 1 << 28 && k.line < 1 << 20);
+    if narrow {
+        let pack =
+            |k: &RowKey| u64::from(k.day) << 48 | u64::from(k.rank) << 20 | u64::from(k.line);
+        let mut order: Vec<(u64, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (pack(k), i as u32))
+            .collect();
+        order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| tie(a.1, b.1)));
+        order
+            .into_iter()
+            .map(|(_, i)| (keys[i as usize], i))
+            .collect()
+    } else {
+        let mut order: Vec<(RowKey, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32))
+            .collect();
+        order.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| tie(a.1, b.1)));
+        order
+    }
 }

@@ -44,6 +44,7 @@ use matching::{match_lines, MatchInput};
 pub use pricing::normalize_part;
 use pricing::{overlapping_term_findings, Priced, Terms};
 
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap;
 
@@ -120,21 +121,13 @@ fn slip_order(a: &SlipLine, b: &SlipLine) -> std::cmp::Ordering {
         .then(a.list_price.cmp(&b.list_price))
 }
 
-/// Slip and invoice lines in key order, so that the input's row order cannot change any result,
-/// and the invoice numbers. Rows that compare equal are identical in every field a finding
-/// shows, so an unstable (parallel) sort cannot change the result. Slips already in order (as
-/// extracts usually are) are only checked.
-fn sorted(set: &FinanceSet) -> (Vec<&SlipLine>, Vec<&InvoiceLine>, InvoiceNumbers<'_>) {
+/// Slip lines in key order; slips already in order (as extracts usually are) are only checked.
+fn sorted_slips(set: &FinanceSet) -> Vec<&SlipLine> {
     let mut slips: Vec<&SlipLine> = set.slips.iter().collect();
-    let ((), (invoices, numbers)) = rayon::join(
-        || {
-            if !slips.windows(2).all(|w| slip_order(w[0], w[1]).is_le()) {
-                slips.par_sort_unstable_by(|a, b| slip_order(a, b));
-            }
-        },
-        || sort_and_number(&set.invoices, line_order_after_date, same_row),
-    );
-    (slips, invoices, numbers)
+    if !slips.windows(2).all(|w| slip_order(w[0], w[1]).is_le()) {
+        slips.par_sort_unstable_by(|a, b| slip_order(a, b));
+    }
+    slips
 }
 
 /// Whether two invoice rows are the same row of the same invoice.
@@ -172,35 +165,69 @@ struct Keyed {
     priced: Vec<Priced>,
 }
 
-/// Keys, then prices, on both cores: slip numbers on one; part numbers and prices on the other
-/// (neither depends on the other).
-fn keyed(slips: &[&SlipLine], invoices: &[&InvoiceLine], terms: &Terms<'_>) -> Keyed {
-    let ((slip_slip, known_slips, invoice_slip), (part_keys, slip_part, invoice_part, priced)) =
+/// The slip-number key of every invoice line: look-ups on both cores, then a new key (in line
+/// order) for each number no slip has.
+fn invoice_slip_keys<'a>(
+    slip_index: &mut FxHashMap<&'a str, u32>,
+    invoices: &[&'a InvoiceLine],
+) -> Vec<u32> {
+    let index = &*slip_index;
+    let mut keys: Vec<u32> = invoices
+        .par_iter()
+        .map(|l| index.get(&*l.slip_no).copied().unwrap_or(u32::MAX))
+        .collect();
+    for (k, l) in keys.iter_mut().zip(invoices) {
+        if *k == u32::MAX {
+            let next = slip_index.len() as u32;
+            *k = *slip_index.entry(&l.slip_no).or_insert(next);
+        }
+    }
+    keys
+}
+
+/// Lines in key order, invoice numbers, slip and part keys and slip prices, on both cores: the
+/// slip side (order, slip-number keys, part keys and prices) beside the invoice side (order and
+/// invoice numbers); then the invoices' slip keys (look-ups on both cores) beside their part keys.
+fn keyed<'s>(
+    set: &'s FinanceSet,
+    terms: &Terms<'_>,
+) -> (
+    Vec<&'s SlipLine>,
+    Vec<&'s InvoiceLine>,
+    InvoiceNumbers<'s>,
+    Keyed,
+) {
+    let ((slips, mut slip_index, slip_slip, mut part_keys, slip_part, priced), (invoices, numbers)) =
         rayon::join(
             || {
-                // Slip numbers: slips are sorted, so each number is one run and gets the next key.
+                let slips = sorted_slips(set);
+                // Slips are sorted, so each number is one run and gets the next key.
                 let mut slip_index: FxHashMap<&str, u32> = FxHashMap::default();
                 slip_index.reserve(slips.len() / 2);
                 let slip_slip = run_keys(&mut slip_index, slips.iter().map(|s| &*s.slip_no));
-                let known_slips = slip_index.len() as u32;
-                let invoice_slip = run_keys(&mut slip_index, invoices.iter().map(|l| &*l.slip_no));
-                (slip_slip, known_slips, invoice_slip)
-            },
-            || {
                 // Part numbers are normalised once per distinct spelling.
                 let mut part_keys = PartKeys::default();
                 let slip_part: Vec<u32> = slips.iter().map(|s| part_keys.key(&s.part_no)).collect();
-                let invoice_part: Vec<u32> =
-                    invoices.iter().map(|l| part_keys.key(&l.part_no)).collect();
                 let priced: Vec<Priced> = slips
                     .iter()
                     .zip(&slip_part)
                     .map(|(s, &p)| terms.price(s, &part_keys.names[p as usize]))
                     .collect();
-                (part_keys, slip_part, invoice_part, priced)
+                (slips, slip_index, slip_slip, part_keys, slip_part, priced)
             },
+            || sort_and_number(&set.invoices, line_order_after_date),
         );
-    Keyed {
+    let known_slips = slip_index.len() as u32;
+    let (invoice_slip, invoice_part) = rayon::join(
+        || invoice_slip_keys(&mut slip_index, &invoices),
+        || {
+            invoices
+                .iter()
+                .map(|l| part_keys.key(&l.part_no))
+                .collect::<Vec<u32>>()
+        },
+    );
+    let keyed = Keyed {
         slip_slip,
         invoice_slip,
         known_slips,
@@ -208,7 +235,8 @@ fn keyed(slips: &[&SlipLine], invoices: &[&InvoiceLine], terms: &Terms<'_>) -> K
         slip_part,
         invoice_part,
         priced,
-    }
+    };
+    (slips, invoices, numbers, keyed)
 }
 
 /// `DUPLICATE_INVOICE`: a repeated `(invoice_no, line_no)` row on the same date is a copy that
@@ -308,9 +336,8 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     let (unblocked, blocked_invoiced_value) = check_invalid_line(set, &mut findings);
     let blocked_lines = findings.len();
     let set = unblocked.as_ref().unwrap_or(set);
-    let (slips, invoices, numbers) = sorted(set);
     let terms = Terms::new(set);
-    let k = keyed(&slips, &invoices, &terms);
+    let (slips, invoices, numbers, k) = keyed(set, &terms);
     let part_names = &k.part_keys.names;
     let InvoiceNumbers {
         keys: invoice_no_keys,
@@ -321,20 +348,26 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     overlapping_term_findings(set, &terms, &mut findings);
     // 2. Duplicate invoice rows and reused invoice numbers.
     let kept = check_duplicate_invoice(&invoices, &repeats, &inv_no, &reused, &mut findings);
-    // Tax on every kept line.
-    tax_findings(&invoices, &kept, params, &mut findings);
-    // 3. Red invoices netted against the invoices they name.
-    let lines = net_credit_notes(
-        &CreditInput {
-            invoices: &invoices,
-            kept: &kept,
-            inv_no: &inv_no,
-            invoice_no_keys: &invoice_no_keys,
-            invoice_slip: &k.invoice_slip,
-            invoice_part: &k.invoice_part,
+    // Tax on every kept line, beside 3. red invoices netted against the invoices they name.
+    let mut tax = Vec::new();
+    let lines = rayon::join(
+        || tax_findings(&invoices, &kept, params, &mut tax),
+        || {
+            net_credit_notes(
+                &CreditInput {
+                    invoices: &invoices,
+                    kept: &kept,
+                    inv_no: &inv_no,
+                    invoice_no_keys: &invoice_no_keys,
+                    invoice_slip: &k.invoice_slip,
+                    invoice_part: &k.invoice_part,
+                },
+                &mut findings,
+            )
         },
-        &mut findings,
-    );
+    )
+    .1;
+    findings.append(&mut tax);
     // 4. Matching, through the join of invoice lines and slip lines.
     let matched = match_lines(
         &MatchInput {
