@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use spareplan::io::{self, MemorySource};
 use spareplan::money::Fen;
-use spareplan::recon::{reconcile, Code, Finding, ReconParams, Reconciliation};
+use spareplan::recon::{reconcile, Code, Finding, ReconParams, Reconciliation, Tolerances};
 
 const SLIP_HEAD: &str =
     "slip_no,line_no,slip_date,part_no,qty,list_price,condition,ship_to,category,serials\n";
@@ -120,15 +120,56 @@ fn tolerances_are_configurable() {
     let set = io::load_finance(&src).unwrap().data;
     let strict = reconcile(&set, &ReconParams::default()).unwrap();
     assert_eq!(codes(&strict), vec![Code::PriceOver]);
-    let loose = reconcile(
+    let mut tolerances = Tolerances::default();
+    tolerances.apply("price.yuan=1.00").unwrap();
+    tolerances.apply("price.fraction=0.01").unwrap();
+    let loose = reconcile(&set, &ReconParams { tolerances }).unwrap();
+    assert_eq!(codes(&loose), vec![Code::Rounding]);
+    // Tolerances are per side: 0.60 over is beyond an upper limit of 0.50 even with a lower
+    // limit of 1.00.
+    let mut tolerances = Tolerances::default();
+    tolerances.apply("price.lower_yuan=1.00").unwrap();
+    let upper = reconcile(&set, &ReconParams { tolerances }).unwrap();
+    assert_eq!(codes(&upper), vec![Code::PriceOver]);
+}
+
+#[test]
+fn units_beyond_the_slip_within_the_quantity_tolerance_are_informational() {
+    // 10 shipped, 11 invoiced: one unit (10 % of the shipped value) beyond the slip.
+    let slip = "CK1,1,2026-03-02,P1,10,1000.00,new,H1,,\n";
+    let invoice = "FP1,1,2026-03-05,CK1,P1,11,900.00,9900.00,,,,,\n";
+    let rec = run(slip, invoice);
+    let f = only(&rec, Code::QtyOver);
+    assert_eq!(f.severity, spareplan::recon::Severity::Error);
+    assert_eq!(f.difference, fen("900.00"));
+    let src = MemorySource::new()
+        .with("slips.csv", format!("{SLIP_HEAD}{slip}"))
+        .with("invoices.csv", format!("{INV_HEAD}{invoice}"))
+        .with("discounts.csv", format!("{TERM_HEAD}{TERMS}"));
+    let set = io::load_finance(&src).unwrap().data;
+    let mut tolerances = Tolerances::default();
+    tolerances.apply("quantity.upper_fraction=0.10").unwrap();
+    tolerances.apply("quantity.upper_yuan=900.00").unwrap();
+    let rec = reconcile(
         &set,
         &ReconParams {
-            tolerance_abs: fen("1.00"),
-            tolerance_pct: 10_000, // 1 %
+            tolerances: tolerances.clone(),
         },
     )
     .unwrap();
-    assert_eq!(codes(&loose), vec![Code::Rounding]);
+    let f = only(&rec, Code::QtyOver);
+    assert_eq!(f.severity, spareplan::recon::Severity::Info);
+    assert_eq!(
+        f.difference,
+        fen("900.00"),
+        "still accounted for in the books"
+    );
+    tolerances.apply("quantity.upper_fraction=0.0999").unwrap();
+    let rec = reconcile(&set, &ReconParams { tolerances }).unwrap();
+    assert_eq!(
+        only(&rec, Code::QtyOver).severity,
+        spareplan::recon::Severity::Error
+    );
 }
 
 #[test]

@@ -1,13 +1,12 @@
 //! `reconcile`: outbound slips against invoices and the negotiated discount terms.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{bail, Context};
 
 use super::{reported, Exit};
 use crate::io::{self, DirSource};
-use crate::money::{parse_scaled, Fen};
-use crate::recon::{reconcile, ReconParams};
+use crate::recon::{reconcile, ReconParams, Tolerances};
 
 /// Reconcile outbound slips against invoices and the negotiated discount terms.
 ///
@@ -29,12 +28,22 @@ pub struct Args {
     /// Output folder.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
-    /// Absolute tolerance per line, in yuan.
-    #[arg(long, default_value = "0.50", value_parser = yuan_arg)]
-    pub tolerance_abs: Fen,
-    /// Relative tolerance per line, in percent of the line's expected value.
-    #[arg(long, default_value = "0.1", value_parser = percent_arg)]
-    pub tolerance_pct: i64,
+    /// Price, amount and tax tolerance per line either way, in yuan (default 0.50).
+    #[arg(long, value_name = "YUAN")]
+    pub tolerance_abs: Option<String>,
+    /// Price, amount and tax tolerance per line either way, as a fraction of the line's value
+    /// (default 0.001, that is 0.1 %).
+    #[arg(long, value_name = "FRACTION")]
+    pub tolerance_fraction: Option<String>,
+    /// One limit of one kind: KIND.LIMIT=VALUE with KIND price, quantity, amount, tax or all and
+    /// LIMIT lower_yuan, upper_yuan, lower_fraction, upper_fraction, yuan or fraction (both
+    /// sides); repeatable, applied after the tolerances file. Example: price.upper_yuan=1.00
+    #[arg(long = "tolerance", value_name = "KIND.LIMIT=VALUE")]
+    pub tolerance: Vec<String>,
+    /// A tolerances file (kind, lower_yuan, upper_yuan, lower_fraction, upper_fraction); by
+    /// default tolerances.csv in the finance folder, when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub tolerances: Option<PathBuf>,
     /// Refuse the whole extract when any line fails validation (by default such a line is
     /// blocked as INVALID_LINE, with its whole invoice, and the rest is reconciled).
     #[arg(long)]
@@ -47,18 +56,48 @@ pub struct Args {
     pub json: bool,
 }
 
-fn yuan_arg(s: &str) -> Result<Fen, String> {
-    Fen::parse(s)
-        .ok()
-        .filter(|f| f.0 >= 0)
-        .ok_or_else(|| format!("{s:?} is not an amount in yuan such as 0.50"))
-}
-
-fn percent_arg(s: &str) -> Result<i64, String> {
-    parse_scaled(s, 4)
-        .ok()
-        .filter(|p| *p >= 0)
-        .ok_or_else(|| format!("{s:?} is not a percentage such as 0.1"))
+/// The tolerances: defaults, then the tolerances file, then the flags.
+fn tolerances(a: &Args, folder: &Path) -> anyhow::Result<Option<Tolerances>> {
+    let (source, shown): (Box<dyn io::Source>, String) = match &a.tolerances {
+        Some(file) => {
+            let bytes = std::fs::read(file)
+                .with_context(|| format!("reading the tolerances file {}", file.display()))?;
+            let src = io::MemorySource::new().with(io::contract::TOLERANCES.name, bytes);
+            (Box::new(src), file.display().to_string())
+        }
+        None => (
+            Box::new(DirSource::new(folder)),
+            io::contract::TOLERANCES.name.to_owned(),
+        ),
+    };
+    let loaded =
+        io::tolerances::load_tolerances(&*source, &shown, Tolerances::default()).map(|data| {
+            io::Loaded {
+                data,
+                warnings: Vec::new(),
+            }
+        });
+    let Some(mut t) = reported(loaded) else {
+        return Ok(None);
+    };
+    let flag = |t: &mut Tolerances, name: &str, setting: String| {
+        t.apply(&setting)
+            .map_err(|why| anyhow::anyhow!("--{name} {setting:?}: {why}"))
+    };
+    if let Some(y) = &a.tolerance_abs {
+        for kind in ["price", "amount", "tax"] {
+            flag(&mut t, "tolerance-abs", format!("{kind}.yuan={y}"))?;
+        }
+    }
+    if let Some(f) = &a.tolerance_fraction {
+        for kind in ["price", "amount", "tax"] {
+            flag(&mut t, "tolerance-fraction", format!("{kind}.fraction={f}"))?;
+        }
+    }
+    for s in &a.tolerance {
+        flag(&mut t, "tolerance", s.clone())?;
+    }
+    Ok(Some(t))
 }
 
 pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
@@ -72,7 +111,12 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         dir.to_path_buf()
     };
     // The output folder is taken (locked) before any work, and written only at the end.
-    let mut output = io::OutputDir::create(&a.out, &[dir, &folder])?;
+    let mut inputs: Vec<&Path> = vec![dir, &folder];
+    inputs.extend(a.tolerances.as_deref());
+    let mut output = io::OutputDir::create(&a.out, &inputs)?;
+    let Some(tolerances) = tolerances(a, &folder)? else {
+        return Ok(Exit::DataErrors);
+    };
     let source = DirSource::new(&folder);
     let loaded = if a.strict {
         io::load_finance(&source)
@@ -82,10 +126,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let Some(set) = reported(loaded) else {
         return Ok(Exit::DataErrors);
     };
-    let params = ReconParams {
-        tolerance_abs: a.tolerance_abs,
-        tolerance_pct: a.tolerance_pct,
-    };
+    let params = ReconParams { tolerances };
     let rec = reconcile(&set, &params)?;
     // Millions of lines are about to be freed by the process exit anyway; dropping them one by
     // one would cost a noticeable share of the run.

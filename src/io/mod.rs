@@ -23,6 +23,7 @@ mod sniff;
 pub mod source;
 pub mod stock_plan;
 pub mod table;
+pub mod tolerances;
 pub mod write;
 
 use std::io::Read;

@@ -157,7 +157,20 @@ pub fn recon_summary_json(
             }),
         );
     }
-    let pct = params.tolerance_pct;
+    let mut tolerances = serde_json::Map::new();
+    for kind in crate::recon::Kind::ALL {
+        let l = params.tolerances.of(kind);
+        let fraction = crate::recon::tolerance::fraction_text;
+        tolerances.insert(
+            kind.as_str().to_owned(),
+            serde_json::json!({
+                "lower_yuan": l.lower_yuan.to_string(),
+                "upper_yuan": l.upper_yuan.to_string(),
+                "lower_fraction": fraction(l.lower_ppm),
+                "upper_fraction": fraction(l.upper_ppm),
+            }),
+        );
+    }
     json_text(&serde_json::json!({
         "slip_lines": rec.slip_lines,
         "invoice_lines": rec.invoice_lines,
@@ -173,8 +186,7 @@ pub fn recon_summary_json(
         "explained_difference": t.explained_difference.to_string(),
         "unexplained": t.unexplained.to_string(),
         "balanced": t.unexplained.0 == 0,
-        "tolerance_abs": params.tolerance_abs.to_string(),
-        "tolerance_pct": format!("{}.{:04}", pct / 10_000, pct % 10_000),
+        "tolerances": tolerances,
         "findings": by_code,
     }))
 }

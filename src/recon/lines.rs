@@ -2,7 +2,7 @@
 //! terms, overlapping terms, refurbished parts) and the tax of each invoice line.
 
 use super::pricing::normalize_part;
-use super::pricing::{pct, term_label, within, Priced, Pricing};
+use super::pricing::{pct, term_label, Priced, Pricing};
 use super::{Accounts, Code, Finding, ReconParams, Severity};
 use crate::model::{Condition, FinanceSet, InvoiceLine, SlipLine};
 use crate::money::Fen;
@@ -157,7 +157,7 @@ pub(super) fn tax_findings(
         if let (Some(rate), Some(tax)) = (l.tax_rate, l.tax_amount) {
             let expected = l.amount.scaled_by(rate);
             let diff = tax - expected;
-            if diff != Fen::ZERO && !within(diff, expected, params) {
+            if diff != Fen::ZERO && !params.tolerances.tax.within(diff, expected) {
                 findings.push(
                     Finding::on_invoice_line(Code::TaxMismatch, l)
                         .money(expected, tax)

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use super::credit::Line;
 use super::keys::slip_index_len;
-use super::pricing::{term_text, within, Priced, Pricing};
+use super::pricing::{term_text, Priced, Pricing};
 use super::{Accounts, Code, Finding, ReconParams};
 use crate::model::{FinanceSet, InvoiceKind, InvoiceLine, SlipLine};
 use crate::money::Fen;
@@ -325,7 +325,7 @@ fn check_price(
     if price_diff == Fen::ZERO {
         return None;
     }
-    let (code, what) = if within(price_diff, expected, m.params) {
+    let (code, what) = if m.params.tolerances.price.within(price_diff, expected) {
         (Code::Rounding, "within tolerance")
     } else if price_diff.0 > 0 {
         (Code::PriceOver, "over the agreed price")
@@ -362,7 +362,7 @@ fn check_amount_mismatch(
         return None;
     }
     let stated = l.unit_price.times(a.q);
-    let code = if within(a.amount_part, stated, m.params) {
+    let code = if m.params.tolerances.amount.within(a.amount_part, stated) {
         Code::Rounding
     } else {
         Code::AmountMismatch
@@ -401,7 +401,9 @@ fn check_amount_left_after_credit(
         ))
 }
 
-/// `QTY_OVER`: units invoiced beyond what the slip shipped of the part.
+/// `QTY_OVER`: units invoiced beyond what the slip shipped of the part; informational when the
+/// excess stays within the quantity tolerance (its value against the shipped units at the
+/// invoiced price).
 fn check_qty_over(
     m: &MatchInput<'_>,
     l: &InvoiceLine,
@@ -412,17 +414,28 @@ fn check_qty_over(
 ) -> Finding {
     let excess = l.unit_price.times(left) + residual;
     let shipped: i64 = cands.iter().map(|&s| m.slips[s].qty).sum();
-    Finding {
+    let tolerated = m
+        .params
+        .tolerances
+        .quantity
+        .within(excess, l.unit_price.times(shipped));
+    let finding = Finding {
         slip_line: cands.first().map(|&s| m.slips[s].line_no),
         ..Finding::unshipped(
             Code::QtyOver,
             l,
             excess,
             format!(
-                "{left} unit(s) invoiced beyond what slip {} shipped of this part ({shipped} shipped, all already invoiced){}",
+                "{left} unit(s) invoiced beyond what slip {} shipped of this part ({shipped} shipped, all already invoiced){}{}",
                 l.slip_no,
-                credit_note(net)
+                credit_note(net),
+                if tolerated { "; within the quantity tolerance" } else { "" }
             ),
         )
+    };
+    if tolerated {
+        finding.severity(super::Severity::Info)
+    } else {
+        finding
     }
 }

@@ -34,6 +34,7 @@ mod keys;
 mod lines;
 mod matching;
 mod pricing;
+pub mod tolerance;
 
 use balance::{by_code, sort_findings, totals};
 use credit::{net_credit_notes, CreditInput};
@@ -43,6 +44,7 @@ use lines::{slip_line_findings, tax_findings, SlipOutcome};
 use matching::{match_lines, MatchInput};
 pub use pricing::normalize_part;
 use pricing::{overlapping_term_findings, Priced, Terms};
+pub use tolerance::{Kind, Limits, Tolerances};
 
 use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
@@ -51,23 +53,11 @@ use rustc_hash::FxHashMap;
 use crate::model::{FinanceSet, InvoiceLine, SlipLine, Text};
 use crate::money::Fen;
 
-/// Tolerances of the price and amount checks.
-#[derive(Clone, Debug)]
+/// What a reconciliation is asked to tolerate.
+#[derive(Clone, Debug, Default)]
 pub struct ReconParams {
-    /// A difference above this amount on a line is a finding.
-    pub tolerance_abs: Fen,
-    /// A difference above this share of the line's expected value is a finding, in
-    /// ten-thousandths of a percent (`1000` is 0.1 %).
-    pub tolerance_pct: i64,
-}
-
-impl Default for ReconParams {
-    fn default() -> Self {
-        ReconParams {
-            tolerance_abs: Fen(50),
-            tolerance_pct: 1_000,
-        }
-    }
+    /// Tolerances per kind of difference (price, quantity, amount, tax).
+    pub tolerances: Tolerances,
 }
 
 /// The result of a reconciliation.

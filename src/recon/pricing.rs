@@ -1,7 +1,7 @@
 //! Pricing slip lines by the negotiated terms, and the terms' own findings.
 
 use super::finding::empty;
-use super::{Code, Finding, ReconParams};
+use super::{Code, Finding};
 use crate::model::{FinanceSet, SlipLine, Text};
 use crate::money::{Fen, Rate};
 
@@ -164,13 +164,6 @@ pub(super) fn pct(rate: Rate) -> String {
             .replace("0 %", " %")
             .replace(". %", " %")
     }
-}
-
-/// Whether a difference stays within both tolerances.
-pub(super) fn within(diff: Fen, expected: Fen, params: &ReconParams) -> bool {
-    let d = i128::from(diff.0.abs());
-    d <= i128::from(params.tolerance_abs.0)
-        && d * 1_000_000 <= i128::from(params.tolerance_pct) * i128::from(expected.0.abs())
 }
 
 pub(super) fn term_label(set: &FinanceSet, i: usize) -> String {

@@ -344,6 +344,22 @@ pub const CONSENTS: FileSpec = FileSpec {
     defaults: &[],
 };
 
+/// Reconciliation tolerances (optional, beside the finance files or named by `--tolerances`):
+/// one row per kind (`price`, `quantity`, `amount`, `tax` or `all`); an empty cell keeps the
+/// default.
+pub const TOLERANCES: FileSpec = FileSpec {
+    name: "tolerances.csv",
+    required: false,
+    columns: &[
+        req("kind"),
+        opt("lower_yuan"),
+        opt("upper_yuan"),
+        opt("lower_fraction"),
+        opt("upper_fraction"),
+    ],
+    defaults: &[],
+};
+
 /// The finance data set's files.
 pub const FINANCE: [&FileSpec; 4] = [&SLIPS, &INVOICES, &DISCOUNTS, &CONSENTS];
 
@@ -359,6 +375,8 @@ pub fn inputs_help() -> String {
         s.push_str(&f.describe());
         s.push('\n');
     }
+    s.push_str(&TOLERANCES.describe());
+    s.push('\n');
     s
 }
 
