@@ -147,6 +147,28 @@ impl fmt::Display for Fen {
     }
 }
 
+impl Fen {
+    /// The amount with its thousands grouped, as a person reads it: `4,204,391.00`.
+    pub fn grouped(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", group_digits(abs / 100), abs % 100)
+    }
+}
+
+/// A whole number with its thousands grouped: `1234567` -> `1,234,567`.
+pub fn group_digits(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl fmt::Display for Rate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -197,6 +219,17 @@ impl std::iter::Sum for Fen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_with_grouped_thousands() {
+        assert_eq!(Fen(420_439_100).grouped(), "4,204,391.00");
+        assert_eq!(Fen(-5).grouped(), "-0.05");
+        assert_eq!(Fen(99_999).grouped(), "999.99");
+        assert_eq!(Fen(100_000).grouped(), "1,000.00");
+        assert_eq!(group_digits(0), "0");
+        assert_eq!(group_digits(1_234_567), "1,234,567");
+        assert_eq!(group_digits(123_456), "123,456");
+    }
 
     #[test]
     fn parses_money_exactly() {

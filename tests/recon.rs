@@ -323,10 +323,26 @@ fn no_discount_terms_is_never_a_silent_zero() {
         terms,
         "",
     );
-    let f = only(&rec, Code::NoDiscountTerms);
+    let (gap, lines): (Vec<&Finding>, Vec<&Finding>) = rec
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::NoDiscountTerms)
+        .partition(|f| f.slip_line.is_none());
+    assert_eq!((gap.len(), lines.len()), (1, 1), "{:#?}", rec.findings);
+    let f = lines[0];
+    assert_eq!(f.severity, spareplan::recon::Severity::Warning);
     assert_eq!(f.expected, fen("1000.00"));
     assert_eq!(f.difference, fen("-100.00"));
     assert!(f.detail.contains("2026-03-02"));
+    let g = gap[0];
+    assert_eq!(g.severity, spareplan::recon::Severity::Error);
+    assert!(
+        g.detail.contains("every day from 2026-03-02 on"),
+        "{}",
+        g.detail
+    );
+    assert!(g.detail.contains("OLD ends 2026-03-01"), "{}", g.detail);
+    assert!(g.detail.contains("1 slip line(s)"), "{}", g.detail);
     // Not invoiced at all: still reported.
     let rec = run_with(ONE, "", terms, "");
     assert_eq!(
@@ -334,8 +350,46 @@ fn no_discount_terms_is_never_a_silent_zero() {
             .into_iter()
             .filter(|c| *c == Code::NoDiscountTerms)
             .count(),
-        1
+        2
     );
+}
+
+#[test]
+fn a_gap_in_the_terms_is_one_finding_counting_the_lines_it_leaves_unpriced() {
+    // A ends 03-09, B starts 03-13: 03-10 to 03-12 uncovered. Three slip lines fall there, one
+    // of them a tube part covered by the tube term; a fourth line is dated inside A.
+    let terms = "A,2026-01-01,2026-03-09,0.1000,*,*,*\n\
+                 B,2026-03-13,2026-12-31,0.1100,*,*,*\n\
+                 T,2026-01-01,2026-12-31,0.0500,*,tube,*\n";
+    let slips = "CK1,1,2026-03-10,P1,1,1000.00,new,H1,,\n\
+                 CK2,1,2026-03-12,P2,2,500.00,new,H2,,\n\
+                 CK3,1,2026-03-11,P3,1,800.00,new,H1,tube,\n\
+                 CK4,1,2026-03-09,P1,1,1000.00,new,H1,,\n";
+    let invoices = "FP1,1,2026-03-15,CK1,P1,1,900.00,900.00,,,,,\n";
+    let rec = run_with(slips, invoices, terms, "");
+    let gaps: Vec<&Finding> = rec
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::NoDiscountTerms && f.slip_line.is_none())
+        .collect();
+    assert_eq!(gaps.len(), 1, "{:#?}", rec.findings);
+    let d = &gaps[0].detail;
+    assert!(d.contains("2026-03-10 to 2026-03-12"), "{d}");
+    assert!(d.contains("A ends 2026-03-09, B starts 2026-03-13"), "{d}");
+    // CK1 and CK2 are unpriced (CK3 is a tube part): 1,000.00 + 2 x 500.00 at list price.
+    assert!(d.contains("2 slip line(s)"), "{d}");
+    assert!(
+        d.contains("(1 invoiced; 2,000.00 yuan at list price)"),
+        "{d}"
+    );
+    let unpriced: Vec<&str> = rec
+        .findings
+        .iter()
+        .filter(|f| f.code == Code::NoDiscountTerms && f.slip_line.is_some())
+        .map(|f| &*f.slip_no)
+        .collect();
+    assert_eq!(unpriced, vec!["CK1", "CK2"]);
+    assert_balanced(&rec);
 }
 
 #[test]
@@ -353,9 +407,10 @@ fn overlapping_equally_specific_terms_are_reported() {
         .filter(|f| f.code == Code::OverlappingTerms && f.slip_no.is_empty())
         .collect();
     assert_eq!(term_level.len(), 1);
-    assert!(term_level[0]
-        .detail
-        .contains("overlap from 2026-03-01 to 2026-06-30"));
+    let d = &term_level[0].detail;
+    assert!(d.contains("overlap from 2026-03-01 to 2026-06-30"), "{d}");
+    assert!(d.contains("(all parts, all customers)"), "{d}");
+    assert!(d.contains("1 slip line(s) fall in the overlap"), "{d}");
     // The line is priced with the later-starting term (12 %) and says so.
     let line = rec
         .findings

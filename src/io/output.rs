@@ -82,6 +82,7 @@ pub fn coverage_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
 pub fn findings_csv(rec: &crate::recon::Reconciliation) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::FINDINGS_OUT);
     let num = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     for f in &rec.findings {
         t.row([
             f.code.as_str(),
@@ -96,6 +97,9 @@ pub fn findings_csv(rec: &crate::recon::Reconciliation) -> Vec<u8> {
             &f.difference.to_string(),
             &f.detail,
             f.accounts.as_str(),
+            &f.customer,
+            &date(f.slip_date),
+            &date(f.invoice_date),
         ]);
     }
     t.into_bytes()

@@ -78,8 +78,9 @@ codes! {
     RefurbNoConsent => "REFURB_NO_CONSENT", Error;
     /// A refurbished part the purchaser consented to.
     RefurbWithConsent => "REFURB_WITH_CONSENT", Info;
-    /// No discount term covers the slip date.
-    NoDiscountTerms => "NO_DISCOUNT_TERMS", Error;
+    /// No discount term covers the slip date: one error per gap in the terms, and a warning on
+    /// each line it leaves without an agreed price.
+    NoDiscountTerms => "NO_DISCOUNT_TERMS", Warning;
     /// Equally specific discount terms overlap.
     OverlappingTerms => "OVERLAPPING_TERMS", Error;
     /// A repeated invoice row, or an invoice number reused on another date.
@@ -139,6 +140,10 @@ pub struct Finding {
     pub difference: Fen,
     pub detail: String,
     pub accounts: Accounts,
+    /// The hospital the slip ships to (empty when no slip is known).
+    pub customer: Text,
+    pub slip_date: Option<chrono::NaiveDate>,
+    pub invoice_date: Option<chrono::NaiveDate>,
 }
 
 /// The empty text of a finding field that does not apply.
@@ -163,6 +168,9 @@ impl Finding {
             difference: Fen::ZERO,
             detail: String::new(),
             accounts: Accounts::Nothing,
+            customer: empty(),
+            slip_date: None,
+            invoice_date: None,
         }
     }
 
@@ -173,6 +181,7 @@ impl Finding {
             invoice_no: line.invoice_no.clone(),
             invoice_line: Some(line.line_no),
             part_no: line.part_no.clone(),
+            invoice_date: Some(line.invoice_date),
             ..Finding::new(code)
         }
     }
@@ -183,6 +192,8 @@ impl Finding {
             slip_no: slip.slip_no.clone(),
             slip_line: Some(slip.line_no),
             part_no: slip.part_no.clone(),
+            customer: slip.ship_to.clone(),
+            slip_date: Some(slip.slip_date),
             ..Finding::new(code)
         }
     }
@@ -192,6 +203,7 @@ impl Finding {
         Finding {
             invoice_no: line.invoice_no.clone(),
             invoice_line: Some(line.line_no),
+            invoice_date: Some(line.invoice_date),
             ..Finding::on_slip_line(code, slip)
         }
     }

@@ -51,7 +51,7 @@ pub(super) fn slip_line_findings(
         match &priced[s].pricing {
             Pricing::NoTerms if !no_terms_reported[s] => findings.push(
                 valued(Code::NoDiscountTerms).detail(format!(
-                    "no discount term covers {} for this line; valued at list price until terms are agreed",
+                    "no discount term covers {} for this line; valued at list price until terms are agreed (see the gap in the terms)",
                     slip.slip_date
                 )),
             ),

@@ -296,10 +296,11 @@ fn check_no_discount_terms(
     let q = a.q;
     Finding {
         code: Code::NoDiscountTerms,
+        severity: Code::NoDiscountTerms.severity(),
         ..base
     }
     .detail(format!(
-        "no discount term covers {} for this line, so the agreed price cannot be set: expected at list price {} x {q}, invoiced {} x {q}{}{}",
+        "no discount term covers {} for this line (see the gap in the terms), so the agreed price cannot be set: expected at list price {} x {q}, invoiced {} x {q}{}{}",
         slip.slip_date,
         m.priced[a.s].agreed,
         l.unit_price,

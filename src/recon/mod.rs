@@ -43,7 +43,7 @@ use keys::{run_keys, sort_and_number, InvoiceNumbers, PartKeys};
 use lines::{slip_line_findings, tax_findings, SlipOutcome};
 use matching::{match_lines, MatchInput};
 pub use pricing::normalize_part;
-use pricing::{overlapping_term_findings, Priced, Terms};
+use pricing::{gap_findings, overlapping_term_findings, Priced, Terms};
 pub use tolerance::{Kind, Limits, Tolerances};
 
 use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
@@ -143,7 +143,9 @@ fn text_order(a: &Text, b: &Text) -> std::cmp::Ordering {
 }
 
 /// The interned keys of slip numbers and normalised part numbers, and every slip line's price.
-struct Keyed {
+struct Keyed<'s> {
+    /// The key of every slip number (and of the unknown numbers invoices name).
+    slip_index: FxHashMap<&'s str, u32>,
     /// Slip-number key of each slip line, and of each invoice line (keys at or above
     /// `known_slips` name slips that do not exist).
     slip_slip: Vec<u32>,
@@ -185,7 +187,7 @@ fn keyed<'s>(
     Vec<&'s SlipLine>,
     Vec<&'s InvoiceLine>,
     InvoiceNumbers<'s>,
-    Keyed,
+    Keyed<'s>,
 ) {
     let ((slips, mut slip_index, slip_slip, mut part_keys, slip_part, priced), (invoices, numbers)) =
         rayon::join(
@@ -218,6 +220,7 @@ fn keyed<'s>(
         },
     );
     let keyed = Keyed {
+        slip_index,
         slip_slip,
         invoice_slip,
         known_slips,
@@ -320,6 +323,33 @@ fn check_invalid_line(set: &FinanceSet, findings: &mut Vec<Finding>) -> (Option<
     (Some(kept), value)
 }
 
+/// The customer and slip date of findings raised on an invoice line that names a known slip.
+fn name_customers(findings: &mut [Finding], slips: &[&SlipLine], k: &Keyed<'_>) {
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.customer.is_empty() && !f.slip_no.is_empty())
+    {
+        let Some(&key) = k.slip_index.get(&*f.slip_no) else {
+            continue;
+        };
+        if key >= k.known_slips {
+            continue;
+        }
+        // Slip keys run in slip order: the slip's first line is where its key starts.
+        let first = k.slip_slip.partition_point(|&x| x < key);
+        let line = f
+            .slip_line
+            .and_then(|n| {
+                (first..k.slip_slip.len())
+                    .take_while(|&s| k.slip_slip[s] == key)
+                    .find(|&s| slips[s].line_no == n)
+            })
+            .unwrap_or(first);
+        f.customer = slips[line].ship_to.clone();
+        f.slip_date = Some(slips[line].slip_date);
+    }
+}
+
 /// Reconciles a finance data set.
 pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliation, ReconError> {
     let mut findings: Vec<Finding> = Vec::new();
@@ -335,7 +365,7 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         repeats,
         reused,
     } = numbers;
-    overlapping_term_findings(set, &terms, &mut findings);
+    overlapping_term_findings(set, &terms, &k.priced, &mut findings);
     // 2. Duplicate invoice rows and reused invoice numbers.
     let kept = check_duplicate_invoice(&invoices, &repeats, &inv_no, &reused, &mut findings);
     // Tax on every kept line, beside 3. red invoices netted against the invoices they name.
@@ -391,6 +421,14 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         },
         &mut findings,
     );
+    gap_findings(
+        set,
+        &slips,
+        &k.priced,
+        &matched.slip_invoiced,
+        &mut findings,
+    );
+    name_customers(&mut findings, &slips, &k);
     sort_findings(&mut findings);
     let totals = totals(
         &slips,

@@ -2,6 +2,8 @@
 
 use super::finding::empty;
 use super::{Code, Finding};
+use chrono::NaiveDate;
+
 use crate::model::{FinanceSet, SlipLine, Text};
 use crate::money::{Fen, Rate};
 
@@ -190,10 +192,12 @@ pub(super) fn term_text(set: &FinanceSet, pricing: &Pricing) -> String {
     }
 }
 
-/// Term-level `OVERLAPPING_TERMS`: two terms of the same scope whose validity overlaps.
+/// Term-level `OVERLAPPING_TERMS`: two terms of the same scope whose validity overlaps, with the
+/// slip lines priced in the overlap counted.
 pub(super) fn overlapping_term_findings(
     set: &FinanceSet,
     terms: &Terms<'_>,
+    priced: &[Priced],
     findings: &mut Vec<Finding>,
 ) {
     let d = &set.discounts;
@@ -217,13 +221,26 @@ pub(super) fn overlapping_term_findings(
                 } else {
                     (j, i)
                 };
+            let lines = priced
+                .iter()
+                .filter(|p| match &p.pricing {
+                    Pricing::Overlap { chosen, others } => {
+                        let has = |t: usize| *chosen == t || others.contains(&t);
+                        has(a) && has(b)
+                    }
+                    _ => false,
+                })
+                .count();
+            let scope = scope_text(set, a);
             findings.push(
                 Finding {
                     part_no: d[a].part_no.clone().unwrap_or_else(empty),
+                    customer: d[a].customer.clone().unwrap_or_else(empty),
+                    slip_date: Some(from),
                     ..Finding::new(Code::OverlappingTerms)
                 }
                 .detail(format!(
-                    "discount terms {} and {} have the same scope and overlap from {from} to {to}; correct the terms (discounts.csv lines {} and {})",
+                    "discount terms {} and {} have the same scope ({scope}) and overlap from {from} to {to}; {lines} slip line(s) fall in the overlap and are priced with the later-starting term; correct the terms (discounts.csv lines {} and {})",
                     term_label(set, a),
                     term_label(set, b),
                     d[a].source_line,
@@ -231,6 +248,135 @@ pub(super) fn overlapping_term_findings(
                 )),
             );
         }
+    }
+}
+
+/// The scope of a term as a clerk reads it: `part CT-DET-M64, all customers`.
+fn scope_text(set: &FinanceSet, i: usize) -> String {
+    let t = &set.discounts[i];
+    let what = match (&t.part_no, &t.category) {
+        (Some(p), _) => format!("part {p}"),
+        (None, Some(c)) => format!("category {c}"),
+        (None, None) => "all parts".to_owned(),
+    };
+    let who = match &t.customer {
+        Some(c) => format!("customer {c}"),
+        None => "all customers".to_owned(),
+    };
+    format!("{what}, {who}")
+}
+
+/// A stretch of days no term for all customers and parts covers, with the terms either side.
+#[derive(Debug)]
+struct Gap {
+    /// First and last day uncovered (`None`: unbounded).
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    /// The general terms ending the day before and starting the day after.
+    before: Option<usize>,
+    after: Option<usize>,
+}
+
+/// The gaps in the cover of the general terms (no customer, category or part), in date order.
+fn gaps(set: &FinanceSet) -> Vec<Gap> {
+    let d = &set.discounts;
+    let mut general: Vec<usize> = (0..d.len())
+        .filter(|&i| d[i].customer.is_none() && d[i].category.is_none() && d[i].part_no.is_none())
+        .collect();
+    general.sort_by_key(|&i| (d[i].valid_from, d[i].valid_to, d[i].source_line));
+    let mut out = Vec::new();
+    let mut covered_to: Option<(NaiveDate, usize)> = None;
+    for &i in &general {
+        let t = &d[i];
+        match covered_to {
+            None => out.push(Gap {
+                from: None,
+                to: t.valid_from.pred_opt(),
+                before: None,
+                after: Some(i),
+            }),
+            Some((end, last)) if t.valid_from > end.succ_opt().unwrap_or(end) => out.push(Gap {
+                from: end.succ_opt(),
+                to: t.valid_from.pred_opt(),
+                before: Some(last),
+                after: Some(i),
+            }),
+            _ => {}
+        }
+        if covered_to.is_none_or(|(end, _)| t.valid_to > end) {
+            covered_to = Some((t.valid_to, i));
+        }
+    }
+    out.push(Gap {
+        from: covered_to.and_then(|(end, _)| end.succ_opt()),
+        to: None,
+        before: covered_to.map(|(_, i)| i),
+        after: None,
+    });
+    out
+}
+
+/// `NO_DISCOUNT_TERMS` for the terms: one error per gap in the cover of the general terms that
+/// leaves slip lines without an agreed price, naming the dates and the terms either side, with
+/// the lines affected counted and valued. (Each such line also has its own warning, which
+/// carries its money.)
+pub(super) fn gap_findings(
+    set: &FinanceSet,
+    slips: &[&SlipLine],
+    priced: &[Priced],
+    slip_invoiced: &[Fen],
+    findings: &mut Vec<Finding>,
+) {
+    let gaps = gaps(set);
+    // Lines, invoiced lines and list value of each gap.
+    let mut hit = vec![(0usize, 0usize, Fen::ZERO); gaps.len()];
+    for (s, slip) in slips.iter().enumerate() {
+        if !matches!(priced[s].pricing, Pricing::NoTerms) {
+            continue;
+        }
+        let day = slip.slip_date;
+        let g = gaps.partition_point(|g| g.to.is_some_and(|to| to < day));
+        if let Some(h) = hit.get_mut(g) {
+            h.0 += 1;
+            h.1 += usize::from(slip_invoiced[s] != Fen::ZERO);
+            h.2 += slip.list_price.times(slip.qty);
+        }
+    }
+    let d = &set.discounts;
+    for (g, &(lines, invoiced, value)) in gaps.iter().zip(&hit) {
+        if lines == 0 {
+            continue;
+        }
+        let dates = match (g.from, g.to) {
+            (Some(f), Some(t)) if f == t => format!("{f}"),
+            (Some(f), Some(t)) => format!("{f} to {t}"),
+            (None, Some(t)) => format!("every day up to {t}"),
+            (Some(f), None) => format!("every day from {f} on"),
+            (None, None) => "any day (there is no such term at all)".to_owned(),
+        };
+        let mut sides = Vec::new();
+        if let Some(b) = g.before {
+            sides.push(format!("{} ends {}", d[b].contract_id, d[b].valid_to));
+        }
+        if let Some(a) = g.after {
+            sides.push(format!("{} starts {}", d[a].contract_id, d[a].valid_from));
+        }
+        let sides = if sides.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", sides.join(", "))
+        };
+        findings.push(
+            Finding {
+                slip_date: g.from,
+                ..Finding::new(Code::NoDiscountTerms)
+            }
+            .severity(super::Severity::Error)
+            .detail(format!(
+                "gap in the discount terms: no term for all customers and parts covers {dates}{sides}; {lines} slip line(s) dated then have no agreed price ({invoiced} invoiced; {} yuan at list price); add or extend a term in discounts.csv",
+                value.grouped()
+            )),
+        );
     }
 }
 

@@ -229,6 +229,9 @@ pub const FINDINGS_OUT: FileSpec = FileSpec {
         req("difference"),
         req("detail"),
         opt("accounts_for"),
+        opt("customer"),
+        opt("slip_date"),
+        opt("invoice_date"),
     ],
     defaults: &[],
 };
