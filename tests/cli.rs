@@ -152,10 +152,25 @@ fn reconcile_writes_findings_and_a_balanced_summary() {
         .output()
         .expect("runs");
     let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "{stdout}");
+    // The planted set has errors: written, and exit status 3.
+    assert_eq!(run.status.code(), Some(3), "{stdout}");
+    let unexplained = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("unexplained"))
+        .expect("unexplained line");
+    assert!(unexplained.ends_with(" 0.00 yuan"), "{stdout}");
     assert!(
-        stdout.contains("unexplained                                0.00"),
+        stdout.contains("findings: 13 error(s), 83 warning(s), 2 informational"),
         "{stdout}"
+    );
+    assert!(stdout.contains("588,839,904.99 yuan"), "{stdout}");
+    let verdicts = std::fs::read_to_string(out.join("invoices.csv")).expect("invoices");
+    assert!(verdicts.starts_with("invoice_no,verdict,codes,invoiced,expected"));
+    let index = std::fs::read(out.join("statements/index.csv")).expect("statements");
+    assert_eq!(
+        &index[..3],
+        b"\xEF\xBB\xBF",
+        "statements carry a BOM for Excel"
     );
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary"))
@@ -185,10 +200,21 @@ fn reconcile_writes_findings_and_a_balanced_summary() {
         .arg(china())
         .arg("--out")
         .arg(&again)
+        .args(["--fail-on", "never"])
         .output()
         .expect("runs");
-    assert!(run.status.success());
+    assert!(run.status.success(), "--fail-on never exits 0");
     assert!(std::fs::read(again.join("findings.csv")).unwrap() == findings.as_bytes());
+    for file in [
+        "invoices.csv",
+        "statements/index.csv",
+        "statements/H110100-01.csv",
+    ] {
+        assert!(
+            std::fs::read(again.join(file)).unwrap() == std::fs::read(out.join(file)).unwrap(),
+            "{file}"
+        );
+    }
     assert!(
         std::fs::read(again.join("summary.json")).unwrap()
             == std::fs::read(out.join("summary.json")).unwrap()
@@ -239,7 +265,11 @@ fn reconcile_refuses_bad_data_and_writes_nothing() {
         .arg(&out)
         .output()
         .expect("runs");
-    assert!(run.status.success());
+    assert_eq!(
+        run.status.code(),
+        Some(3),
+        "a blocked line is an error finding"
+    );
     let findings = std::fs::read_to_string(out.join("findings.csv")).expect("findings");
     assert!(
         findings.contains("INVALID_LINE")

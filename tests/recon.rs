@@ -123,13 +123,27 @@ fn tolerances_are_configurable() {
     let mut tolerances = Tolerances::default();
     tolerances.apply("price.yuan=1.00").unwrap();
     tolerances.apply("price.fraction=0.01").unwrap();
-    let loose = reconcile(&set, &ReconParams { tolerances }).unwrap();
+    let loose = reconcile(
+        &set,
+        &ReconParams {
+            tolerances,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(codes(&loose), vec![Code::Rounding]);
     // Tolerances are per side: 0.60 over is beyond an upper limit of 0.50 even with a lower
     // limit of 1.00.
     let mut tolerances = Tolerances::default();
     tolerances.apply("price.lower_yuan=1.00").unwrap();
-    let upper = reconcile(&set, &ReconParams { tolerances }).unwrap();
+    let upper = reconcile(
+        &set,
+        &ReconParams {
+            tolerances,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(codes(&upper), vec![Code::PriceOver]);
 }
 
@@ -154,6 +168,7 @@ fn units_beyond_the_slip_within_the_quantity_tolerance_are_informational() {
         &set,
         &ReconParams {
             tolerances: tolerances.clone(),
+            ..Default::default()
         },
     )
     .unwrap();
@@ -165,7 +180,14 @@ fn units_beyond_the_slip_within_the_quantity_tolerance_are_informational() {
         "still accounted for in the books"
     );
     tolerances.apply("quantity.upper_fraction=0.0999").unwrap();
-    let rec = reconcile(&set, &ReconParams { tolerances }).unwrap();
+    let rec = reconcile(
+        &set,
+        &ReconParams {
+            tolerances,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(
         only(&rec, Code::QtyOver).severity,
         spareplan::recon::Severity::Error

@@ -53,6 +53,8 @@ pub enum Exit {
     /// The command failed: bad arguments, an unreadable folder, a plan the checker refused, a
     /// file that could not be written; nothing was written.
     Failed = 2,
+    /// `reconcile` wrote its results and found what `--fail-on` names (by default errors).
+    Findings = 3,
 }
 
 impl From<Exit> for ExitCode {

@@ -6,20 +6,28 @@ use anyhow::{bail, Context};
 
 use super::{reported, Exit};
 use crate::io::{self, DirSource};
-use crate::recon::{reconcile, ReconParams, Tolerances};
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+
+use crate::io::recon_output as out;
+use crate::money::group_digits;
+use crate::recon::{reconcile, ReconParams, Reconciliation, Severity, Tolerances, Verdict};
 
 /// Reconcile outbound slips against invoices and the negotiated discount terms.
 ///
 /// FINANCE_DIR holds slips.csv, invoices.csv, discounts.csv and consents.csv (or is a planning
-/// folder with a finance/ subfolder). Writes findings.csv and summary.json to OUT and prints the
-/// findings grouped by code. A price or amount difference on a line is a finding when it
-/// crosses either tolerance; within both it is ROUNDING (informational).
+/// folder with a finance/ subfolder). Writes findings.csv (one row per finding), invoices.csv
+/// (a verdict per invoice: cleared, cleared with note, or blocked and why), statements/ (a
+/// statement of account per hospital, and index.csv) and summary.json to OUT, and prints the
+/// totals, the findings by severity and code, and the verdicts. A line that fails validation is
+/// blocked (INVALID_LINE) with its whole invoice and the rest is reconciled, unless --strict.
 #[derive(clap::Args, Debug)]
 #[command(after_help = concat!(
-    "Example:\n  spareplan reconcile data/china/finance --out out/recon\n\n",
-    "Exit status:\n  0  reconciled (findings are in findings.csv)\n",
-    "  1  the extract has errors; nothing was written\n",
-    "  2  bad arguments or an output that could not be written"
+    "Examples:\n  spareplan reconcile data/china/finance --out out/recon\n",
+    "  spareplan reconcile data/china/finance --out out/recon --tolerance price.upper_yuan=1.00 --fail-on never\n\n",
+    "Exit status:\n  0  reconciled, and no finding at or above the --fail-on severity\n",
+    "  1  the extract cannot be read (or, with --strict, a line has errors); nothing was written\n",
+    "  2  bad arguments or an output that could not be written\n",
+    "  3  reconciled and written, with findings at or above the --fail-on severity (default: errors)"
 ))]
 pub struct Args {
     /// The finance data set folder.
@@ -51,6 +59,12 @@ pub struct Args {
     /// Also write findings_excel.csv (UTF-8 with BOM) for spreadsheet programs.
     #[arg(long)]
     pub excel: bool,
+    /// Do not draw up the statements of account (statements/).
+    #[arg(long)]
+    pub no_statements: bool,
+    /// The least severity of a finding that makes the exit status 3: error, warning, or never.
+    #[arg(long, value_name = "SEVERITY", default_value = "error", value_parser = ["error", "warning", "never"])]
+    pub fail_on: String,
     /// Print the summary as JSON instead of text.
     #[arg(long)]
     pub json: bool,
@@ -126,82 +140,174 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let Some(set) = reported(loaded) else {
         return Ok(Exit::DataErrors);
     };
-    let params = ReconParams { tolerances };
+    let params = ReconParams {
+        tolerances,
+        statements: !a.no_statements,
+    };
     let rec = reconcile(&set, &params)?;
+    let period = period(&set);
     // Millions of lines are about to be freed by the process exit anyway; dropping them one by
     // one would cost a noticeable share of the run.
     std::mem::forget(set);
-    let summary_json = io::output::recon_summary_json(&rec, &params);
-    let findings = io::output::findings_csv(&rec);
+    let summary_json = out::recon_summary_json(&rec, &params);
+    let ((findings, invoices), statements) = rayon::join(
+        || {
+            rayon::join(
+                || out::findings_csv(&rec),
+                || out::invoice_verdicts_csv(&rec),
+            )
+        },
+        || {
+            rec.statements
+                .par_iter()
+                .map(|st| (out::statement_file(st), out::statement_csv(st, &period)))
+                .collect::<Vec<_>>()
+        },
+    );
     output.stage("findings.csv", &findings)?;
     if a.excel {
         output.stage("findings_excel.csv", &io::output::with_bom(&findings))?;
     }
+    output.stage("invoices.csv", &invoices)?;
+    if params.statements {
+        output.stage("statements/index.csv", &out::statements_index_csv(&rec))?;
+        for (name, bytes) in &statements {
+            output.stage(name, bytes)?;
+        }
+    }
     output.stage("summary.json", summary_json.as_bytes())?;
-    let written = output.commit()?;
+    output.commit()?;
+    let exit = exit_status(&rec, &a.fail_on);
     if a.json {
         out!("{summary_json}");
-        return Ok(Exit::Success);
+    } else {
+        print_summary(&rec, &folder, a, exit);
     }
-    if rec.blocked_lines > 0 {
-        outln!(
-            "  blocked: {} line(s) failed validation or share an invoice with one (INVALID_LINE in findings.csv), {} yuan of invoice lines held back; the rest is reconciled",
-            rec.blocked_lines,
-            rec.blocked_invoiced_value
-        );
+    // The reconciliation too is freed by the exit.
+    std::mem::forget(rec);
+    Ok(exit)
+}
+
+/// The period the extract covers, from its first to its last slip or invoice date.
+fn period(set: &crate::model::FinanceSet) -> String {
+    let dates = set
+        .slips
+        .iter()
+        .map(|s| s.slip_date)
+        .chain(set.invoices.iter().map(|l| l.invoice_date));
+    let (mut first, mut last) = (None, None);
+    for d in dates {
+        first = Some(first.map_or(d, |f: chrono::NaiveDate| f.min(d)));
+        last = Some(last.map_or(d, |l: chrono::NaiveDate| l.max(d)));
     }
+    match (first, last) {
+        (Some(f), Some(l)) => format!("{f} to {l}"),
+        _ => String::new(),
+    }
+}
+
+/// 3 when a finding reaches the `--fail-on` severity.
+fn exit_status(rec: &Reconciliation, fail_on: &str) -> Exit {
+    let least = match fail_on {
+        "error" => Severity::Error,
+        "warning" => Severity::Warning,
+        _ => return Exit::Success,
+    };
+    if rec.findings.iter().any(|f| f.severity >= least) {
+        Exit::Findings
+    } else {
+        Exit::Success
+    }
+}
+
+fn print_summary(rec: &Reconciliation, folder: &Path, a: &Args, exit: Exit) {
     let t = &rec.totals;
     outln!(
         "reconciled {} slip lines against {} invoice lines in {}",
-        rec.slip_lines,
-        rec.invoice_lines,
+        group_digits(rec.slip_lines as u64),
+        group_digits(rec.invoice_lines as u64),
         folder.display()
     );
-    outln!(
-        "  shipped at agreed prices     {:>18}",
-        t.shipped_value.to_string()
-    );
-    outln!(
-        "  invoiced (net of red)        {:>18}",
-        t.invoiced_value.to_string()
-    );
-    outln!(
-        "  matched at agreed prices     {:>18}",
-        t.matched_value.to_string()
-    );
-    outln!(
-        "  shipped, not invoiced        {:>18}",
-        t.shipped_not_invoiced_value.to_string()
-    );
-    outln!(
-        "  invoiced, not shipped        {:>18}",
-        t.invoiced_not_shipped_value.to_string()
-    );
-    outln!(
-        "  net over(+)/under(-) billing {:>18}",
-        t.net_difference.to_string()
-    );
-    outln!(
-        "  unexplained                  {:>18}",
-        t.unexplained.to_string()
-    );
-    outln!("findings by code:            count           expected           invoiced         difference");
-    for c in &rec.by_code {
+    if rec.blocked_lines > 0 {
         outln!(
-            "  {:<24} {:>7} {:>18} {:>18} {:>18}",
-            c.code.as_str(),
-            c.count,
-            c.expected.to_string(),
-            c.invoiced.to_string(),
-            c.difference.to_string()
+            "  blocked: {} line(s) failed validation or belong to an invoice blocked with one (INVALID_LINE), {} yuan of invoice lines held back; the rest is reconciled",
+            group_digits(rec.blocked_lines as u64),
+            rec.blocked_invoiced_value.grouped()
         );
     }
-    for w in written {
-        outln!("wrote {}", w.display());
+    let money = [
+        ("shipped at agreed prices", t.shipped_value),
+        ("invoiced (net of red)", t.invoiced_value),
+        ("matched at agreed prices", t.matched_value),
+        ("shipped, not invoiced", t.shipped_not_invoiced_value),
+        ("invoiced, not shipped", t.invoiced_not_shipped_value),
+        ("net over(+)/under(-) billing", t.net_difference),
+        ("unexplained", t.unexplained),
+    ];
+    for (what, amount) in money {
+        outln!("  {what:<30} {:>20} yuan", amount.grouped());
+    }
+    let count = |s| group_digits(out::severity_count(rec, s) as u64);
+    outln!(
+        "findings: {} error(s), {} warning(s), {} informational",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    );
+    outln!(
+        "  {:<24} {:>9} {:>20} {:>20} {:>20}",
+        "code",
+        "count",
+        "expected (yuan)",
+        "invoiced (yuan)",
+        "difference (yuan)"
+    );
+    for c in &rec.by_code {
+        outln!(
+            "  {:<24} {:>9} {:>20} {:>20} {:>20}",
+            c.code.as_str(),
+            group_digits(u64::from(c.count)),
+            c.expected.grouped(),
+            c.invoiced.grouped(),
+            c.difference.grouped()
+        );
+    }
+    outln!("invoices:");
+    for verdict in Verdict::ALL {
+        let of: Vec<&crate::recon::InvoiceVerdict> = rec
+            .invoices
+            .iter()
+            .filter(|v| v.verdict == verdict)
+            .collect();
+        let value: crate::money::Fen = of.iter().map(|v| v.invoiced).sum();
+        outln!(
+            "  {:<24} {:>9} {:>20} yuan",
+            verdict.as_str(),
+            group_digits(of.len() as u64),
+            value.grouped()
+        );
+    }
+    let statements = if rec.statements.is_empty() {
+        String::new()
+    } else {
+        format!(
+            ", statements/ ({} hospitals)",
+            group_digits(rec.statements.len() as u64)
+        )
+    };
+    outln!(
+        "wrote {}: findings.csv, invoices.csv{statements}, summary.json",
+        a.out.display()
+    );
+    if exit == Exit::Findings {
+        outln!(
+            "exit status 3: there are findings at or above {} (--fail-on never for 0)",
+            a.fail_on
+        );
     }
     outln!(
-        "next: review {} (difference = invoiced - expected; detail says what to correct)",
+        "next: review the blocked invoices in {} (reason says why), then {} (difference = invoiced - expected)",
+        a.out.join("invoices.csv").display(),
         a.out.join("findings.csv").display()
     );
-    Ok(Exit::Success)
 }

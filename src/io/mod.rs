@@ -16,6 +16,7 @@ pub mod output;
 pub mod output_dir;
 pub mod plan_output;
 pub mod planning;
+pub mod recon_output;
 pub mod replenish_output;
 pub mod scenario_output;
 pub mod sim_output;

@@ -78,33 +78,6 @@ pub fn coverage_csv(ds: &Dataset, cov: &Coverage) -> Vec<u8> {
     t.into_bytes()
 }
 
-/// `findings.csv` of `reconcile`.
-pub fn findings_csv(rec: &crate::recon::Reconciliation) -> Vec<u8> {
-    let mut t = CsvBuf::of(&contract::FINDINGS_OUT);
-    let num = |v: Option<u32>| v.map(|n| n.to_string()).unwrap_or_default();
-    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    for f in &rec.findings {
-        t.row([
-            f.code.as_str(),
-            f.severity.as_str(),
-            &f.slip_no,
-            &num(f.slip_line),
-            &f.invoice_no,
-            &num(f.invoice_line),
-            &f.part_no,
-            &f.expected.to_string(),
-            &f.invoiced.to_string(),
-            &f.difference.to_string(),
-            &f.detail,
-            f.accounts.as_str(),
-            &f.customer,
-            &date(f.slip_date),
-            &date(f.invoice_date),
-        ]);
-    }
-    t.into_bytes()
-}
-
 /// The same table for spreadsheet programs that need a BOM to read UTF-8.
 pub fn with_bom(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(bytes.len() + 3);
@@ -140,58 +113,6 @@ pub fn uptime_summary_json(ds: &Dataset, ledger: &crate::uptime::Ledger) -> Stri
         "extension_days_total": s.extension_days_total,
         "uptime_mean": s.uptime_mean.map(r6),
         "uptime_min": s.uptime_min.map(r6),
-    }))
-}
-
-/// `summary.json` of `reconcile`: every amount as a decimal string in yuan.
-pub fn recon_summary_json(
-    rec: &crate::recon::Reconciliation,
-    params: &crate::recon::ReconParams,
-) -> String {
-    let t = &rec.totals;
-    let mut by_code = serde_json::Map::new();
-    for c in &rec.by_code {
-        by_code.insert(
-            c.code.as_str().to_owned(),
-            serde_json::json!({
-                "count": c.count,
-                "expected": c.expected.to_string(),
-                "invoiced": c.invoiced.to_string(),
-                "difference": c.difference.to_string(),
-            }),
-        );
-    }
-    let mut tolerances = serde_json::Map::new();
-    for kind in crate::recon::Kind::ALL {
-        let l = params.tolerances.of(kind);
-        let fraction = crate::recon::tolerance::fraction_text;
-        tolerances.insert(
-            kind.as_str().to_owned(),
-            serde_json::json!({
-                "lower_yuan": l.lower_yuan.to_string(),
-                "upper_yuan": l.upper_yuan.to_string(),
-                "lower_fraction": fraction(l.lower_ppm),
-                "upper_fraction": fraction(l.upper_ppm),
-            }),
-        );
-    }
-    json_text(&serde_json::json!({
-        "slip_lines": rec.slip_lines,
-        "invoice_lines": rec.invoice_lines,
-        "findings_total": rec.findings.len(),
-        "blocked_lines": rec.blocked_lines,
-        "blocked_invoiced_value": rec.blocked_invoiced_value.to_string(),
-        "shipped_value": t.shipped_value.to_string(),
-        "invoiced_value": t.invoiced_value.to_string(),
-        "matched_value": t.matched_value.to_string(),
-        "shipped_not_invoiced_value": t.shipped_not_invoiced_value.to_string(),
-        "invoiced_not_shipped_value": t.invoiced_not_shipped_value.to_string(),
-        "net_difference": t.net_difference.to_string(),
-        "explained_difference": t.explained_difference.to_string(),
-        "unexplained": t.unexplained.to_string(),
-        "balanced": t.unexplained.0 == 0,
-        "tolerances": tolerances,
-        "findings": by_code,
     }))
 }
 

@@ -158,7 +158,7 @@ impl OutputDir {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("creating folder {}", parent.display()))?;
         }
-        write_synced(&target, bytes).with_context(|| {
+        write_file(&target, bytes).with_context(|| {
             format!(
                 "writing {} (staged as {})",
                 self.shown.join(name).display(),
@@ -175,7 +175,8 @@ impl OutputDir {
         if self.dir.is_dir() {
             carry_over(&self.dir, &self.staging, Path::new(""), &self.staged)?;
         }
-        sync_dir(&self.staging);
+        sync_staged(&self.staging)
+            .with_context(|| format!("syncing {} to disk", self.staging.display()))?;
         if self.dir.is_dir() {
             exchange(&self.staging, &self.dir)?;
             // The staging path now holds the old set.
@@ -304,11 +305,20 @@ fn carry_over(dir: &Path, staging: &Path, rel: &Path, staged: &[String]) -> anyh
     Ok(())
 }
 
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     let mut f = File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+    f.write_all(bytes)
+}
+
+/// Puts every staged file on disk before the set is swapped in: one `syncfs` of the staging
+/// folder's file system (a set of thousands of statements costs one call, not one per file),
+/// then the folders' entries.
+fn sync_staged(staging: &Path) -> std::io::Result<()> {
+    let dir = File::open(staging)?;
+    rustix::fs::syncfs(&dir)?;
+    sync_dir(staging);
+    Ok(())
 }
 
 /// Syncs a folder's entries to disk (best effort: not every file system allows it).

@@ -10,6 +10,8 @@ use crate::model::*;
 /// A CSV table built in memory.
 pub struct CsvBuf {
     w: csv::Writer<Vec<u8>>,
+    /// Scratch text for a field formatted in place (no allocation per field).
+    scratch: String,
 }
 
 impl CsvBuf {
@@ -18,12 +20,46 @@ impl CsvBuf {
         CsvBuf::new(&spec.header())
     }
 
+    /// A table without a header row (a chunk of a table's rows).
+    pub fn headerless() -> CsvBuf {
+        let w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(1 << 16));
+        CsvBuf {
+            w,
+            scratch: String::new(),
+        }
+    }
+
     pub fn new(header: &[&str]) -> CsvBuf {
         let mut w = csv::WriterBuilder::new()
             .has_headers(false)
             .from_writer(Vec::with_capacity(1 << 16));
         w.write_record(header).expect("writing to memory");
-        CsvBuf { w }
+        CsvBuf {
+            w,
+            scratch: String::new(),
+        }
+    }
+
+    /// One field of the row being written, field by field; [`CsvBuf::end_row`] ends it.
+    pub fn field(&mut self, text: impl AsRef<[u8]>) {
+        self.w.write_field(text).expect("writing to memory");
+    }
+
+    /// One field formatted in place (a number, an amount, a date).
+    pub fn shown(&mut self, value: impl std::fmt::Display) {
+        self.scratch.clear();
+        let _ = write!(self.scratch, "{value}");
+        self.w
+            .write_field(&self.scratch)
+            .expect("writing to memory");
+    }
+
+    pub fn end_row(&mut self) {
+        self.w
+            .write_record(None::<&[u8]>)
+            .expect("writing to memory");
     }
 
     pub fn row<I, T>(&mut self, fields: I)

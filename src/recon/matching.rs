@@ -58,7 +58,7 @@ fn starts(keys: impl Iterator<Item = usize>, n: usize) -> Vec<usize> {
     start
 }
 
-/// Matches every kept blue invoice line, slip by slip.
+/// Matches every kept blue invoice line, slip by slip, the slips in two halves on both cores.
 pub(super) fn match_lines(m: &MatchInput<'_>, findings: &mut Vec<Finding>) -> Matched {
     let n = m.invoices.len();
     // Slips are in slip-number order, so each slip's lines are contiguous.
@@ -66,15 +66,10 @@ pub(super) fn match_lines(m: &MatchInput<'_>, findings: &mut Vec<Finding>) -> Ma
         m.slip_slip.iter().map(|&k| k as usize),
         m.known_slips as usize,
     );
-    let mut state = Matched {
-        remaining: m.slips.iter().map(|s| s.qty).collect(),
-        slip_invoiced: vec![Fen::ZERO; m.slips.len()],
-        no_terms_reported: vec![false; m.slips.len()],
-        matched_value: Fen::ZERO,
-    };
     // An invoice line only ever draws on the lines of its own slip, so matching slip by slip (in
-    // key order within a slip) gives the same result as matching in key order overall, and walks
-    // the slip tables in order instead of at random.
+    // key order within a slip) gives the same result as matching in key order overall, walks
+    // the slip tables in order instead of at random, and lets two sets of slips be matched at
+    // once.
     let mut by_slip = starts(
         m.invoice_slip.iter().map(|&k| k as usize),
         slip_index_len(m.invoice_slip, m.known_slips),
@@ -84,8 +79,54 @@ pub(super) fn match_lines(m: &MatchInput<'_>, findings: &mut Vec<Finding>) -> Ma
         match_order[by_slip[k as usize]] = i;
         by_slip[k as usize] += 1;
     }
+    // Split between two slips, near the middle of the invoice lines.
+    let mut split = n / 2;
+    while split > 0
+        && split < n
+        && m.invoice_slip[match_order[split]] == m.invoice_slip[match_order[split - 1]]
+    {
+        split += 1;
+    }
+    let (first, second) = match_order.split_at(split.min(n));
+    let fresh = || Matched {
+        remaining: m.slips.iter().map(|s| s.qty).collect(),
+        slip_invoiced: vec![Fen::ZERO; m.slips.len()],
+        no_terms_reported: vec![false; m.slips.len()],
+        matched_value: Fen::ZERO,
+    };
+    let ((mut a, fa), (b, fb)) = rayon::join(
+        || match_in_order(m, first, &slip_start, fresh()),
+        || match_in_order(m, second, &slip_start, fresh()),
+    );
+    // The second half's slips start at the slip of its first line (every slip line before it
+    // belongs to the first half).
+    let from = second.first().map_or(m.slips.len(), |&i| {
+        let k = m.invoice_slip[i] as usize;
+        if k < m.known_slips as usize {
+            slip_start[k]
+        } else {
+            m.slips.len()
+        }
+    });
+    a.remaining[from..].copy_from_slice(&b.remaining[from..]);
+    a.slip_invoiced[from..].copy_from_slice(&b.slip_invoiced[from..]);
+    a.no_terms_reported[from..].copy_from_slice(&b.no_terms_reported[from..]);
+    a.matched_value += b.matched_value;
+    findings.extend(fa);
+    findings.extend(fb);
+    a
+}
+
+/// Matches the invoice lines of `order` (whole slips) into `state`.
+fn match_in_order(
+    m: &MatchInput<'_>,
+    order: &[usize],
+    slip_start: &[usize],
+    mut state: Matched,
+) -> (Matched, Vec<Finding>) {
+    let mut findings = Vec::new();
     let mut cands: Vec<usize> = Vec::new();
-    for &i in &match_order {
+    for &i in order {
         let l = m.invoices[i];
         if !m.kept[i] || l.kind == InvoiceKind::Red {
             continue;
@@ -104,16 +145,13 @@ pub(super) fn match_lines(m: &MatchInput<'_>, findings: &mut Vec<Finding>) -> Ma
         }
         if cands.is_empty() {
             findings.push(check_invoiced_not_shipped_or_part_mismatch(
-                m,
-                i,
-                net,
-                &slip_start,
+                m, i, net, slip_start,
             ));
             continue;
         }
-        match_one(m, i, &cands, &mut state, findings);
+        match_one(m, i, &cands, &mut state, &mut findings);
     }
-    state
+    (state, findings)
 }
 
 /// The note on a line netted against red invoices.

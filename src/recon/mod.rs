@@ -34,7 +34,9 @@ mod keys;
 mod lines;
 mod matching;
 mod pricing;
+mod statement;
 pub mod tolerance;
+mod verdict;
 
 use balance::{by_code, sort_findings, totals};
 use credit::{net_credit_notes, CreditInput};
@@ -44,7 +46,11 @@ use lines::{slip_line_findings, tax_findings, SlipOutcome};
 use matching::{match_lines, MatchInput};
 pub use pricing::normalize_part;
 use pricing::{gap_findings, overlapping_term_findings, Priced, Terms};
+use statement::{statements, StatementInput};
+pub use statement::{Section, Statement, StatementRow};
 pub use tolerance::{Kind, Limits, Tolerances};
+use verdict::{verdicts, VerdictInput};
+pub use verdict::{InvoiceVerdict, Verdict};
 
 use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
@@ -53,11 +59,13 @@ use rustc_hash::FxHashMap;
 use crate::model::{FinanceSet, InvoiceLine, SlipLine, Text};
 use crate::money::Fen;
 
-/// What a reconciliation is asked to tolerate.
+/// What a reconciliation is asked to tolerate, and to produce.
 #[derive(Clone, Debug, Default)]
 pub struct ReconParams {
     /// Tolerances per kind of difference (price, quantity, amount, tax).
     pub tolerances: Tolerances,
+    /// Whether to draw up a statement of account per hospital.
+    pub statements: bool,
 }
 
 /// The result of a reconciliation.
@@ -70,6 +78,10 @@ pub struct Reconciliation {
     pub blocked_invoiced_value: Fen,
     pub totals: Totals,
     pub by_code: Vec<CodeTotal>,
+    /// One verdict per invoice number, in number order.
+    pub invoices: Vec<InvoiceVerdict>,
+    /// One statement per hospital, in hospital order (empty unless asked for).
+    pub statements: Vec<Statement>,
     pub slip_lines: usize,
     pub invoice_lines: usize,
 }
@@ -279,9 +291,10 @@ fn check_duplicate_invoice(
     kept
 }
 
-/// `INVALID_LINE`: every line the loader blocked, and every other line of an invoice with a
-/// blocked line (the invoice is blocked whole). Returns the set without the lines blocked with
-/// their invoice (`None` when there are none) and their amount.
+/// `INVALID_LINE`: every line the loader blocked, every other line of an invoice with a blocked
+/// line (the invoice is blocked whole), and every line of an invoice that bills a slip with a
+/// blocked line (what it bills cannot be checked). Returns the set without the lines blocked
+/// with their invoice (`None` when there are none) and their amount.
 fn check_invalid_line(set: &FinanceSet, findings: &mut Vec<Finding>) -> (Option<FinanceSet>, Fen) {
     for b in &set.blocked {
         let number = Text::from(b.number.as_str());
@@ -296,30 +309,59 @@ fn check_invalid_line(set: &FinanceSet, findings: &mut Vec<Finding>) -> (Option<
         }
         findings.push(f);
     }
-    let blocked_invoices: rustc_hash::FxHashSet<&str> = set
-        .blocked
+    let numbers = |slip: bool| -> rustc_hash::FxHashSet<&str> {
+        set.blocked
+            .iter()
+            .filter(|b| b.slip == slip && !b.number.is_empty())
+            .map(|b| b.number.as_str())
+            .collect()
+    };
+    let (blocked_slips, blocked_invoices) = (numbers(true), numbers(false));
+    // An invoice billing a blocked slip is blocked whole too.
+    let by_slip: rustc_hash::FxHashSet<&str> = set
+        .invoices
         .iter()
-        .filter(|b| !b.slip && !b.number.is_empty())
-        .map(|b| b.number.as_str())
+        .filter(|l| {
+            blocked_slips.contains(&*l.slip_no) && !blocked_invoices.contains(&*l.invoice_no)
+        })
+        .map(|l| &*l.invoice_no)
         .collect();
-    if blocked_invoices.is_empty() {
+    if blocked_invoices.is_empty() && by_slip.is_empty() {
         return (None, Fen::ZERO);
     }
-    let mut kept = set.clone();
+    let why_of = |l: &InvoiceLine| {
+        if blocked_invoices.contains(&*l.invoice_no) {
+            format!(
+                "blocked with invoice {}: another of its lines failed validation",
+                l.invoice_no
+            )
+        } else {
+            format!(
+                "blocked with invoice {}: it bills slip {}, a line of which failed validation",
+                l.invoice_no, l.slip_no
+            )
+        }
+    };
+    let mut kept = FinanceSet {
+        slips: set.slips.clone(),
+        invoices: Vec::with_capacity(set.invoices.len()),
+        discounts: set.discounts.clone(),
+        consents: set.consents.clone(),
+        blocked: Vec::new(),
+    };
     let mut value = Fen::ZERO;
-    kept.invoices.retain(|l| {
-        if !blocked_invoices.contains(&*l.invoice_no) {
-            return true;
+    for l in &set.invoices {
+        if !blocked_invoices.contains(&*l.invoice_no) && !by_slip.contains(&*l.invoice_no) {
+            kept.invoices.push(l.clone());
+            continue;
         }
         value += l.amount;
         findings.push(
-            Finding::on_invoice_line(Code::InvalidLine, l).detail(format!(
-                "blocked with invoice {}: another of its lines failed validation",
-                l.invoice_no
-            )),
+            Finding::on_invoice_line(Code::InvalidLine, l)
+                .money(Fen::ZERO, l.amount)
+                .detail(why_of(l)),
         );
-        false
-    });
+    }
     (Some(kept), value)
 }
 
@@ -348,6 +390,66 @@ fn name_customers(findings: &mut [Finding], slips: &[&SlipLine], k: &Keyed<'_>) 
         f.customer = slips[line].ship_to.clone();
         f.slip_date = Some(slips[line].slip_date);
     }
+}
+
+/// The findings raised on a slip line that concern what invoices bill for it (a refurbished
+/// part, with or without consent; terms that overlap), each with the key of every invoice that
+/// bills the line's slip and part.
+fn on_invoices(
+    findings: &[Finding],
+    slips: &[&SlipLine],
+    k: &Keyed<'_>,
+    kept: &[bool],
+    inv_no: &[u32],
+) -> Vec<(usize, u32)> {
+    let concerns = |f: &Finding| {
+        f.invoice_no.is_empty()
+            && f.slip_line.is_some()
+            && matches!(
+                f.code,
+                Code::RefurbNoConsent | Code::RefurbWithConsent | Code::OverlappingTerms
+            )
+    };
+    if !findings.iter().any(concerns) {
+        return Vec::new();
+    }
+    // The invoice lines of each slip key concerned, in line order.
+    let mut by_slip: FxHashMap<u32, Vec<usize>> = findings
+        .iter()
+        .filter(|f| concerns(f))
+        .filter_map(|f| k.slip_index.get(&*f.slip_no))
+        .map(|&key| (key, Vec::new()))
+        .collect();
+    for (i, &key) in k.invoice_slip.iter().enumerate() {
+        if kept[i] {
+            if let Some(lines) = by_slip.get_mut(&key) {
+                lines.push(i);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (fi, f) in findings.iter().enumerate().filter(|(_, f)| concerns(f)) {
+        let Some(&key) = k.slip_index.get(&*f.slip_no) else {
+            continue;
+        };
+        let first = k.slip_slip.partition_point(|&x| x < key);
+        let Some(s) = (first..k.slip_slip.len())
+            .take_while(|&s| k.slip_slip[s] == key)
+            .find(|&s| Some(slips[s].line_no) == f.slip_line)
+        else {
+            continue;
+        };
+        let mut ranks: Vec<u32> = by_slip
+            .get(&key)
+            .into_iter()
+            .flatten()
+            .filter(|&&i| k.invoice_part[i] == k.slip_part[s])
+            .map(|&i| inv_no[i])
+            .collect();
+        ranks.dedup();
+        out.extend(ranks.into_iter().map(|r| (fi, r)));
+    }
+    out
 }
 
 /// Reconciles a finance data set.
@@ -430,20 +532,64 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     );
     name_customers(&mut findings, &slips, &k);
     sort_findings(&mut findings);
-    let totals = totals(
-        &slips,
-        &k.priced,
-        &invoices,
-        matched.matched_value,
-        &findings,
+    // The first line of each known slip, for the customer of an invoice line.
+    let mut slip_first: Vec<u32> = Vec::with_capacity(k.known_slips as usize);
+    for (s, &key) in k.slip_slip.iter().enumerate() {
+        if key as usize == slip_first.len() {
+            slip_first.push(s as u32);
+        }
+    }
+    let slip_of = |i: usize| {
+        let key = k.invoice_slip[i];
+        (key < k.known_slips).then(|| slip_first[key as usize] as usize)
+    };
+    let customer = |i: usize| slip_of(i).map(|s| slips[s].ship_to.clone());
+    let related = on_invoices(&findings, &slips, &k, &kept, &inv_no);
+    let ((invoices_out, verdict_of_key), (totals, by_code)) = rayon::join(
+        || {
+            verdicts(&VerdictInput {
+                invoices: &invoices,
+                inv_no: &inv_no,
+                numbers: invoice_no_keys.len(),
+                keys: &invoice_no_keys,
+                lines: &lines,
+                findings: &findings,
+                related: &related,
+                customer: &customer,
+            })
+        },
+        || {
+            let totals = totals(
+                &slips,
+                &k.priced,
+                &invoices,
+                matched.matched_value,
+                &findings,
+            );
+            (totals, by_code(&findings))
+        },
     );
-    let by_code = by_code(&findings)?;
+    let statements = if params.statements {
+        statements(&StatementInput {
+            slips: &slips,
+            agreed: &|s| k.priced[s].agreed,
+            remaining: &matched.remaining,
+            invoices: &invoices,
+            kept: &kept,
+            slip_of: &slip_of,
+            verdict_of: &|i| verdict_of_key[inv_no[i] as usize],
+        })
+    } else {
+        Vec::new()
+    };
     Ok(Reconciliation {
         findings,
+        statements,
         blocked_lines,
         blocked_invoiced_value,
         totals,
-        by_code,
+        by_code: by_code?,
+        invoices: invoices_out,
         slip_lines: set.slips.len(),
         invoice_lines: set.invoices.len(),
     })

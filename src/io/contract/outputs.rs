@@ -236,6 +236,63 @@ pub const FINDINGS_OUT: FileSpec = FileSpec {
     defaults: &[],
 };
 
+/// The verdict per invoice of `reconcile`.
+pub const INVOICE_VERDICTS_OUT: FileSpec = FileSpec {
+    name: "invoices.csv",
+    required: true,
+    columns: &[
+        req("invoice_no"),
+        req("verdict"),
+        req("codes"),
+        req("invoiced"),
+        req("expected"),
+        opt("invoice_date"),
+        opt("kind"),
+        opt("customer"),
+        opt("lines"),
+        opt("credited"),
+        opt("difference"),
+        opt("reason"),
+    ],
+    defaults: &[],
+};
+
+/// A hospital's statement of account, `statements/<hospital_id>.csv`: its rows, then one total
+/// row per figure (the figure's name in `section`, the period in `date`).
+pub const STATEMENT_OUT: FileSpec = FileSpec {
+    name: "statements/<hospital_id>.csv",
+    required: false,
+    columns: &[
+        req("hospital_id"),
+        req("section"),
+        req("date"),
+        req("document_no"),
+        req("line_no"),
+        req("part_no"),
+        req("qty"),
+        req("amount"),
+        req("status"),
+    ],
+    defaults: &[],
+};
+
+/// `statements/index.csv`: one line per hospital with its statement's totals.
+pub const STATEMENTS_INDEX_OUT: FileSpec = FileSpec {
+    name: "statements/index.csv",
+    required: false,
+    columns: &[
+        req("hospital_id"),
+        req("file"),
+        req("shipped"),
+        req("invoiced"),
+        req("credited"),
+        req("not_invoiced"),
+        req("under_review"),
+        req("due"),
+    ],
+    defaults: &[],
+};
+
 pub const UPTIME_UNITS_OUT: FileSpec = FileSpec {
     name: "units.csv",
     required: true,
