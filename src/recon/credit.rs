@@ -2,6 +2,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::keys::NumberIndex;
 use super::{Code, Finding};
 use crate::model::{InvoiceKind, InvoiceLine};
 use crate::money::Fen;
@@ -19,7 +20,7 @@ pub(super) struct CreditInput<'a> {
     pub(super) invoices: &'a [&'a InvoiceLine],
     pub(super) kept: &'a [bool],
     pub(super) inv_no: &'a [u32],
-    pub(super) invoice_no_keys: &'a FxHashMap<&'a str, u32>,
+    pub(super) invoice_no_keys: &'a NumberIndex<'a>,
     pub(super) invoice_slip: &'a [u32],
     pub(super) invoice_part: &'a [u32],
 }
@@ -51,7 +52,7 @@ pub(super) fn net_credit_notes(input: &CreditInput<'_>, findings: &mut Vec<Findi
         match l.kind {
             InvoiceKind::Blue => has_blue[inv_no[i] as usize] = true,
             InvoiceKind::Red => {
-                if let Some(&k) = l
+                if let Some(k) = l
                     .original_invoice_no
                     .as_deref()
                     .and_then(|o| invoice_no_keys.get(o))
@@ -78,7 +79,7 @@ pub(super) fn net_credit_notes(input: &CreditInput<'_>, findings: &mut Vec<Findi
         let credit = -red.qty;
         let mut left = credit;
         let mut amount_left = red.amount;
-        let original_key = invoice_no_keys.get(original).copied();
+        let original_key = invoice_no_keys.get(original);
         let candidates = original_key
             .and_then(|k| blue_by_key.get(&(k, invoice_slip[i], invoice_part[i])))
             .cloned()

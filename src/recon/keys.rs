@@ -68,15 +68,18 @@ pub(super) fn run_keys<'a>(
     keys
 }
 
-/// The rank of each text in text (byte) order. Texts of at most 16 bytes without a NUL byte (as
+/// The rank of each text among the distinct texts in text (byte) order (equal texts share a
+/// rank), and the distinct texts in that order. Texts of at most 16 bytes without a NUL byte (as
 /// nearly all document numbers are) compare as big-endian integers padded with zeros, which is
 /// the same order, without following a pointer per comparison.
-fn text_ranks(names: &[&str]) -> Vec<u32> {
-    let short = names
+fn rank_texts<'a>(texts: &[&'a str]) -> (Vec<u32>, Vec<&'a str>) {
+    let mut rank = vec![0u32; texts.len()];
+    let mut distinct: Vec<&str> = Vec::new();
+    let short = texts
         .iter()
         .all(|t| t.len() <= 16 && !t.as_bytes().contains(&0));
-    let by_text: Vec<u32> = if short {
-        let mut packed: Vec<(u128, u32)> = names
+    if short {
+        let mut packed: Vec<(u128, u32)> = texts
             .iter()
             .enumerate()
             .map(|(k, t)| {
@@ -86,23 +89,48 @@ fn text_ranks(names: &[&str]) -> Vec<u32> {
             })
             .collect();
         packed.par_sort_unstable();
-        packed.into_iter().map(|(_, k)| k).collect()
+        let mut last = None;
+        for &(key, k) in &packed {
+            if last != Some(key) {
+                distinct.push(texts[k as usize]);
+                last = Some(key);
+            }
+            rank[k as usize] = distinct.len() as u32 - 1;
+        }
     } else {
-        let mut by_text: Vec<u32> = (0..names.len() as u32).collect();
-        by_text.par_sort_unstable_by(|&a, &b| names[a as usize].cmp(names[b as usize]));
-        by_text
-    };
-    let mut rank = vec![0u32; names.len()];
-    for (r, &k) in by_text.iter().enumerate() {
-        rank[k as usize] = r as u32;
+        let mut by_text: Vec<u32> = (0..texts.len() as u32).collect();
+        by_text.par_sort_unstable_by(|&a, &b| texts[a as usize].cmp(texts[b as usize]));
+        for &k in &by_text {
+            let t = texts[k as usize];
+            if distinct.last() != Some(&t) {
+                distinct.push(t);
+            }
+            rank[k as usize] = distinct.len() as u32 - 1;
+        }
     }
-    rank
+    (rank, distinct)
+}
+
+/// Invoice numbers by key, a key being the number's rank in text order.
+pub(super) struct NumberIndex<'a> {
+    names: Vec<&'a str>,
+}
+
+impl NumberIndex<'_> {
+    /// The key of a number, if any line carries it.
+    pub(super) fn get(&self, number: &str) -> Option<u32> {
+        self.names.binary_search(&number).ok().map(|k| k as u32)
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.names.len()
+    }
 }
 
 /// Invoice numbers as integer keys: a key is the number's rank in text order.
 pub(super) struct InvoiceNumbers<'a> {
     /// The key of each number.
-    pub(super) keys: FxHashMap<&'a str, u32>,
+    pub(super) keys: NumberIndex<'a>,
     /// The key of each line, in key order.
     pub(super) inv_no: Vec<u32>,
     /// How many times each row repeats (repeated rows are adjacent in key order).
@@ -120,31 +148,20 @@ pub(super) fn sort_and_number<'a>(
     lines: &'a [InvoiceLine],
     rest: fn(&InvoiceLine, &InvoiceLine) -> Ordering,
 ) -> (Vec<&'a InvoiceLine>, InvoiceNumbers<'a>) {
-    let mut keys: FxHashMap<&str, u32> = FxHashMap::default();
-    keys.reserve(lines.len());
-    let mut names: Vec<&str> = Vec::new();
-    let mut line_key = Vec::with_capacity(lines.len());
-    let mut last: Option<(*const u8, u32)> = None;
+    // One text per run of lines sharing the loader's text (the lines of an invoice), ranked.
+    let mut runs: Vec<&str> = Vec::new();
+    let mut line_run = Vec::with_capacity(lines.len());
+    let mut last: *const u8 = std::ptr::null();
     for l in lines {
         let text: &str = &l.invoice_no;
-        let k = match last {
-            Some((at, k)) if std::ptr::eq(at, text.as_ptr()) => k,
-            _ => {
-                let next = names.len() as u32;
-                let k = *keys.entry(text).or_insert(next);
-                if k == next {
-                    names.push(text);
-                }
-                k
-            }
-        };
-        last = Some((text.as_ptr(), k));
-        line_key.push(k);
+        if runs.is_empty() || !std::ptr::eq(last, text.as_ptr()) {
+            runs.push(text);
+            last = text.as_ptr();
+        }
+        line_run.push(runs.len() as u32 - 1);
     }
-    let rank = text_ranks(&names);
-    for k in keys.values_mut() {
-        *k = rank[*k as usize];
-    }
+    let (run_rank, names) = rank_texts(&runs);
+    let rank = |i: usize| run_rank[line_run[i] as usize];
     let first = lines
         .iter()
         .map(|l| l.invoice_date)
@@ -155,7 +172,7 @@ pub(super) fn sort_and_number<'a>(
         let l = &lines[i];
         RowKey {
             day: (l.invoice_date - first).num_days() as u32,
-            rank: rank[line_key[i] as usize],
+            rank: rank(i),
             line: l.line_no,
         }
     };
@@ -192,7 +209,7 @@ pub(super) fn sort_and_number<'a>(
     (
         sorted,
         InvoiceNumbers {
-            keys,
+            keys: NumberIndex { names },
             inv_no,
             repeats,
             reused,

@@ -15,6 +15,7 @@ use rayon::iter::{IndexedParallelIterator, IntoParallelRefIterator, ParallelIter
 use rustc_hash::FxHashMap;
 
 use super::credit::Line;
+use super::keys::NumberIndex;
 use super::{Accounts, Code, Finding, Severity};
 use crate::model::{InvoiceKind, InvoiceLine, Text};
 use crate::money::Fen;
@@ -174,7 +175,7 @@ pub(super) struct VerdictInput<'a> {
     pub(super) invoices: &'a [&'a InvoiceLine],
     pub(super) inv_no: &'a [u32],
     pub(super) numbers: usize,
-    pub(super) keys: &'a FxHashMap<&'a str, u32>,
+    pub(super) keys: &'a NumberIndex<'a>,
     pub(super) lines: &'a [Line],
     pub(super) findings: &'a [Finding],
     /// Findings raised on a slip line (a refurbished part, terms that overlap) and the key of
@@ -199,7 +200,7 @@ pub(super) fn verdicts(v: &VerdictInput<'_>) -> (Vec<InvoiceVerdict>, Vec<Verdic
         match l.kind {
             InvoiceKind::Red => {
                 a.red = true;
-                if let Some(&o) = l.original_invoice_no.as_deref().and_then(|o| v.keys.get(o)) {
+                if let Some(o) = l.original_invoice_no.as_deref().and_then(|o| v.keys.get(o)) {
                     let by = credited_by.entry(o).or_default();
                     if !by.contains(&l.invoice_no) {
                         by.push(l.invoice_no.clone());
@@ -219,7 +220,7 @@ pub(super) fn verdicts(v: &VerdictInput<'_>) -> (Vec<InvoiceVerdict>, Vec<Verdic
             continue;
         }
         match v.keys.get(&*f.invoice_no) {
-            Some(&r) => acc[r as usize].see(i, f),
+            Some(r) => acc[r as usize].see(i, f),
             None => {
                 let (a, date, customer) = held.entry(&f.invoice_no).or_default();
                 a.see(i, f);
