@@ -219,7 +219,7 @@ pub(super) fn verdicts(v: &VerdictInput<'_>) -> (Vec<InvoiceVerdict>, Vec<Verdic
         if f.invoice_no.is_empty() {
             continue;
         }
-        match v.keys.get(&*f.invoice_no) {
+        match v.keys.get(&f.invoice_no) {
             Some(r) => acc[r as usize].see(i, f),
             None => {
                 let (a, date, customer) = held.entry(&f.invoice_no).or_default();
