@@ -18,3 +18,4 @@ mod scenarios;
 mod simulate;
 mod stock;
 mod uptime;
+mod verdicts;
