@@ -57,7 +57,7 @@ fn duckdb_available() -> bool {
 }
 
 /// The `reconcile` command, end to end as a user runs it (reading, validating, reconciling,
-/// writing findings, verdicts and summary, process start and exit), beside DuckDB running the
+/// writing, process start and exit), findings only and with verdicts, beside DuckDB running the
 /// heavy part of the job on the same files with two threads (its own timing of the queries,
 /// without the Python start-up).
 fn versus_duckdb(c: &mut Criterion) {
@@ -66,19 +66,31 @@ fn versus_duckdb(c: &mut Criterion) {
         std::env::temp_dir().join(format!("spareplan-bench-recon-out-{}", std::process::id()));
     let mut group = c.benchmark_group("reconcile_vs_duckdb");
     group.sample_size(10);
-    group.bench_function("spareplan_reconcile_command", |b| {
-        b.iter(|| {
+    let command = |extra: &'static [&'static str]| {
+        let (big, out) = (big.clone(), out.clone());
+        move || {
             let status = Command::new(env!("CARGO_BIN_EXE_spareplan"))
                 .arg("reconcile")
                 .arg(&big)
                 .arg("--out")
                 .arg(&out)
-                .args(["--no-statements", "--fail-on", "never"])
+                .args(["--fail-on", "never"])
+                .args(extra)
                 .stdout(std::process::Stdio::null())
                 .status()
                 .expect("spareplan runs");
             assert!(status.success());
-        })
+        }
+    };
+    // The job DuckDB is measured on: read, validate, reconcile, write the findings.
+    let findings_only = command(&["--findings-only"]);
+    group.bench_function("spareplan_reconcile_findings_only", |b| {
+        b.iter(&findings_only)
+    });
+    // And with a verdict per invoice (invoices.csv, 674,000 rows) on top.
+    let with_verdicts = command(&["--no-statements"]);
+    group.bench_function("spareplan_reconcile_with_verdicts", |b| {
+        b.iter(&with_verdicts)
     });
     if duckdb_available() {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/peer/recon_duckdb.py");

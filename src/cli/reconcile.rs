@@ -62,6 +62,10 @@ pub struct Args {
     /// Do not draw up the statements of account (statements/).
     #[arg(long)]
     pub no_statements: bool,
+    /// Write findings.csv and summary.json only (no invoices.csv, no statements): the quickest
+    /// check of a large extract.
+    #[arg(long)]
+    pub findings_only: bool,
     /// The least severity of a finding that makes the exit status 3: error, warning, or never.
     #[arg(long, value_name = "SEVERITY", default_value = "error", value_parser = ["error", "warning", "never"])]
     pub fail_on: String,
@@ -142,7 +146,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     };
     let params = ReconParams {
         tolerances,
-        statements: !a.no_statements,
+        statements: !a.no_statements && !a.findings_only,
+        findings_only: a.findings_only,
     };
     let rec = reconcile(&set, &params)?;
     let period = period(&set);
@@ -154,7 +159,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         || {
             rayon::join(
                 || out::findings_csv(&rec),
-                || out::invoice_verdicts_csv(&rec),
+                || (!params.findings_only).then(|| out::invoice_verdicts_csv(&rec)),
             )
         },
         || {
@@ -168,7 +173,9 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     if a.excel {
         output.stage("findings_excel.csv", &io::output::with_bom(&findings))?;
     }
-    output.stage("invoices.csv", &invoices)?;
+    if let Some(invoices) = &invoices {
+        output.stage("invoices.csv", invoices)?;
+    }
     if params.statements {
         output.stage("statements/index.csv", &out::statements_index_csv(&rec))?;
         for (name, bytes) in &statements {
@@ -272,20 +279,22 @@ fn print_summary(rec: &Reconciliation, folder: &Path, a: &Args, exit: Exit) {
             c.difference.grouped()
         );
     }
-    outln!("invoices:");
-    for verdict in Verdict::ALL {
-        let of: Vec<&crate::recon::InvoiceVerdict> = rec
-            .invoices
-            .iter()
-            .filter(|v| v.verdict == verdict)
-            .collect();
-        let value: crate::money::Fen = of.iter().map(|v| v.invoiced).sum();
-        outln!(
-            "  {:<24} {:>9} {:>20} yuan",
-            verdict.as_str(),
-            group_digits(of.len() as u64),
-            value.grouped()
-        );
+    if !a.findings_only {
+        outln!("invoices:");
+        for verdict in Verdict::ALL {
+            let of: Vec<&crate::recon::InvoiceVerdict> = rec
+                .invoices
+                .iter()
+                .filter(|v| v.verdict == verdict)
+                .collect();
+            let value: crate::money::Fen = of.iter().map(|v| v.invoiced).sum();
+            outln!(
+                "  {:<24} {:>9} {:>20} yuan",
+                verdict.as_str(),
+                group_digits(of.len() as u64),
+                value.grouped()
+            );
+        }
     }
     let statements = if rec.statements.is_empty() {
         String::new()
@@ -296,8 +305,13 @@ fn print_summary(rec: &Reconciliation, folder: &Path, a: &Args, exit: Exit) {
         )
     };
     outln!(
-        "wrote {}: findings.csv, invoices.csv{statements}, summary.json",
-        a.out.display()
+        "wrote {}: findings.csv{}{statements}, summary.json",
+        a.out.display(),
+        if a.findings_only {
+            ""
+        } else {
+            ", invoices.csv"
+        }
     );
     if exit == Exit::Findings {
         outln!(
@@ -305,9 +319,16 @@ fn print_summary(rec: &Reconciliation, folder: &Path, a: &Args, exit: Exit) {
             a.fail_on
         );
     }
-    outln!(
-        "next: review the blocked invoices in {} (reason says why), then {} (difference = invoiced - expected)",
-        a.out.join("invoices.csv").display(),
-        a.out.join("findings.csv").display()
-    );
+    if a.findings_only {
+        outln!(
+            "next: review {} (difference = invoiced - expected; detail says what to correct)",
+            a.out.join("findings.csv").display()
+        );
+    } else {
+        outln!(
+            "next: review the blocked invoices in {} (reason says why), then {} (difference = invoiced - expected)",
+            a.out.join("invoices.csv").display(),
+            a.out.join("findings.csv").display()
+        );
+    }
 }

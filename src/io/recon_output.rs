@@ -170,7 +170,7 @@ pub fn recon_summary_json(rec: &Reconciliation, params: &crate::recon::ReconPara
             "warning": severity_count(rec, Severity::Warning),
             "info": severity_count(rec, Severity::Info),
         },
-        "invoices": verdicts,
+        "invoices": if params.findings_only { serde_json::Value::Null } else { verdicts.into() },
         "statements": rec.statements.len(),
     }))
 }

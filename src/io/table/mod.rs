@@ -109,7 +109,9 @@ pub fn read_table<R: Read>(
         if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line or a row of empty cells, as spreadsheets export them
         }
-        if std::str::from_utf8(record.as_slice()).is_err() && looks_gb18030(record.as_slice()) {
+        // The record's text, checked as UTF-8 once (cells are cut from it by their ranges).
+        let utf8 = std::str::from_utf8(record.as_slice()).ok();
+        if utf8.is_none() && looks_gb18030(record.as_slice()) {
             // One error for the file, not one per cell: the whole file is in another encoding.
             diag.error(
                 Place::line(file, line),
@@ -133,6 +135,7 @@ pub fn read_table<R: Read>(
             file,
             line,
             record: &record,
+            utf8,
             map: &map,
             cols,
             diag,
@@ -222,6 +225,8 @@ pub struct Row<'r> {
     pub file: &'r str,
     pub line: u64,
     record: &'r csv::ByteRecord,
+    /// The record's cells as one UTF-8 text (`None` when some cell is not UTF-8).
+    utf8: Option<&'r str>,
     map: &'r [Option<usize>],
     cols: &'r [Col],
     pub diag: &'r mut Diagnostics,
@@ -256,8 +261,12 @@ impl<'r> Row<'r> {
     /// The trimmed text of column `c`, `None` when the column is absent or the cell empty.
     pub fn text(&mut self, c: usize) -> Option<&'r str> {
         let pos = self.map[c]?;
+        let cell = match (self.utf8, self.record.range(pos)) {
+            (Some(all), Some(range)) => all.get(range).ok_or(()),
+            _ => Err(()),
+        };
         let raw = self.record.get(pos)?;
-        match std::str::from_utf8(raw) {
+        match cell.or_else(|()| std::str::from_utf8(raw).map_err(|_| ())) {
             Ok(s) => {
                 let s = s.trim();
                 if s.is_empty() {
