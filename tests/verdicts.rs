@@ -358,3 +358,32 @@ proptest! {
         prop_assert_eq!(rec.totals.invoiced_value, reconciled);
     }
 }
+
+/// Statement files are named by hospital id, made safe for a file name and never the same twice.
+#[test]
+fn statement_files_are_one_per_hospital_even_when_ids_look_alike() {
+    let src = MemorySource::new()
+        .with(
+            "slips.csv",
+            format!(
+                "{SLIP_HEAD}CK1,1,2026-03-02,P1,1,10.00,new,A/1,,\nCK2,1,2026-03-02,P1,1,10.00,new,A_1,,\nCK3,1,2026-03-02,P1,1,10.00,new,index,,\n"
+            ),
+        )
+        .with("invoices.csv", INV_HEAD)
+        .with("discounts.csv", TERMS);
+    let set = io::load_finance(&src).unwrap().data;
+    let params = ReconParams {
+        statements: true,
+        ..ReconParams::default()
+    };
+    let rec = reconcile(&set, &params).unwrap();
+    let files = io::recon_output::statement_files(&rec);
+    assert_eq!(
+        files,
+        vec![
+            "statements/A_1.csv",
+            "statements/A_1-2.csv",
+            "statements/index-2.csv"
+        ]
+    );
+}

@@ -165,7 +165,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         || {
             rec.statements
                 .par_iter()
-                .map(|st| (out::statement_file(st), out::statement_csv(st, &period)))
+                .map(|st| out::statement_csv(st, &period))
                 .collect::<Vec<_>>()
         },
     );
@@ -177,8 +177,12 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         output.stage("invoices.csv", invoices)?;
     }
     if params.statements {
-        output.stage("statements/index.csv", &out::statements_index_csv(&rec))?;
-        for (name, bytes) in &statements {
+        let files = out::statement_files(&rec);
+        output.stage(
+            "statements/index.csv",
+            &out::statements_index_csv(&rec, &files),
+        )?;
+        for (name, bytes) in files.iter().zip(&statements) {
             output.stage(name, bytes)?;
         }
     }

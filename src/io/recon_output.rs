@@ -183,21 +183,33 @@ pub fn severity_count(rec: &Reconciliation, severity: Severity) -> usize {
         .count()
 }
 
-/// A hospital's statement file name inside `statements/` (the id, with any character a file
-/// name cannot carry replaced).
-pub fn statement_file(st: &Statement) -> String {
-    let safe: String = st
-        .hospital
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
+/// Each hospital's statement file inside `statements/`: the id, with any character a file name
+/// should not carry replaced by `_`, and a number added where two ids would give one name.
+pub fn statement_files(rec: &Reconciliation) -> Vec<String> {
+    let mut used = std::collections::HashSet::new();
+    rec.statements
+        .iter()
+        .map(|st| {
+            let safe: String = st
+                .hospital
+                .chars()
+                .map(|c| {
+                    if c.is_alphanumeric() || matches!(c, '-' | '_') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let mut name = format!("statements/{safe}.csv");
+            let mut n = 2;
+            while name == "statements/index.csv" || !used.insert(name.clone()) {
+                name = format!("statements/{safe}-{n}.csv");
+                n += 1;
             }
+            name
         })
-        .collect();
-    format!("statements/{safe}.csv")
+        .collect()
 }
 
 /// One hospital's statement (对账单): its rows by section and date, then the totals; UTF-8 with
@@ -242,12 +254,12 @@ pub fn statement_csv(st: &Statement, period: &str) -> Vec<u8> {
 }
 
 /// `statements/index.csv`: one line per hospital with its totals.
-pub fn statements_index_csv(rec: &Reconciliation) -> Vec<u8> {
+pub fn statements_index_csv(rec: &Reconciliation, files: &[String]) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::STATEMENTS_INDEX_OUT);
-    for st in &rec.statements {
+    for (st, file) in rec.statements.iter().zip(files) {
         t.row([
             &*st.hospital,
-            &statement_file(st),
+            file.as_str(),
             &st.shipped.to_string(),
             &st.invoiced.to_string(),
             &st.credited.to_string(),
