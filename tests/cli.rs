@@ -578,3 +578,46 @@ fn plan_prices_the_extension_days_its_simulation_finds() {
     assert!(q["simulated_system_on_time"].is_null());
     assert_eq!(q["total_annual_cost"], q["annual_holding_cost"]);
 }
+
+#[test]
+fn thousands_of_errors_of_one_kind_are_summarised() {
+    let dir = temp_dir("many-errors");
+    let mut invoices =
+        String::from("invoice_no,line_no,invoice_date,slip_no,part_no,qty,unit_price,amount\n");
+    for i in 1..=2000 {
+        invoices.push_str(&format!("FP{i},1,2026-03-05,CK1,P1,1,-9.00,9.00\n"));
+    }
+    std::fs::write(
+        dir.join("slips.csv"),
+        "slip_no,line_no,slip_date,part_no,qty,list_price,condition,ship_to\nCK1,1,2026-02-03,P1,1,10.00,new,H1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("invoices.csv"), invoices).unwrap();
+    std::fs::write(
+        dir.join("discounts.csv"),
+        "contract_id,valid_from,valid_to,discount_rate\nHT,2026-01-01,2026-12-31,0.1\n",
+    )
+    .unwrap();
+    let run = bin()
+        .arg("reconcile")
+        .arg(&dir)
+        .args(["--strict", "--out"])
+        .arg(dir.join("out"))
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.lines().count() < 10, "{stderr}");
+    assert!(
+        stderr.contains("invoices.csv line 2, column 7 (unit_price), value \"-9.00\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "... and 1,997 more like these in invoices.csv, column unit_price on lines 2 to 2001"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2000 error(s)"), "{stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -104,9 +104,7 @@ fn generate(
         mem.files.insert(name.to_owned(), bytes);
     }
     if let Err(err) = io::load_planning(&mem) {
-        for p in err.problems() {
-            eprintln!("{p}");
-        }
+        super::print_problems(err.problems());
         bail!("the generated data set does not validate; nothing was written");
     }
     let extra: Vec<(&str, Vec<u8>)> = generated

@@ -166,11 +166,72 @@ fn reported<T>(result: Result<io::Loaded<T>, io::LoadError>) -> Option<T> {
             Some(loaded.data)
         }
         Err(err) => {
-            for p in err.problems() {
-                eprintln!("{p}");
-            }
+            print_problems(err.problems());
             eprintln!("{err}");
             None
+        }
+    }
+}
+
+/// Problems of one kind (same severity, file, column and fix) printed in full up to this many;
+/// beyond it, the first few and a count.
+const SHOWN_OF_A_KIND: usize = 10;
+
+/// Prints problems to standard error, each naming file, line, column and value. Thousands of one
+/// kind (a column exported wrongly, a file from another data set) are summarised: the first
+/// few, then how many more and where they are.
+pub(crate) fn print_problems(problems: &[io::Problem]) {
+    let kind = |p: &io::Problem| {
+        (
+            p.severity,
+            p.file.clone(),
+            p.column_name.clone(),
+            p.fix.clone(),
+        )
+    };
+    let mut count: std::collections::HashMap<_, usize> = std::collections::HashMap::new();
+    for p in problems {
+        *count.entry(kind(p)).or_default() += 1;
+    }
+    if count.values().all(|&n| n <= SHOWN_OF_A_KIND) {
+        for p in problems {
+            eprintln!("{p}");
+        }
+        return;
+    }
+    // Kinds in the order they first appear; each printed together.
+    let mut order: Vec<_> = Vec::new();
+    for p in problems {
+        let k = kind(p);
+        if !order.contains(&k) {
+            order.push(k);
+        }
+    }
+    for k in order {
+        let of: Vec<&io::Problem> = problems.iter().filter(|p| kind(p) == k).collect();
+        let shown = if of.len() > SHOWN_OF_A_KIND {
+            3
+        } else {
+            of.len()
+        };
+        for p in &of[..shown] {
+            eprintln!("{p}");
+        }
+        if of.len() > shown {
+            let lines: Vec<u64> = of.iter().filter_map(|p| p.line).collect();
+            let span = match (lines.iter().min(), lines.iter().max()) {
+                (Some(a), Some(b)) => format!(" on lines {a} to {b}"),
+                _ => String::new(),
+            };
+            let column =
+                k.2.as_deref()
+                    .map(|c| format!(", column {c}"))
+                    .unwrap_or_default();
+            eprintln!(
+                "... and {} more like these in {}{column}{span} (spareplan validate --json lists every one)",
+                crate::money::group_digits((of.len() - shown) as u64),
+                k.1
+            );
         }
     }
 }

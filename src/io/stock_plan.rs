@@ -110,6 +110,20 @@ pub fn load_stock_plan(path: &Path, ds: &Dataset) -> Result<Loaded<StockPlan>, L
             problems: diag.into_sorted(),
         });
     }
+    // A plan with no row at all for many parts is likely another data set's (ids that happen to
+    // match) or an old plan: said once, since those parts are simulated with no stock.
+    let planned: std::collections::HashSet<_> = seen.keys().map(|&(_, p)| p).collect();
+    let missing = ds.parts.len() - planned.len().min(ds.parts.len());
+    if rows > 0 && missing > 0 {
+        diag.warning(
+            Place::file(&file),
+            format!(
+                "the plan has no row for {missing} of the data set's {} parts, which are taken as stocked nowhere",
+                ds.parts.len()
+            ),
+            "check that the plan was made for this data set (plan it again if not)",
+        );
+    }
     Ok(Loaded {
         data: levels,
         warnings: diag.into_sorted(),
