@@ -156,6 +156,24 @@ impl Fen {
     }
 }
 
+/// A decimal number (a count of days, a rate) with its thousands grouped and `decimals` places:
+/// `grouped_f(11908.06, 1)` -> `11,908.1`. For figures shown to people, not for money.
+pub fn grouped_f(x: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, x.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let sign = if x < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        "-"
+    } else {
+        ""
+    };
+    let whole = group_digits(whole.parse().unwrap_or(0));
+    if frac.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    }
+}
+
 /// A whole number with its thousands grouped: `1234567` -> `1,234,567`.
 pub fn group_digits(n: u64) -> String {
     let digits = n.to_string();
@@ -229,6 +247,10 @@ mod tests {
         assert_eq!(group_digits(0), "0");
         assert_eq!(group_digits(1_234_567), "1,234,567");
         assert_eq!(group_digits(123_456), "123,456");
+        assert_eq!(grouped_f(11_908.06, 1), "11,908.1");
+        assert_eq!(grouped_f(-1_137_769.4, 0), "-1,137,769");
+        assert_eq!(grouped_f(-0.04, 1), "0.0");
+        assert_eq!(grouped_f(909.25, 2), "909.25");
     }
 
     #[test]

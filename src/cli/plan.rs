@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use super::{load_planning, Exit};
 use crate::io::{self, plan_output};
 use crate::model::Dataset;
+use crate::money::{group_digits, grouped_f};
 use crate::sim::{self, VerifyParams};
 use crate::stock::{self, CurvePoint, PlanError, PlanParams, PlanResult, Stage, CURVE_TARGETS};
 
@@ -135,17 +136,17 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             result.system_on_time(),
         );
         outln!(
-            "  warranty extension in the year from {}: {:.1} days expected ({} scanners in warranty for some of it; {:.1} days if every scanner were)",
+            "  warranty extension in the year from {}: {} days expected ({} scanners in warranty for some of it; {} days if every scanner were)",
             v.year_from,
-            v.expected_extension_days(),
-            v.in_warranty.iter().filter(|&&f| f > 0.0).count(),
-            v.extension_days_all_units.mean
+            grouped_f(v.expected_extension_days(), 1),
+            group_digits(v.in_warranty.iter().filter(|&&f| f > 0.0).count() as u64),
+            grouped_f(v.extension_days_all_units.mean, 1)
         );
         let cost = v.extension_cost(&ds);
         outln!(
             "  expected warranty-extension cost {} yuan a year (each scanner's warranty_day_cost); holding + extension {} yuan a year",
-            cost,
-            result.annual_holding_cost + cost
+            cost.grouped(),
+            (result.annual_holding_cost + cost).grouped()
         );
     }
     for w in written {
@@ -167,23 +168,21 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
         .filter(|&h| r.hospital(h).demand > 0.0)
         .count();
     outln!(
-        "stock plan: {} units of {} parts at {} depots for {hospitals} hospitals",
-        r.units(),
+        "stock plan: {} units of {} parts at {} depots for {} hospitals",
+        group_digits(r.units() as u64),
         r.parts().count(),
-        ds.depots.len()
+        ds.depots.len(),
+        group_digits(hospitals as u64)
     );
+    outln!("  total investment     {:>18} yuan", r.investment.grouped());
     outln!(
-        "  total investment     {:>16} yuan",
-        r.investment.to_string()
-    );
-    outln!(
-        "  annual holding cost  {:>16} yuan",
-        r.annual_holding_cost.to_string()
+        "  annual holding cost  {:>18} yuan",
+        r.annual_holding_cost.grouped()
     );
     match (r.lower_bound, r.gap()) {
         (Some(lb), Some(gap)) => outln!(
-            "  lower bound          {:>16} yuan (gap {:.2} %, {})",
-            lb.to_string(),
+            "  lower bound          {:>18} yuan (gap {:.2} %, {})",
+            lb.grouped(),
             100.0 * gap,
             r.bound.as_ref().map_or("", |b| b.method.name())
         ),
@@ -198,10 +197,10 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
     for d in ds.depot_ids() {
         let (units, investment, _) = r.depot_totals(d);
         outln!(
-            "  {:<8} {:>7} units {:>16} yuan",
+            "  {:<8} {:>7} units {:>18} yuan",
             ds.depot(d).code,
-            units,
-            investment.to_string()
+            group_digits(units as u64),
+            investment.grouped()
         );
     }
     print_curve(&r.curve);
@@ -227,16 +226,17 @@ fn print_curve(curve: &[CurvePoint]) {
             (c.annual_holding_cost - p.annual_holding_cost).0 as f64 / 100.0 / points
         });
         outln!(
-            "  {:>5.1} %  holding {:>14} yuan/y  investment {:>16} yuan{}",
+            "  {:>5.1} %  holding {:>16} yuan/y  investment {:>18} yuan{}",
             100.0 * c.target,
-            c.annual_holding_cost.to_string(),
-            c.investment.to_string(),
+            c.annual_holding_cost.grouped(),
+            c.investment.grouped(),
             step.map(|s| if s >= 0.0 {
-                format!("  (+{s:.0} yuan/y per point)")
+                format!("  (+{} yuan/y per point)", grouped_f(s, 0))
             } else {
                 format!(
-                    "  ({s:.0} yuan/y per point: more hospitals out of reach for some part \
-                     are held to their reachable parts at this target)"
+                    "  ({} yuan/y per point: more hospitals out of reach for some part \
+                     are held to their reachable parts at this target)",
+                    grouped_f(s, 0)
                 )
             })
             .unwrap_or_default()

@@ -6,6 +6,7 @@ use anyhow::{bail, Context};
 
 use super::{load_planning, Exit};
 use crate::io::{self, replenish_output};
+use crate::money::group_digits;
 use crate::replenish::forecasting::{Month, Smoothing};
 use crate::replenish::{self as batch, BatchParams, Kind};
 use crate::stock::PlanError;
@@ -158,10 +159,10 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         "replenishment {batch_month} (history {history_from} to {}, {} months): {} transfer orders ({} units), {} purchase orders ({} units)",
         batch_month.plus(-1),
         batch.forecasts.months,
-        transfers,
-        transfer_units,
-        purchases,
-        purchase_units
+        group_digits(transfers as u64),
+        group_digits(transfer_units),
+        group_digits(purchases as u64),
+        group_digits(purchase_units)
     );
     outln!(
         "  methods chosen per part: {}",

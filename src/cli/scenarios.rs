@@ -119,28 +119,28 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     }
     outln!(
-        "{:<34} {:>15} {:>15} {:>8} {:>8} {:>5} {:>9} {:>15}",
+        "{:<34} {:>18} {:>18} {:>8} {:>8} {:>5} {:>9} {:>16}",
         "scenario",
-        "holding/y",
+        "holding yuan/y",
         "vs baseline",
         "system",
         "worst",
         "out",
         "ext.days",
-        "ext.cost/y"
+        "ext. yuan/y"
     );
     for r in &rows {
         let o = r.outcome;
         outln!(
-            "{:<34} {:>15} {:>15} {:>8.4} {:>8.4} {:>5} {:>9.1} {:>15}{}",
+            "{:<34} {:>18} {:>18} {:>8.4} {:>8.4} {:>5} {:>9} {:>16}{}",
             o.name,
-            o.annual_holding_cost.to_string(),
-            (o.annual_holding_cost - r.baseline.annual_holding_cost).to_string(),
+            o.annual_holding_cost.grouped(),
+            (o.annual_holding_cost - r.baseline.annual_holding_cost).grouped(),
             o.system_on_time,
             o.worst_hospital_on_time,
             o.hospitals_out_of_reach,
-            o.extension_days_per_year,
-            o.extension_cost_per_year.to_string(),
+            crate::money::grouped_f(o.extension_days_per_year, 1),
+            o.extension_cost_per_year.grouped(),
             if o.meets_targets {
                 ""
             } else {

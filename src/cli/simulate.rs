@@ -11,6 +11,7 @@ use super::{load_planning, Exit};
 use crate::io::sim_output::{self, RunInfo};
 use crate::io::{self, stock_plan::load_stock_plan};
 use crate::model::HospitalId;
+use crate::money::{group_digits, grouped_f};
 use crate::sim::{self, stats::summarize, SimSpec};
 use crate::stock::{self, PlanParams};
 
@@ -155,7 +156,7 @@ fn print_summary(
         if a.years == 1.0 { "" } else { "s" },
         a.warmup_years,
         if a.warmup_years == 1.0 { "" } else { "s" },
-        s.failures,
+        group_digits(s.failures),
         s.failures as f64 / elapsed.max(1e-9) / 1e6
     );
     outln!(
@@ -176,23 +177,24 @@ fn print_summary(
         s.wait_p99.mean
     );
     outln!(
-        "  uptime over the warranty year: mean {:.4}, lowest {:.4}; units below target {:.1} (CI {:.1} to {:.1})",
+        "  uptime over the warranty year: mean {:.4}, lowest {:.4}; scanners below target {} a year on average (CI {} to {})",
         s.uptime_mean.mean,
         s.uptime_min.mean,
-        s.units_below_target.mean,
-        s.units_below_target.low,
-        s.units_below_target.high
+        grouped_f(s.units_below_target.mean, 1),
+        grouped_f(s.units_below_target.low, 1),
+        grouped_f(s.units_below_target.high, 1)
     );
     outln!(
-        "  days short {:.1}, warranty extension owed {:.1} days a year (CI {:.1} to {:.1})",
-        s.days_short_total.mean,
-        s.extension_days_total.mean,
-        s.extension_days_total.low,
-        s.extension_days_total.high
+        "  days short {} a year, warranty extension owed {} days a year (CI {} to {})",
+        grouped_f(s.days_short_total.mean, 1),
+        grouped_f(s.extension_days_total.mean, 1),
+        grouped_f(s.extension_days_total.low, 1),
+        grouped_f(s.extension_days_total.high, 1)
     );
     outln!(
-        "  quarterly maintenance: {:.0} visits and {:.1} parts a year, ordered ahead outside the base stock",
-        s.pm_visits_per_year.mean, s.pm_parts_per_year.mean
+        "  quarterly maintenance: {} visits and {} parts a year, ordered ahead outside the base stock",
+        grouped_f(s.pm_visits_per_year.mean, 0),
+        grouped_f(s.pm_parts_per_year.mean, 1)
     );
     let mut worst: Vec<(f64, usize)> = s
         .hospitals

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 
 use super::{load_planning, Exit};
 use crate::io;
+use crate::money::group_digits;
 use crate::uptime::{default_as_of, ledger};
 
 /// The uptime and warranty-extension ledger from downtime records.
@@ -56,10 +57,10 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let s = ledger.stats();
     outln!(
         "uptime ledger at {as_of}: {} units measured ({} periods ended, {} in progress), {} not measured (not yet accepted, or ended before the records begin{})",
-        s.units_measured,
-        s.units_ended,
-        s.units_in_progress,
-        s.units_not_measured,
+        group_digits(s.units_measured as u64),
+        group_digits(s.units_ended as u64),
+        group_digits(s.units_in_progress as u64),
+        group_digits(s.units_not_measured as u64),
         ledger
             .records_from
             .map(|d| format!(" on {d}"))
@@ -68,24 +69,25 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     match (s.uptime_mean, s.uptime_min) {
         (Some(mean), Some(min)) => outln!(
             "  mean uptime {mean:.4}, lowest {min:.4}; {} units already short of their target",
-            s.units_below_target
+            group_digits(s.units_below_target as u64)
         ),
         _ => outln!("  no unit is measured"),
     }
     outln!(
         "  days short (certain so far) {}, warranty extension owed {} days",
-        s.days_short_total,
-        s.extension_days_total
+        group_digits(s.days_short_total as u64),
+        group_digits(s.extension_days_total as u64)
     );
     for u in ledger.worst(10) {
         let unit = ds.unit(u.unit);
         outln!(
-            "  {:<18} {:<12} uptime {:.4} (target {}) {} days short, warranty to {}",
+            "  {:<18} {:<12} uptime {:.4} (target {}) {} day{} short, warranty to {}",
             unit.serial,
             ds.hospital(unit.hospital).code,
             u.uptime.unwrap_or(f64::NAN),
             u.target,
             u.days_short,
+            if u.days_short == 1 { "" } else { "s" },
             u.warranty_end
         );
     }
