@@ -147,3 +147,18 @@ pub fn copy_china(to: &std::path::Path) {
         }
     }
 }
+
+/// The books of a reconciliation balance to the fen: nothing unexplained, shipped = matched +
+/// shipped not invoiced, invoiced = matched + invoiced not shipped + net difference.
+pub fn assert_balanced(rec: &spareplan::recon::Reconciliation) {
+    let t = &rec.totals;
+    assert_eq!(t.unexplained, spareplan::money::Fen::ZERO, "{t:#?}");
+    assert_eq!(
+        t.shipped_value,
+        t.matched_value + t.shipped_not_invoiced_value
+    );
+    assert_eq!(
+        t.invoiced_value,
+        t.matched_value + t.invoiced_not_shipped_value + t.net_difference
+    );
+}

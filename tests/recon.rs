@@ -1,6 +1,7 @@
 //! Reconciliation against hand-worked cases, one per finding code and rule, and properties over
 //! random finance sets: totals balance to the fen and row order changes nothing.
 
+use crate::common::assert_balanced;
 use proptest::prelude::*;
 use spareplan::io::{self, MemorySource};
 use spareplan::money::Fen;
@@ -30,19 +31,6 @@ fn run_with(slips: &str, invoices: &str, terms: &str, consents: &str) -> Reconci
 
 fn run(slips: &str, invoices: &str) -> Reconciliation {
     run_with(slips, invoices, TERMS, "")
-}
-
-fn assert_balanced(rec: &Reconciliation) {
-    let t = &rec.totals;
-    assert_eq!(t.unexplained, Fen::ZERO, "{t:#?}\n{:#?}", rec.findings);
-    assert_eq!(
-        t.shipped_value,
-        t.matched_value + t.shipped_not_invoiced_value
-    );
-    assert_eq!(
-        t.invoiced_value,
-        t.matched_value + t.invoiced_not_shipped_value + t.net_difference
-    );
 }
 
 fn codes(rec: &Reconciliation) -> Vec<Code> {

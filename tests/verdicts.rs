@@ -1,5 +1,6 @@
 //! Verdicts per invoice, statements per hospital, and lines blocked at validation.
 
+use crate::common::assert_balanced;
 use proptest::prelude::*;
 use spareplan::io::{self, MemorySource};
 use spareplan::money::Fen;
@@ -16,19 +17,6 @@ fn verdict<'r>(rec: &'r Reconciliation, number: &str) -> &'r InvoiceVerdict {
         .iter()
         .find(|v| &*v.invoice_no == number)
         .unwrap_or_else(|| panic!("no verdict for {number}"))
-}
-
-fn assert_balanced(rec: &Reconciliation) {
-    let t = &rec.totals;
-    assert_eq!(t.unexplained, Fen::ZERO, "{t:#?}");
-    assert_eq!(
-        t.shipped_value,
-        t.matched_value + t.shipped_not_invoiced_value
-    );
-    assert_eq!(
-        t.invoiced_value,
-        t.matched_value + t.invoiced_not_shipped_value + t.net_difference
-    );
 }
 
 /// The planted discrepancies of `data/china/finance/PLANTED.md`, invoice by invoice: each

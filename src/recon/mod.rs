@@ -46,10 +46,10 @@ use balance::{by_code, sort_findings, totals};
 use checks::{check_duplicate_invoice, check_invalid_line};
 use credit::{net_credit_notes, CreditInput};
 pub use finding::{Accounts, Code, CodeTotal, Finding, Severity, Totals};
-use keys::InvoiceNumbers;
+use keys::{InvoiceNumbers, NumberIndex};
 use lines::{slip_line_findings, tax_findings, SlipOutcome};
 use matching::{match_lines, MatchInput};
-use order::keyed;
+use order::{keyed, Keyed};
 pub use pricing::normalize_part;
 use pricing::{gap_findings, overlapping_term_findings, Terms};
 use statement::{statements, StatementInput};
@@ -58,7 +58,7 @@ pub use tolerance::{Kind, Limits, Tolerances};
 use verdict::{verdicts, VerdictInput};
 pub use verdict::{InvoiceVerdict, Verdict};
 
-use crate::model::FinanceSet;
+use crate::model::{FinanceSet, InvoiceLine, SlipLine};
 use crate::money::Fen;
 
 /// What a reconciliation is asked to tolerate, and to produce.
@@ -178,63 +178,17 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
     );
     name_customers(&mut findings, &slips, &k);
     sort_findings(&mut findings);
-    // The first line of each known slip, for the customer of an invoice line.
-    let mut slip_first: Vec<u32> = Vec::with_capacity(k.known_slips as usize);
-    for (s, &key) in k.slip_slip.iter().enumerate() {
-        if key as usize == slip_first.len() {
-            slip_first.push(s as u32);
-        }
-    }
-    let slip_of = |i: usize| {
-        let key = k.invoice_slip[i];
-        (key < k.known_slips).then(|| slip_first[key as usize] as usize)
+    let work = Work {
+        slips: &slips,
+        invoices: &invoices,
+        k: &k,
+        inv_no: &inv_no,
+        invoice_no_keys: &invoice_no_keys,
+        kept: &kept,
+        lines: &lines,
+        matched: &matched,
     };
-    let customer = |i: usize| slip_of(i).map(|s| slips[s].ship_to.clone());
-    let related = if params.findings_only {
-        Vec::new()
-    } else {
-        on_invoices(&findings, &slips, &k, &kept, &inv_no)
-    };
-    let ((invoices_out, verdict_of_key), (totals, by_code)) = rayon::join(
-        || {
-            if params.findings_only {
-                return (Vec::new(), Vec::new());
-            }
-            verdicts(&VerdictInput {
-                invoices: &invoices,
-                inv_no: &inv_no,
-                numbers: invoice_no_keys.len(),
-                keys: &invoice_no_keys,
-                lines: &lines,
-                findings: &findings,
-                related: &related,
-                customer: &customer,
-            })
-        },
-        || {
-            let totals = totals(
-                &slips,
-                &k.priced,
-                &invoices,
-                matched.matched_value,
-                &findings,
-            );
-            (totals, by_code(&findings))
-        },
-    );
-    let statements = if params.statements && !params.findings_only {
-        statements(&StatementInput {
-            slips: &slips,
-            agreed: &|s| k.priced[s].agreed,
-            remaining: &matched.remaining,
-            invoices: &invoices,
-            kept: &kept,
-            slip_of: &slip_of,
-            verdict_of: &|i| verdict_of_key[inv_no[i] as usize],
-        })
-    } else {
-        Vec::new()
-    };
+    let (invoices_out, statements, totals, by_code) = verdicts_and_books(&work, &findings, params);
     Ok(Reconciliation {
         findings,
         statements,
@@ -246,4 +200,80 @@ pub fn reconcile(set: &FinanceSet, params: &ReconParams) -> Result<Reconciliatio
         slip_lines: set.slips.len(),
         invoice_lines: set.invoices.len(),
     })
+}
+
+/// What the reconciliation has worked out by the time its findings are complete.
+struct Work<'w, 's> {
+    slips: &'w [&'s SlipLine],
+    invoices: &'w [&'s InvoiceLine],
+    k: &'w Keyed<'s>,
+    inv_no: &'w [u32],
+    invoice_no_keys: &'w NumberIndex<'s>,
+    kept: &'w [bool],
+    lines: &'w [credit::Line],
+    matched: &'w matching::Matched,
+}
+
+/// The verdicts (unless findings only) beside the totals and the totals by code, then the
+/// statements when asked for.
+#[allow(clippy::type_complexity)]
+fn verdicts_and_books(
+    w: &Work<'_, '_>,
+    findings: &[Finding],
+    params: &ReconParams,
+) -> (
+    Vec<InvoiceVerdict>,
+    Vec<Statement>,
+    Totals,
+    Result<Vec<CodeTotal>, ReconError>,
+) {
+    let k = w.k;
+    let slip_first = k.slip_first();
+    let slip_of = |i: usize| {
+        let key = k.invoice_slip[i];
+        (key < k.known_slips).then(|| slip_first[key as usize] as usize)
+    };
+    let customer = |i: usize| slip_of(i).map(|s| w.slips[s].ship_to.clone());
+    let ((invoices_out, verdict_of_key), (totals, by_code)) = rayon::join(
+        || {
+            if params.findings_only {
+                return (Vec::new(), Vec::new());
+            }
+            let related = on_invoices(findings, w.slips, k, w.kept, w.inv_no);
+            verdicts(&VerdictInput {
+                invoices: w.invoices,
+                inv_no: w.inv_no,
+                numbers: w.invoice_no_keys.len(),
+                keys: w.invoice_no_keys,
+                lines: w.lines,
+                findings,
+                related: &related,
+                customer: &customer,
+            })
+        },
+        || {
+            let totals = totals(
+                w.slips,
+                &k.priced,
+                w.invoices,
+                w.matched.matched_value,
+                findings,
+            );
+            (totals, by_code(findings))
+        },
+    );
+    let statements = if params.statements && !params.findings_only {
+        statements(&StatementInput {
+            slips: w.slips,
+            agreed: &|s| k.priced[s].agreed,
+            remaining: &w.matched.remaining,
+            invoices: w.invoices,
+            kept: w.kept,
+            slip_of: &slip_of,
+            verdict_of: &|i| verdict_of_key[w.inv_no[i] as usize],
+        })
+    } else {
+        Vec::new()
+    };
+    (invoices_out, statements, totals, by_code)
 }

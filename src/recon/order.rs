@@ -85,6 +85,19 @@ pub(super) struct Keyed<'s> {
     pub(super) priced: Vec<Priced>,
 }
 
+impl Keyed<'_> {
+    /// The first line of each known slip (slip keys run in slip order).
+    pub(super) fn slip_first(&self) -> Vec<u32> {
+        let mut first: Vec<u32> = Vec::with_capacity(self.known_slips as usize);
+        for (s, &key) in self.slip_slip.iter().enumerate() {
+            if key as usize == first.len() {
+                first.push(s as u32);
+            }
+        }
+        first
+    }
+}
+
 /// The slip-number key of every invoice line: look-ups on both cores, then a new key (in line
 /// order) for each number no slip has.
 pub(super) fn invoice_slip_keys<'a>(
