@@ -621,3 +621,57 @@ fn thousands_of_errors_of_one_kind_are_summarised() {
     assert!(stderr.contains("2000 error(s)"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Reads one part of a workbook (a zip of XML parts).
+fn xlsx_part(book: &Path, part: &str) -> String {
+    let file = std::fs::File::open(book).expect("workbook");
+    let mut zip = zip::ZipArchive::new(file).expect("a zip archive");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name(part).expect(part), &mut text).expect("utf-8");
+    text
+}
+
+#[test]
+fn workbooks_carry_every_table_with_money_as_numbers_and_chinese_text() {
+    let out = temp_dir("xlsx");
+    let run = bin()
+        .arg("plan")
+        .arg(china())
+        .args(["--no-verify", "--no-bound", "--xlsx", "--out"])
+        .arg(&out)
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let book = out.join("plan.xlsx");
+    let workbook = xlsx_part(&book, "xl/workbook.xml");
+    for sheet in ["stock_plan", "service", "stock_reasons", "out_of_reach"] {
+        assert!(
+            workbook.contains(&format!("<sheet name=\"{sheet}\"")),
+            "{workbook}"
+        );
+    }
+    let styles = xlsx_part(&book, "xl/styles.xml");
+    assert!(styles.contains("formatCode=\"#,##0.00\""), "{styles}");
+    assert!(xlsx_part(&book, "xl/sharedStrings.xml").contains("北京第一人民医院"));
+    let sheet = xlsx_part(&book, "xl/worksheets/sheet1.xml");
+    assert!(sheet.contains("state=\"frozen\""), "the header is frozen");
+    assert!(
+        sheet.contains("<autoFilter ref=\"A1:"),
+        "the header filters"
+    );
+    // The first row's investment (column E) is a number in the money style, the depot (A) text.
+    let plan = std::fs::read_to_string(out.join("stock_plan.csv")).unwrap();
+    let first: Vec<&str> = plan.lines().nth(1).unwrap().split(',').collect();
+    let investment: f64 = first[4].parse().unwrap();
+    assert!(
+        sheet.contains(&format!("<c r=\"E2\" s=\"2\"><v>{investment}</v></c>")),
+        "{}",
+        &sheet[..sheet.len().min(1500)]
+    );
+    assert!(sheet.contains("<c r=\"A2\" t=\"s\">"));
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -52,6 +52,10 @@ pub struct Args {
     /// Print the summary as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also write plan.xlsx: a sheet per table, header frozen and filterable, money as numbers
+    /// formatted #,##0.00, Chinese text intact.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 impl Args {
@@ -115,8 +119,14 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         v
     });
     let summary = plan_output::summary_json(&ds, &result, verification.as_ref());
+    if a.xlsx {
+        output.keep_tables();
+    }
     for (name, bytes) in plan_output::files(&ds, &result, verification.as_ref()) {
         output.stage(name, &bytes)?;
+    }
+    if a.xlsx {
+        output.stage_workbook("plan.xlsx", |_| true, Vec::new())?;
     }
     output.stage("summary.json", summary.as_bytes())?;
     let written = output.commit()?;

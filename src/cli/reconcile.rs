@@ -59,6 +59,10 @@ pub struct Args {
     /// Also write findings_excel.csv (UTF-8 with BOM) for spreadsheet programs.
     #[arg(long)]
     pub excel: bool,
+    /// Also write reconcile.xlsx: a sheet per table (findings, invoices, the statement index and
+    /// every hospital's statement rows), header frozen and filterable, money as numbers.
+    #[arg(long)]
+    pub xlsx: bool,
     /// Do not draw up the statements of account (statements/).
     #[arg(long)]
     pub no_statements: bool,
@@ -169,6 +173,9 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
                 .collect::<Vec<_>>()
         },
     );
+    if a.xlsx {
+        output.keep_tables();
+    }
     output.stage("findings.csv", &findings)?;
     if a.excel {
         output.stage("findings_excel.csv", &io::output::with_bom(&findings))?;
@@ -186,6 +193,11 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             output.stage(name, bytes)?;
         }
     }
+    if a.xlsx {
+        let all = vec![("statements.csv".to_owned(), one_table(&statements))];
+        let index = |n: &str| !n.starts_with("statements/") || n == "statements/index.csv";
+        output.stage_workbook("reconcile.xlsx", index, all)?;
+    }
     output.stage("summary.json", summary_json.as_bytes())?;
     output.commit()?;
     let exit = exit_status(&rec, &a.fail_on);
@@ -197,6 +209,24 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     // The reconciliation too is freed by the exit.
     std::mem::forget(rec);
     Ok(exit)
+}
+
+/// Tables of one header as one table: the first with its header, the others' rows after it
+/// (each one's BOM and header left out).
+fn one_table(tables: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, t) in tables.iter().enumerate() {
+        let t = t.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(t);
+        let body = if i == 0 {
+            t
+        } else {
+            t.iter()
+                .position(|&b| b == b'\n')
+                .map_or(&t[t.len()..], |at| &t[at + 1..])
+        };
+        out.extend_from_slice(body);
+    }
+    out
 }
 
 /// The period the extract covers, from its first to its last slip or invoice date.
@@ -309,13 +339,14 @@ fn print_summary(rec: &Reconciliation, folder: &Path, a: &Args, exit: Exit) {
         )
     };
     outln!(
-        "wrote {}: findings.csv{}{statements}, summary.json",
+        "wrote {}: findings.csv{}{statements}, summary.json{}",
         a.out.display(),
         if a.findings_only {
             ""
         } else {
             ", invoices.csv"
-        }
+        },
+        if a.xlsx { ", reconcile.xlsx" } else { "" }
     );
     if exit == Exit::Findings {
         outln!(

@@ -64,6 +64,10 @@ pub struct Args {
     /// Print the run log as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also write replenish.xlsx: a sheet per table, header frozen and filterable, money as numbers
+    /// formatted #,##0.00, Chinese text intact.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 fn month(text: &str, flag: &str) -> anyhow::Result<Month> {
@@ -141,8 +145,14 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     let inputs = replenish_output::input_digests(&a.dir)
         .with_context(|| format!("reading the inputs of {}", a.dir.display()))?;
     let files = replenish_output::files(&ds, &batch, &params, &inputs);
+    if a.xlsx {
+        output.keep_tables();
+    }
     for (name, bytes) in &files {
         output.stage(name, bytes)?;
+    }
+    if a.xlsx {
+        output.stage_workbook("replenish.xlsx", |_| true, Vec::new())?;
     }
     let written = output.commit()?;
     if a.json {

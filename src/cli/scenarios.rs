@@ -31,6 +31,10 @@ pub struct Args {
     /// Print the summary as JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Also write scenarios.xlsx: a sheet per table, header frozen and filterable, money as numbers
+    /// formatted #,##0.00, Chinese text intact.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
@@ -111,7 +115,13 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     };
     let rows = scenario_output::rows(&compared);
     let summary = scenario_output::summary_json(&rows);
+    if a.xlsx {
+        output.keep_tables();
+    }
     output.stage("scenarios.csv", &scenario_output::scenarios_csv(&rows))?;
+    if a.xlsx {
+        output.stage_workbook("scenarios.xlsx", |_| true, Vec::new())?;
+    }
     output.stage("summary.json", summary.as_bytes())?;
     let written = output.commit()?;
     if a.json {

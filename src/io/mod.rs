@@ -25,6 +25,7 @@ pub mod source;
 pub mod stock_plan;
 pub mod table;
 pub mod tolerances;
+pub mod workbook;
 pub mod write;
 
 use std::io::Read;

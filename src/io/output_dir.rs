@@ -31,6 +31,8 @@ pub struct OutputDir {
     _lock: File,
     staged: Vec<String>,
     committed: bool,
+    /// The CSV tables staged, kept for a workbook when asked ([`OutputDir::keep_tables`]).
+    tables: Option<Vec<(String, Vec<u8>)>>,
 }
 
 /// Why `--out` cannot be written.
@@ -138,6 +140,7 @@ impl OutputDir {
             _lock: lock,
             staged: Vec::new(),
             committed: false,
+            tables: None,
         })
     }
 
@@ -166,7 +169,41 @@ impl OutputDir {
             )
         })?;
         self.staged.push(name.to_owned());
+        if let Some(tables) = &mut self.tables {
+            if name.ends_with(".csv") {
+                tables.push((name.to_owned(), bytes.to_vec()));
+            }
+        }
         Ok(())
+    }
+
+    /// Keeps a copy of every CSV table staged from now on, for a workbook of them.
+    pub fn keep_tables(&mut self) {
+        self.tables.get_or_insert_with(Vec::new);
+    }
+
+    /// The CSV tables staged since [`OutputDir::keep_tables`], in staging order.
+    pub fn tables(&self) -> &[(String, Vec<u8>)] {
+        self.tables.as_deref().unwrap_or(&[])
+    }
+
+    /// Stages `NAME.xlsx`: a workbook of the tables kept that `keep` accepts, in order, then
+    /// `extra` tables.
+    pub fn stage_workbook(
+        &mut self,
+        name: &str,
+        keep: impl Fn(&str) -> bool,
+        extra: Vec<(String, Vec<u8>)>,
+    ) -> anyhow::Result<()> {
+        let mut tables: Vec<(String, Vec<u8>)> = self
+            .tables()
+            .iter()
+            .filter(|(n, _)| keep(n))
+            .cloned()
+            .collect();
+        tables.extend(extra);
+        let book = super::workbook::workbook(&tables)?;
+        self.stage(name, &book)
     }
 
     /// Puts the staged set in place of the output folder, atomically, and returns the paths
