@@ -40,6 +40,21 @@ fn recon(c: &mut Criterion) {
     group.sample_size(10);
     let china = common::china_dir().join("finance");
     group.bench_function("china", |b| b.iter(|| run(&china, true)));
+    // `--xlsx`: the findings and verdicts of the bundled folder as one workbook.
+    let set = io::load_finance(&DirSource::new(&china))
+        .expect("valid")
+        .data;
+    let rec = reconcile(&set, &ReconParams::default()).expect("reconciles");
+    let tables = vec![
+        ("findings.csv".to_owned(), recon_output::findings_csv(&rec)),
+        (
+            "invoices.csv".to_owned(),
+            recon_output::invoice_verdicts_csv(&rec),
+        ),
+    ];
+    group.bench_function("china_workbook", |b| {
+        b.iter(|| io::workbook::workbook(&tables).expect("workbook").len())
+    });
     let big = common::generated_finance(1_000_000);
     group.bench_function("generated_1m_slip_lines", |b| b.iter(|| run(&big, false)));
     group.bench_function("generated_1m_slip_lines_with_statements", |b| {
