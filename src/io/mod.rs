@@ -47,7 +47,7 @@ pub struct Loaded<T> {
 /// Why a data set could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{source_name}: {} error(s) in the data set; nothing was planned from it", count_errors(.problems))]
+    #[error("{source_name}: {} error(s); nothing was computed or written from it", count_errors(.problems))]
     Invalid {
         source_name: String,
         problems: Vec<Problem>,

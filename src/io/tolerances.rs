@@ -57,7 +57,7 @@ pub fn load_tolerances(
     }
     if diag.has_errors() {
         return Err(LoadError::Invalid {
-            source_name: src.describe(),
+            source_name: shown.to_owned(),
             problems: diag.into_sorted(),
         });
     }
