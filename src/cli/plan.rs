@@ -106,15 +106,21 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         eprintln!("warning: the lower bound could not be computed: {e}");
     }
     let verification = (!a.no_verify).then(|| {
-        let bar = super::spinner(&format!("{what}: stage 5 of 5, check by simulation"));
-        let v = sim::verify(
-            &ds,
-            &result,
-            &VerifyParams {
-                seed: a.seed,
-                ..VerifyParams::default()
-            },
-        );
+        let params = VerifyParams {
+            seed: a.seed,
+            ..VerifyParams::default()
+        };
+        let stage = format!("{what}: stage 5 of 5, check by simulation");
+        let bar = super::spinner(&stage);
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let tick = || {
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            bar.set_message(format!(
+                "{stage}: {n} of {} replications",
+                params.replications
+            ));
+        };
+        let v = sim::verify_with_progress(&ds, &result, &params, &tick);
         bar.finish_and_clear();
         v
     });

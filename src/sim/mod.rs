@@ -233,8 +233,18 @@ impl Verification {
 /// Simulates a plan with the simulator of `simulate` (same seed, same bytes on any number of
 /// threads).
 pub fn verify(ds: &Dataset, plan: &PlanResult, params: &VerifyParams) -> Verification {
+    verify_with_progress(ds, plan, params, &|| {})
+}
+
+/// [`verify`], calling `tick` as each replication ends (from any thread), for a progress display.
+pub fn verify_with_progress(
+    ds: &Dataset,
+    plan: &PlanResult,
+    params: &VerifyParams,
+    tick: &(dyn Fn() + Sync),
+) -> Verification {
     let spec = SimSpec::from_plan(ds, plan, params.years, params.warmup_years);
-    let mut reps = run(&spec, params.replications, params.seed, &|| {});
+    let mut reps = run(&spec, params.replications, params.seed, tick);
     let s = stats::summarize(&spec, &mut reps);
     let from = year_from(ds);
     Verification {
