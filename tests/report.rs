@@ -64,7 +64,10 @@ fn make_report(dir: &Path) -> (PathBuf, String) {
         .expect("valid")
         .data;
     let plan = plan(&ds, &PlanParams::default()).expect("plan");
-    (out.join("report.html"), format!("{} yuan", plan.investment))
+    (
+        out.join("report.html"),
+        format!("{} yuan", plan.investment.grouped()),
+    )
 }
 
 #[test]
@@ -199,8 +202,12 @@ fn the_report_shows_the_plan_it_is_given_and_its_simulation() {
     .expect("json");
     let simulated = sim["on_time_fraction"].as_f64().expect("number");
     let html = std::fs::read_to_string(out.join("report.html")).expect("page");
+    let grouped = |text: &str| spareplan::money::Fen::parse(text).expect("money").grouped();
     assert!(
-        html.contains(&format!("id=\"total-investment\">{investment} yuan<")),
+        html.contains(&format!(
+            "id=\"total-investment\">{} yuan<",
+            grouped(investment)
+        )),
         "the page shows the given plan's investment {investment}"
     );
     assert!(
@@ -209,7 +216,10 @@ fn the_report_shows_the_plan_it_is_given_and_its_simulation() {
     );
     // The plan's curve (its totals are read back whole) and its expected extension cost.
     let cost = summary["expected_extension_cost"].as_str().expect("money");
-    assert!(html.contains(&format!("id=\"expected-extension-cost\">{cost} yuan<")));
+    assert!(html.contains(&format!(
+        "id=\"expected-extension-cost\">{} yuan<",
+        grouped(cost)
+    )));
     let curve = std::fs::read_to_string(plan_dir.join("curve.csv")).expect("curve");
     let first_point = curve
         .lines()
@@ -229,6 +239,6 @@ fn the_report_shows_the_plan_it_is_given_and_its_simulation() {
     let default = plan(&ds, &PlanParams::quick(None)).expect("plan");
     assert!(!html.contains(&format!(
         "id=\"total-investment\">{} yuan<",
-        default.investment
+        default.investment.grouped()
     )));
 }

@@ -9,6 +9,9 @@
 
 use std::fmt::Write as _;
 
+mod map;
+use map::map_svg;
+
 use crate::model::{Dataset, HospitalId};
 use crate::money::Fen;
 use crate::stock::PlanResult;
@@ -42,163 +45,6 @@ pub fn esc(s: &str) -> String {
 pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
-}
-
-struct Map {
-    lon0: f64,
-    lat1: f64,
-    kx: f64,
-    ky: f64,
-}
-
-impl Map {
-    const LON: (f64, f64) = (73.0, 136.0);
-    const LAT: (f64, f64) = (17.0, 54.0);
-
-    fn new(width: f64) -> Map {
-        let kx = width / (Self::LON.1 - Self::LON.0);
-        Map {
-            lon0: Self::LON.0,
-            lat1: Self::LAT.1,
-            kx,
-            ky: kx / 35f64.to_radians().cos(),
-        }
-    }
-
-    fn height(&self) -> f64 {
-        (Self::LAT.1 - Self::LAT.0) * self.ky
-    }
-
-    fn xy(&self, lat: f64, lon: f64) -> (f64, f64) {
-        ((lon - self.lon0) * self.kx, (self.lat1 - lat) * self.ky)
-    }
-}
-
-/// Convex hull (Andrew's monotone chain), counter-clockwise.
-fn hull(mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
-    pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    pts.dedup();
-    if pts.len() < 3 {
-        return pts;
-    }
-    let cross = |o: (f64, f64), a: (f64, f64), b: (f64, f64)| {
-        (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
-    };
-    let mut lower: Vec<(f64, f64)> = Vec::new();
-    for &p in &pts {
-        while lower.len() >= 2 && cross(lower[lower.len() - 2], lower[lower.len() - 1], p) <= 0.0 {
-            lower.pop();
-        }
-        lower.push(p);
-    }
-    let mut upper: Vec<(f64, f64)> = Vec::new();
-    for &p in pts.iter().rev() {
-        while upper.len() >= 2 && cross(upper[upper.len() - 2], upper[upper.len() - 1], p) <= 0.0 {
-            upper.pop();
-        }
-        upper.push(p);
-    }
-    lower.pop();
-    upper.pop();
-    lower.extend(upper);
-    lower
-}
-
-fn on_time_colour(on_time: f64, target: f64) -> &'static str {
-    if on_time >= target {
-        "#2e7d32"
-    } else if on_time >= target - 0.02 {
-        "#f9a825"
-    } else {
-        "#c62828"
-    }
-}
-
-fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
-    let cov = &r.coverage;
-    let m = Map::new(820.0);
-    let (w, h) = (820.0, m.height());
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" aria-label="Map of depots and hospitals"><rect width="100%" height="100%" fill="#f4f8fb"/>"##
-    );
-    // Graticule every 5 degrees.
-    for lon in (75..=135).step_by(5) {
-        let (x, _) = m.xy(0.0, f64::from(lon));
-        let _ = write!(
-            s,
-            r##"<line x1="{x:.1}" y1="0" x2="{x:.1}" y2="{h:.0}" stroke="#dde5ec" stroke-width="1"/><text x="{:.1}" y="{:.0}" font-size="9" fill="#8a9aa9">{lon}°E</text>"##,
-            x + 2.0,
-            h - 4.0
-        );
-    }
-    for lat in (20..=50).step_by(5) {
-        let (_, y) = m.xy(f64::from(lat), 73.0);
-        let _ = write!(
-            s,
-            r##"<line x1="0" y1="{y:.1}" x2="{w:.0}" y2="{y:.1}" stroke="#dde5ec" stroke-width="1"/><text x="2" y="{:.1}" font-size="9" fill="#8a9aa9">{lat}°N</text>"##,
-            y - 2.0
-        );
-    }
-    // 72-hour reach of each depot.
-    let nh = ds.hospitals.len();
-    let mut within = vec![Vec::new(); ds.depots.len()];
-    for p in &cov.pairs {
-        if crate::network::to_hours(p.delivery_micros) <= REACH_HOURS {
-            let hh = ds.hospital(p.hospital);
-            within[p.depot.index()].push(m.xy(hh.lat, hh.lon));
-        }
-    }
-    for (d, pts) in within.into_iter().enumerate() {
-        let depot = &ds.depots[d];
-        let mut pts = pts;
-        pts.push(m.xy(depot.lat, depot.lon));
-        let poly: Vec<String> = hull(pts)
-            .iter()
-            .map(|(x, y)| format!("{x:.1},{y:.1}"))
-            .collect();
-        let c = PALETTE[d % PALETTE.len()];
-        let _ = write!(
-            s,
-            r#"<polygon points="{}" fill="{c}" fill-opacity="0.05" stroke="{c}" stroke-width="1.2" stroke-dasharray="5 3"><title>{} reaches these hospitals within {REACH_HOURS} h</title></polygon>"#,
-            poly.join(" "),
-            esc(&depot.code)
-        );
-    }
-    // Hospitals, coloured by on-time against target.
-    for hid in 0..nh {
-        let hh = &ds.hospitals[hid];
-        let svc = r.hospital(HospitalId::from_index(hid));
-        if svc.demand <= 0.0 {
-            continue;
-        }
-        let target = svc.target;
-        let (x, y) = m.xy(hh.lat, hh.lon);
-        let _ = write!(
-            s,
-            r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{}" fill-opacity="0.85"><title>{} {}: on time {:.4} (target {target})</title></circle>"#,
-            on_time_colour(svc.on_time, target),
-            esc(&hh.code),
-            esc(&hh.name),
-            svc.on_time
-        );
-    }
-    for (d, depot) in ds.depots.iter().enumerate() {
-        let (x, y) = m.xy(depot.lat, depot.lon);
-        let c = PALETTE[d % PALETTE.len()];
-        let _ = write!(
-            s,
-            r##"<rect x="{:.1}" y="{:.1}" width="11" height="11" fill="{c}" stroke="#000" stroke-width="1"/><text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="#111">{}</text>"##,
-            x - 5.5,
-            y - 5.5,
-            x + 8.0,
-            y + 4.0,
-            esc(&depot.code)
-        );
-    }
-    s.push_str("</svg>");
-    s
 }
 
 fn curve_svg(r: &PlanResult) -> String {
@@ -395,7 +241,8 @@ pub fn html(
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{t}</title><style>
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{t}</title><style>
+svg{{max-width:100%;height:auto}} .scroll{{overflow-x:auto}}
 body{{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans CJK SC",sans-serif;margin:24px;color:#1b2733;max-width:1100px}}
 h1{{font-size:24px;margin-bottom:4px}} h2{{font-size:18px;margin-top:28px;border-bottom:1px solid #dde5ec;padding-bottom:4px}}
 .figures{{display:flex;flex-wrap:wrap;gap:12px}} .fig{{background:#f4f8fb;border-radius:6px;padding:10px 14px;min-width:170px}}
@@ -415,23 +262,25 @@ th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{
     let gap = r
         .gap()
         .map_or("not computed".to_owned(), |g| format!("{:.1} %", 100.0 * g));
-    let lb = r
-        .lower_bound
-        .map_or("not computed".to_owned(), |f| format!("{f} yuan"));
+    let lb = r.lower_bound.map_or("not computed".to_owned(), |f| {
+        format!("{} yuan", f.grouped())
+    });
     let _ = write!(
         s,
         r#"<div class="figures"><div class="fig">Total investment<b id="total-investment">{} yuan</b></div><div class="fig">Annual holding cost<b id="annual-holding-cost">{} yuan</b></div><div class="fig">System on-time<b id="system-on-time">{:.4}</b></div><div class="fig">Lowest hospital on-time<b id="min-hospital-on-time">{:.4}</b></div><div class="fig">Lower bound<b>{lb}</b>gap {gap}</div><div class="fig">Units stocked<b>{}</b></div></div>"#,
-        r.investment,
-        r.annual_holding_cost,
+        r.investment.grouped(),
+        r.annual_holding_cost.grouped(),
         r.system_on_time(),
         r.min_hospital_on_time(),
-        r.units()
+        crate::money::group_digits(r.units() as u64)
     );
     if let Some((days, cost)) = extension {
         let _ = write!(
             s,
-            r#"<div class="figures"><div class="fig">Expected warranty-extension cost<b id="expected-extension-cost">{cost} yuan</b>{days:.1} days a year</div><div class="fig">Holding + extension<b id="total-annual-cost">{} yuan</b>a year</div></div>"#,
-            r.annual_holding_cost + cost
+            r#"<div class="figures"><div class="fig">Expected warranty-extension cost<b id="expected-extension-cost">{} yuan</b>{} days a year</div><div class="fig">Holding + extension<b id="total-annual-cost">{} yuan</b>a year</div></div>"#,
+            cost.grouped(),
+            crate::money::grouped_f(days, 1),
+            (r.annual_holding_cost + cost).grouped()
         );
     }
     if let Some(v) = sim {
@@ -581,19 +430,6 @@ fn lowest_table(ds: &Dataset, r: &PlanResult, sim: Option<&SimView>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_hull_of_a_square_with_a_point_inside_is_the_square() {
-        let h = hull(vec![
-            (0.0, 0.0),
-            (2.0, 0.0),
-            (1.0, 1.0),
-            (2.0, 2.0),
-            (0.0, 2.0),
-        ]);
-        assert_eq!(h.len(), 4);
-        assert!(!h.contains(&(1.0, 1.0)));
-    }
 
     #[test]
     fn text_is_escaped() {

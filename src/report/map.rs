@@ -1,0 +1,185 @@
+//! The report's map: an equirectangular projection of longitude and latitude (longitude
+//! compressed by the cosine of 35 degrees north), hospitals coloured by their on-time probability
+//! against their target, depots as squares, and each depot's 72-hour reach as the convex hull of
+//! the hospitals it serves within 72 hours.
+
+use std::fmt::Write as _;
+
+use super::{esc, PALETTE, REACH_HOURS};
+use crate::model::{Dataset, HospitalId};
+use crate::stock::PlanResult;
+
+struct Map {
+    lon0: f64,
+    lat1: f64,
+    kx: f64,
+    ky: f64,
+}
+
+impl Map {
+    const LON: (f64, f64) = (73.0, 136.0);
+    const LAT: (f64, f64) = (17.0, 54.0);
+
+    fn new(width: f64) -> Map {
+        let kx = width / (Self::LON.1 - Self::LON.0);
+        Map {
+            lon0: Self::LON.0,
+            lat1: Self::LAT.1,
+            kx,
+            ky: kx / 35f64.to_radians().cos(),
+        }
+    }
+
+    fn height(&self) -> f64 {
+        (Self::LAT.1 - Self::LAT.0) * self.ky
+    }
+
+    fn xy(&self, lat: f64, lon: f64) -> (f64, f64) {
+        ((lon - self.lon0) * self.kx, (self.lat1 - lat) * self.ky)
+    }
+}
+
+/// Convex hull (Andrew's monotone chain), counter-clockwise.
+fn hull(mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    pts.dedup();
+    if pts.len() < 3 {
+        return pts;
+    }
+    let cross = |o: (f64, f64), a: (f64, f64), b: (f64, f64)| {
+        (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
+    };
+    let mut lower: Vec<(f64, f64)> = Vec::new();
+    for &p in &pts {
+        while lower.len() >= 2 && cross(lower[lower.len() - 2], lower[lower.len() - 1], p) <= 0.0 {
+            lower.pop();
+        }
+        lower.push(p);
+    }
+    let mut upper: Vec<(f64, f64)> = Vec::new();
+    for &p in pts.iter().rev() {
+        while upper.len() >= 2 && cross(upper[upper.len() - 2], upper[upper.len() - 1], p) <= 0.0 {
+            upper.pop();
+        }
+        upper.push(p);
+    }
+    lower.pop();
+    upper.pop();
+    lower.extend(upper);
+    lower
+}
+
+fn on_time_colour(on_time: f64, target: f64) -> &'static str {
+    if on_time >= target {
+        "#2e7d32"
+    } else if on_time >= target - 0.02 {
+        "#f9a825"
+    } else {
+        "#c62828"
+    }
+}
+
+pub(super) fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
+    let cov = &r.coverage;
+    let m = Map::new(820.0);
+    let (w, h) = (820.0, m.height());
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:.0} {h:.0}" width="{w:.0}" height="{h:.0}" role="img" aria-label="Map of depots and hospitals"><rect width="100%" height="100%" fill="#f4f8fb"/>"##
+    );
+    // Graticule every 5 degrees.
+    for lon in (75..=135).step_by(5) {
+        let (x, _) = m.xy(0.0, f64::from(lon));
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" y1="0" x2="{x:.1}" y2="{h:.0}" stroke="#dde5ec" stroke-width="1"/><text x="{:.1}" y="{:.0}" font-size="9" fill="#8a9aa9">{lon}°E</text>"##,
+            x + 2.0,
+            h - 4.0
+        );
+    }
+    for lat in (20..=50).step_by(5) {
+        let (_, y) = m.xy(f64::from(lat), 73.0);
+        let _ = write!(
+            s,
+            r##"<line x1="0" y1="{y:.1}" x2="{w:.0}" y2="{y:.1}" stroke="#dde5ec" stroke-width="1"/><text x="2" y="{:.1}" font-size="9" fill="#8a9aa9">{lat}°N</text>"##,
+            y - 2.0
+        );
+    }
+    // 72-hour reach of each depot.
+    let nh = ds.hospitals.len();
+    let mut within = vec![Vec::new(); ds.depots.len()];
+    for p in &cov.pairs {
+        if crate::network::to_hours(p.delivery_micros) <= REACH_HOURS {
+            let hh = ds.hospital(p.hospital);
+            within[p.depot.index()].push(m.xy(hh.lat, hh.lon));
+        }
+    }
+    for (d, pts) in within.into_iter().enumerate() {
+        let depot = &ds.depots[d];
+        let mut pts = pts;
+        pts.push(m.xy(depot.lat, depot.lon));
+        let poly: Vec<String> = hull(pts)
+            .iter()
+            .map(|(x, y)| format!("{x:.1},{y:.1}"))
+            .collect();
+        let c = PALETTE[d % PALETTE.len()];
+        let _ = write!(
+            s,
+            r#"<polygon points="{}" fill="{c}" fill-opacity="0.05" stroke="{c}" stroke-width="1.2" stroke-dasharray="5 3"><title>{} reaches these hospitals within {REACH_HOURS} h</title></polygon>"#,
+            poly.join(" "),
+            esc(&depot.code)
+        );
+    }
+    // Hospitals, coloured by on-time against target.
+    for hid in 0..nh {
+        let hh = &ds.hospitals[hid];
+        let svc = r.hospital(HospitalId::from_index(hid));
+        if svc.demand <= 0.0 {
+            continue;
+        }
+        let target = svc.target;
+        let (x, y) = m.xy(hh.lat, hh.lon);
+        let _ = write!(
+            s,
+            r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{}" fill-opacity="0.85"><title>{} {}: on time {:.4} (target {target})</title></circle>"#,
+            on_time_colour(svc.on_time, target),
+            esc(&hh.code),
+            esc(&hh.name),
+            svc.on_time
+        );
+    }
+    for (d, depot) in ds.depots.iter().enumerate() {
+        let (x, y) = m.xy(depot.lat, depot.lon);
+        let c = PALETTE[d % PALETTE.len()];
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="11" height="11" fill="{c}" stroke="#000" stroke-width="1"/><text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="#111">{}</text>"##,
+            x - 5.5,
+            y - 5.5,
+            x + 8.0,
+            y + 4.0,
+            esc(&depot.code)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hull_of_a_square_with_a_point_inside_is_the_square() {
+        let h = hull(vec![
+            (0.0, 0.0),
+            (2.0, 0.0),
+            (1.0, 1.0),
+            (2.0, 2.0),
+            (0.0, 2.0),
+        ]);
+        assert_eq!(h.len(), 4);
+        assert!(!h.contains(&(1.0, 1.0)));
+    }
+}
