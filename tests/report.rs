@@ -242,3 +242,46 @@ fn the_report_shows_the_plan_it_is_given_and_its_simulation() {
         default.investment.grouped()
     )));
 }
+
+#[test]
+fn hospitals_below_target_are_listed_by_shortfall_and_drawn_on_top() {
+    let ds = spareplan::io::load_planning(&spareplan::io::DirSource::new(china()))
+        .expect("valid")
+        .data;
+    let r = plan(&ds, &PlanParams::quick(None)).expect("plan");
+    let html = spareplan::report::html(&ds, &r, "test", None, None, None);
+    let below: Vec<&str> = ds
+        .hospital_ids()
+        .filter(|&h| r.hospital(h).below_target())
+        .map(|h| ds.hospital(h).code.as_str())
+        .collect();
+    assert!(
+        !below.is_empty(),
+        "data/china has hospitals out of reach for some part"
+    );
+    let title = format!("Hospitals below their target ({})", below.len());
+    let table = &html[html.find(&title).expect("the shortfall table")..];
+    // Every hospital below target is in the table, before any that meets its target.
+    let rows: Vec<&str> = table
+        .split("<tr><td>")
+        .skip(1)
+        .map(|r| r.split("</td>").next().unwrap())
+        .collect();
+    assert!(rows.len() >= below.len());
+    for code in &rows[..below.len()] {
+        assert!(
+            below.contains(code),
+            "{code} listed among those below target"
+        );
+    }
+    // On the map, the circles of hospitals below target come after (on top of) all others.
+    let circles: Vec<&str> = html.split("<circle ").skip(1).collect();
+    let first_below = circles
+        .iter()
+        .position(|c| c.contains("class=\"below\""))
+        .expect("marked");
+    assert!(circles[first_below..]
+        .iter()
+        .all(|c| c.contains("class=\"below\"")));
+    assert_eq!(circles.len() - first_below, below.len());
+}

@@ -131,23 +131,31 @@ pub(super) fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
             esc(&depot.code)
         );
     }
-    // Hospitals, coloured by on-time against target.
-    for hid in 0..nh {
-        let hh = &ds.hospitals[hid];
-        let svc = r.hospital(HospitalId::from_index(hid));
-        if svc.demand <= 0.0 {
-            continue;
+    // Hospitals, coloured by on-time against target; those below it drawn last (on top), larger
+    // and outlined, so that none hides under the others.
+    for below in [false, true] {
+        for hid in 0..nh {
+            let hh = &ds.hospitals[hid];
+            let svc = r.hospital(HospitalId::from_index(hid));
+            if svc.demand <= 0.0 || svc.below_target() != below {
+                continue;
+            }
+            let target = svc.target;
+            let (x, y) = m.xy(hh.lat, hh.lon);
+            let shape = if below {
+                r##"r="5" stroke="#000" stroke-width="1" class="below""##
+            } else {
+                r#"r="3""#
+            };
+            let _ = write!(
+                s,
+                r#"<circle cx="{x:.1}" cy="{y:.1}" {shape} fill="{}" fill-opacity="0.9"><title>{} {}: on time {:.4} (target {target})</title></circle>"#,
+                on_time_colour(svc.on_time, target),
+                esc(&hh.code),
+                esc(&hh.name),
+                svc.on_time
+            );
         }
-        let target = svc.target;
-        let (x, y) = m.xy(hh.lat, hh.lon);
-        let _ = write!(
-            s,
-            r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" fill="{}" fill-opacity="0.85"><title>{} {}: on time {:.4} (target {target})</title></circle>"#,
-            on_time_colour(svc.on_time, target),
-            esc(&hh.code),
-            esc(&hh.name),
-            svc.on_time
-        );
     }
     for (d, depot) in ds.depots.iter().enumerate() {
         let (x, y) = m.xy(depot.lat, depot.lon);
