@@ -248,6 +248,7 @@ h1{{font-size:24px;margin-bottom:4px}} h2{{font-size:18px;margin-top:28px;border
 .figures{{display:flex;flex-wrap:wrap;gap:12px}} .fig{{background:#f4f8fb;border-radius:6px;padding:10px 14px;min-width:170px}}
 .fig b{{display:block;font-size:20px}} table{{border-collapse:collapse;font-size:12px}} td,th{{border:1px solid #dde5ec;padding:3px 6px;text-align:right}}
 th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{{color:#5b6b7a;font-size:12px}}
+.worse{{color:#c62828}} .better{{color:#2e7d32}}
 </style></head><body><h1>{t}</h1><p class="note">{} depots, {} hospitals, {units} scanners, {} parts. {}</p>"#,
         ds.depots.len(),
         ds.hospitals.len(),
@@ -329,9 +330,77 @@ th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{
     if let Some(sc) = scenarios {
         s.push_str("<h2>Scenario comparison</h2>");
         s.push_str(&scenario_svg(sc));
-        s.push_str(&table_html(sc));
+        s.push_str(&scenario_table(sc));
     }
     s.push_str("</body></html>\n");
+    s
+}
+
+/// The scenario comparison as a planner reads it: named columns, money with grouped digits,
+/// changes against the baseline coloured (dearer or worse in red, cheaper or better in green).
+fn scenario_table(t: &Table) -> String {
+    // (column in scenarios.csv, heading, money, a rise is good)
+    const COLUMNS: [(&str, &str, bool, bool); 10] = [
+        ("scenario", "Scenario", false, false),
+        (
+            "annual_holding_cost",
+            "Holding cost / year (yuan)",
+            true,
+            false,
+        ),
+        ("change_holding_cost", "vs baseline", true, false),
+        ("system_on_time", "System on-time", false, true),
+        ("change_system_on_time", "vs baseline", false, true),
+        ("worst_hospital_on_time", "Lowest hospital", false, true),
+        ("hospitals_out_of_reach", "Out of reach", false, false),
+        (
+            "extension_cost_per_year",
+            "Extension cost / year (yuan)",
+            true,
+            false,
+        ),
+        ("change_extension_cost", "vs baseline", true, false),
+        ("meets_targets", "Targets met", false, false),
+    ];
+    let shown: Vec<(usize, &(&str, &str, bool, bool))> = COLUMNS
+        .iter()
+        .filter_map(|c| t.header.iter().position(|h| h == c.0).map(|i| (i, c)))
+        .collect();
+    let mut s = String::from("<div class=\"scroll\"><table id=\"scenarios\"><thead><tr>");
+    for (_, c) in &shown {
+        let _ = write!(s, "<th>{}</th>", esc(c.1));
+    }
+    s.push_str("</tr></thead><tbody>");
+    for row in &t.rows {
+        s.push_str("<tr>");
+        for &(i, &(name, _, money, rise_is_good)) in &shown {
+            let cell = row.get(i).map_or("", String::as_str);
+            let change = name.starts_with("change_");
+            let value = cell.trim_start_matches('+').parse::<f64>().unwrap_or(0.0);
+            let sign = if value > 0.0 {
+                1.0
+            } else if value < 0.0 {
+                -1.0
+            } else {
+                0.0
+            };
+            let text = match Fen::parse(cell.trim_start_matches('+')) {
+                Ok(f) if money && change && sign > 0.0 => format!("+{}", f.grouped()),
+                Ok(f) if money => f.grouped(),
+                _ => cell.to_owned(),
+            };
+            let class = match (change, sign > 0.0, sign < 0.0) {
+                (true, true, _) if rise_is_good => " class=\"better\"",
+                (true, true, _) => " class=\"worse\"",
+                (true, _, true) if rise_is_good => " class=\"worse\"",
+                (true, _, true) => " class=\"better\"",
+                _ => "",
+            };
+            let _ = write!(s, "<td{class}>{}</td>", esc(&text));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</tbody></table></div>");
     s
 }
 
@@ -447,6 +516,60 @@ fn lowest_table(ds: &Dataset, r: &PlanResult, sim: Option<&SimView>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scenario_table_reads_as_a_planner_expects() {
+        let header = [
+            "scenario",
+            "annual_holding_cost",
+            "change_holding_cost",
+            "system_on_time",
+            "change_system_on_time",
+            "file",
+        ];
+        let t = Table {
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: vec![
+                [
+                    "baseline",
+                    "30579575.00",
+                    "0.00",
+                    "0.965814",
+                    "+0.000000",
+                    "",
+                ],
+                [
+                    "Dearer",
+                    "31542220.00",
+                    "+962645.00",
+                    "0.965458",
+                    "-0.000356",
+                    "/abs/path.toml",
+                ],
+            ]
+            .iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
+        };
+        let html = scenario_table(&t);
+        assert!(html.contains("<th>Holding cost / year (yuan)</th>"));
+        assert!(
+            !html.contains("file") && !html.contains("/abs/path.toml"),
+            "no raw columns"
+        );
+        assert!(
+            html.contains("<td>30,579,575.00</td><td>0.00</td>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td class=\"worse\">+962,645.00</td>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td class=\"worse\">-0.000356</td>"),
+            "{html}"
+        );
+    }
 
     #[test]
     fn text_is_escaped() {
