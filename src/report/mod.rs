@@ -336,44 +336,68 @@ th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{
     s
 }
 
+/// A column of the scenario table: its field in `scenarios.csv`, its heading, whether it is
+/// money, and whether a rise is good news.
+struct Column {
+    field: &'static str,
+    heading: &'static str,
+    money: bool,
+    rise_is_good: bool,
+}
+
+const fn column(
+    field: &'static str,
+    heading: &'static str,
+    money: bool,
+    rise_is_good: bool,
+) -> Column {
+    Column {
+        field,
+        heading,
+        money,
+        rise_is_good,
+    }
+}
+
+const SCENARIO_COLUMNS: [Column; 10] = [
+    column("scenario", "Scenario", false, false),
+    column(
+        "annual_holding_cost",
+        "Holding cost / year (yuan)",
+        true,
+        false,
+    ),
+    column("change_holding_cost", "vs baseline", true, false),
+    column("system_on_time", "System on-time", false, true),
+    column("change_system_on_time", "vs baseline", false, true),
+    column("worst_hospital_on_time", "Lowest hospital", false, true),
+    column("hospitals_out_of_reach", "Out of reach", false, false),
+    column(
+        "extension_cost_per_year",
+        "Extension cost / year (yuan)",
+        true,
+        false,
+    ),
+    column("change_extension_cost", "vs baseline", true, false),
+    column("meets_targets", "Targets met", false, false),
+];
+
 /// The scenario comparison as a planner reads it: named columns, money with grouped digits,
 /// changes against the baseline coloured (dearer or worse in red, cheaper or better in green).
 fn scenario_table(t: &Table) -> String {
-    // (column in scenarios.csv, heading, money, a rise is good)
-    const COLUMNS: [(&str, &str, bool, bool); 10] = [
-        ("scenario", "Scenario", false, false),
-        (
-            "annual_holding_cost",
-            "Holding cost / year (yuan)",
-            true,
-            false,
-        ),
-        ("change_holding_cost", "vs baseline", true, false),
-        ("system_on_time", "System on-time", false, true),
-        ("change_system_on_time", "vs baseline", false, true),
-        ("worst_hospital_on_time", "Lowest hospital", false, true),
-        ("hospitals_out_of_reach", "Out of reach", false, false),
-        (
-            "extension_cost_per_year",
-            "Extension cost / year (yuan)",
-            true,
-            false,
-        ),
-        ("change_extension_cost", "vs baseline", true, false),
-        ("meets_targets", "Targets met", false, false),
-    ];
-    let shown: Vec<(usize, &(&str, &str, bool, bool))> = COLUMNS
+    let shown: Vec<(usize, &Column)> = SCENARIO_COLUMNS
         .iter()
-        .filter_map(|c| t.header.iter().position(|h| h == c.0).map(|i| (i, c)))
+        .filter_map(|c| t.header.iter().position(|h| h == c.field).map(|i| (i, c)))
         .collect();
     let mut s = String::from("<div class=\"scroll\"><table id=\"scenarios\"><thead><tr>");
     for (_, c) in &shown {
-        let _ = write!(s, "<th>{}</th>", esc(c.1));
+        let _ = write!(s, "<th>{}</th>", esc(c.heading));
     }
     s.push_str("</tr></thead><tbody>");
     for row in &t.rows {
         s.push_str("<tr>");
-        for &(i, &(name, _, money, rise_is_good)) in &shown {
+        for &(i, c) in &shown {
+            let (name, money, rise_is_good) = (c.field, c.money, c.rise_is_good);
             let cell = row.get(i).map_or("", String::as_str);
             let change = name.starts_with("change_");
             let value = cell.trim_start_matches('+').parse::<f64>().unwrap_or(0.0);
@@ -529,7 +553,7 @@ mod tests {
         ];
         let t = Table {
             header: header.iter().map(|h| h.to_string()).collect(),
-            rows: vec![
+            rows: [
                 [
                     "baseline",
                     "30579575.00",
