@@ -284,4 +284,14 @@ fn hospitals_below_target_are_listed_by_shortfall_and_drawn_on_top() {
         .iter()
         .all(|c| c.contains("class=\"below\"")));
     assert_eq!(circles.len() - first_below, below.len());
+    // Depots are named by their city, with a tooltip of what they hold.
+    for d in &ds.depots {
+        let city = d.city.as_deref().unwrap_or(&d.name);
+        assert!(
+            html.contains(&format!("<g class=\"depot\"><title>{} ", d.code)),
+            "{}",
+            d.code
+        );
+        assert!(html.contains(&format!(">{city}</text></g>")), "{city}");
+    }
 }

@@ -160,14 +160,28 @@ pub(super) fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
     for (d, depot) in ds.depots.iter().enumerate() {
         let (x, y) = m.xy(depot.lat, depot.lon);
         let c = PALETTE[d % PALETTE.len()];
+        // Named by its city (or name), with a tooltip of what it is.
+        let label = depot.city.as_deref().unwrap_or(&depot.name);
+        let (units, investment, _) = r.depot_totals(crate::model::DepotId::from_index(d));
+        let tip = format!(
+            "{} {} ({:?}): handling {} h, resupply {} days; {} units, {} yuan",
+            depot.code,
+            depot.name,
+            depot.tier,
+            depot.handling_hours,
+            depot.resupply_days,
+            crate::money::group_digits(units as u64),
+            investment.grouped()
+        );
         let _ = write!(
             s,
-            r##"<rect x="{:.1}" y="{:.1}" width="11" height="11" fill="{c}" stroke="#000" stroke-width="1"/><text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="#111">{}</text>"##,
+            r##"<g class="depot"><title>{}</title><rect x="{:.1}" y="{:.1}" width="11" height="11" fill="{c}" stroke="#000" stroke-width="1"/><text x="{:.1}" y="{:.1}" font-size="12" font-weight="bold" fill="#111">{}</text></g>"##,
+            esc(&tip),
             x - 5.5,
             y - 5.5,
             x + 8.0,
             y + 4.0,
-            esc(&depot.code)
+            esc(label)
         );
     }
     s.push_str("</svg>");
