@@ -232,6 +232,12 @@ fn the_report_shows_the_plan_it_is_given_and_its_simulation() {
         html.contains(first_point),
         "the curve's first point {first_point} is shown"
     );
+    // The curve marks the plan on the page and has ticks on its cost axis.
+    assert!(html.contains(&format!(
+        "this plan: {} yuan a year",
+        grouped(summary["annual_holding_cost"].as_str().expect("money"))
+    )));
+    assert!(html.contains(">10 M</text>"), "cost-axis ticks");
     // The plan `plan` writes by default costs more (targets of 95 % and up): the page is not it.
     let ds = spareplan::io::load_planning(&spareplan::io::DirSource::new(&china))
         .expect("valid")
