@@ -352,6 +352,16 @@ pub enum InvoiceKind {
     Red,
 }
 
+impl InvoiceKind {
+    /// The kind as `invoices.csv` writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvoiceKind::Blue => "blue",
+            InvoiceKind::Red => "red",
+        }
+    }
+}
+
 /// One line of an outbound slip (出库单).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SlipLine {

@@ -102,22 +102,21 @@ fn tolerances(a: &Args, folder: &Path) -> anyhow::Result<Option<Tolerances>> {
     let Some(mut t) = reported(loaded) else {
         return Ok(None);
     };
-    let flag = |t: &mut Tolerances, name: &str, setting: String| {
-        t.apply(&setting)
-            .map_err(|why| anyhow::anyhow!("--{name} {setting:?}: {why}"))
-    };
-    if let Some(y) = &a.tolerance_abs {
-        for kind in ["price", "amount", "tax"] {
-            flag(&mut t, "tolerance-abs", format!("{kind}.yuan={y}"))?;
-        }
-    }
-    if let Some(f) = &a.tolerance_fraction {
-        for kind in ["price", "amount", "tax"] {
-            flag(&mut t, "tolerance-fraction", format!("{kind}.fraction={f}"))?;
+    let both = [
+        ("tolerance-abs", "yuan", &a.tolerance_abs),
+        ("tolerance-fraction", "fraction", &a.tolerance_fraction),
+    ];
+    for (flag, limit, value) in both {
+        if let Some(v) = value {
+            for kind in ["price", "amount", "tax"] {
+                t.set(kind, limit, v)
+                    .map_err(|why| anyhow::anyhow!("--{flag} {v:?}: {why}"))?;
+            }
         }
     }
     for s in &a.tolerance {
-        flag(&mut t, "tolerance", s.clone())?;
+        t.apply(s)
+            .map_err(|why| anyhow::anyhow!("--tolerance {s:?}: {why}"))?;
     }
     Ok(Some(t))
 }
@@ -154,7 +153,11 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         findings_only: a.findings_only,
     };
     let rec = reconcile(&set, &params)?;
-    let period = period(&set);
+    let period = if params.statements {
+        period(&set)
+    } else {
+        String::new()
+    };
     // Millions of lines are about to be freed by the process exit anyway; dropping them one by
     // one would cost a noticeable share of the run.
     std::mem::forget(set);

@@ -93,10 +93,7 @@ fn verdict_rows(rows: &[crate::recon::InvoiceVerdict], header: bool) -> Vec<u8> 
             Some(d) => t.shown(d),
             None => t.field(""),
         }
-        t.field(match v.kind {
-            crate::model::InvoiceKind::Blue => "blue",
-            crate::model::InvoiceKind::Red => "red",
-        });
+        t.field(v.kind.as_str());
         t.field(&*v.customer);
         t.shown(v.lines);
         t.shown(v.credited);

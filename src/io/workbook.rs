@@ -7,14 +7,11 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 /// Rows a worksheet holds after its header.
 const MAX_ROWS: usize = 1_048_575;
 
-/// Whether a column holds ids (kept as text even when they look like numbers).
+/// Whether a column holds ids (kept as text even when they look like numbers): the id columns of
+/// the inputs, and the outputs' customer, path and file columns.
 fn id_column(name: &str) -> bool {
-    name.ends_with("_id")
-        || name.ends_with("_no")
-        || matches!(
-            name,
-            "serial" | "ship_to" | "customer" | "path" | "economy_path" | "file"
-        )
+    super::sniff::is_id_column(name)
+        || matches!(name, "customer" | "path" | "economy_path" | "file")
 }
 
 /// Whether a column holds money (formatted `#,##0.00`).

@@ -326,10 +326,7 @@ fn invoices_csv(set: &FinanceSet) -> Vec<u8> {
             &i.amount.to_string(),
             &i.tax_rate.map(|r| r.to_string()).unwrap_or_default(),
             &i.tax_amount.map(|r| r.to_string()).unwrap_or_default(),
-            match i.kind {
-                InvoiceKind::Blue => "blue",
-                InvoiceKind::Red => "red",
-            },
+            i.kind.as_str(),
             opt_text(&i.original_invoice_no),
             &i.serials.join(";"),
         ]);

@@ -293,6 +293,29 @@ impl<'r> Row<'r> {
         }
     }
 
+    /// A number outside `min..=max`: said as negative where only non-negative numbers are allowed.
+    fn out_of_range(
+        &mut self,
+        c: usize,
+        text: &str,
+        negative: bool,
+        min: impl std::fmt::Display,
+        max: impl std::fmt::Display,
+        what: &str,
+    ) {
+        let message = if negative {
+            "the number is negative".to_owned()
+        } else {
+            format!("the number is outside {min}..{max}")
+        };
+        self.error(
+            c,
+            text,
+            message,
+            &format!("write a {what} from {min} to {max}"),
+        );
+    }
+
     /// Errors the load has collected so far (to tell whether a row added one).
     pub fn errors(&self) -> usize {
         self.diag.error_count()
@@ -343,17 +366,7 @@ impl<'r> Row<'r> {
                 None
             }
             Ok(v) if v < min || v > max => {
-                let message = if v < 0.0 && min >= 0.0 {
-                    "the number is negative".to_owned()
-                } else {
-                    format!("the number is outside {min}..{max}")
-                };
-                self.error(
-                    c,
-                    text,
-                    message,
-                    &format!("write a number from {min} to {max}"),
-                );
+                self.out_of_range(c, text, v < 0.0 && min >= 0.0, min, max, "number");
                 None
             }
             Ok(v) => Some(v),
@@ -434,17 +447,7 @@ impl<'r> Row<'r> {
             .unwrap_or(text);
         match trimmed.parse::<i64>() {
             Ok(v) if v < min || v > max => {
-                let message = if v < 0 && min >= 0 {
-                    "the number is negative".to_owned()
-                } else {
-                    format!("the number is outside {min}..{max}")
-                };
-                self.error(
-                    c,
-                    text,
-                    message,
-                    &format!("write a whole number from {min} to {max}"),
-                );
+                self.out_of_range(c, text, v < 0 && min >= 0, min, max, "whole number");
                 None
             }
             Ok(v) => Some(v),
