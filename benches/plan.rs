@@ -26,7 +26,7 @@ fn plan(c: &mut Criterion) {
         let cov = coverage::compute(&ds, &CoverageParams::default());
         let input = build(&ds, &cov);
         let costs = costs(&ds, &input);
-        let req = requirements(&input, None);
+        let req = requirements(&input, &spareplan::stock::problem::Targets::default());
         group.bench_function(format!("{name}/optimise_and_check"), |b| {
             b.iter(|| {
                 let plan = optimise(&input, &costs, &req).expect("feasible");

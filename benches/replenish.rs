@@ -17,7 +17,7 @@ fn replenish(c: &mut Criterion) {
         month,
         history_from: month.plus(-24),
         smoothing: Smoothing::default(),
-        target: None,
+        target: Default::default(),
         pm_months: 3,
     };
     for (name, dir) in [

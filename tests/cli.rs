@@ -333,7 +333,7 @@ fn plan_writes_a_checked_plan_of_the_bundled_data_set() {
     assert_eq!(plan.lines().count(), 1 + 5 * 52);
     let service = std::fs::read_to_string(out.join("service.csv")).expect("service.csv");
     assert!(
-        service.starts_with("hospital_id,demand_per_year,on_time_probability,target,meets_target")
+        service.starts_with("hospital_id,deadline_hours,demand_per_year,on_time_probability,simulated_on_time,simulated_ci_low,simulated_ci_high,target,reachable,meets_target")
     );
     let summary: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).expect("json"))
@@ -366,19 +366,32 @@ fn plan_writes_a_checked_plan_of_the_bundled_data_set() {
     assert_eq!(fen_of(&summary["total_investment"]), investment);
     assert_eq!(fen_of(&summary["annual_holding_cost"]), holding);
     assert!(fen_of(&summary["lower_bound"]) <= holding);
-    // Every hospital that every depot-part pair reaches meets its target.
+    // Every hospital-tier within reach meets its target; the out-of-reach ones are those of
+    // out_of_reach.csv, held to nothing (meets_target empty).
     let reach = std::fs::read_to_string(out.join("out_of_reach.csv")).expect("out_of_reach.csv");
-    let unreached: std::collections::HashSet<&str> = reach
+    let unreached: std::collections::HashSet<(String, String)> = reach
         .lines()
         .skip(1)
-        .map(|l| l.split(',').next().expect("id"))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_owned(), f[3].to_owned())
+        })
         .collect();
+    let mut out_of_reach_rows = 0;
     for line in service.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        if !unreached.contains(f[0]) {
-            assert_eq!(f[4], "true", "{line}");
+        let key = (f[0].to_owned(), f[1].to_owned());
+        if unreached.contains(&key) {
+            out_of_reach_rows += 1;
+            assert_eq!((f[8], f[9]), ("false", ""), "{line}");
+        } else {
+            assert_eq!((f[8], f[9]), ("true", "true"), "{line}");
+            let on_time: f64 = f[3].parse().expect("on-time");
+            let target: f64 = f[7].parse().expect("target");
+            assert!(on_time >= target - 1e-9, "{line}");
         }
     }
+    assert_eq!(out_of_reach_rows, unreached.len());
     // Same inputs, same bytes.
     let again = temp_dir("plan-again");
     let rerun = bin()
@@ -562,7 +575,7 @@ fn plan_prices_the_extension_days_its_simulation_finds() {
     assert_eq!(n, 5038);
     assert_eq!(total, cost);
     let simulated = s["simulated_system_on_time"].as_f64().expect("simulated");
-    assert!(simulated > 0.9 && simulated < s["system_on_time"].as_f64().expect("model"));
+    assert!(simulated > 0.85 && simulated < s["system_on_time"].as_f64().expect("model"));
     let quick = root.join("quick");
     let run = bin()
         .arg("plan")

@@ -6,7 +6,8 @@ use spareplan::stock::bound::{bound, bound_and_minimisers, fill_bound};
 use spareplan::stock::check::check;
 use spareplan::stock::input::{Class, Group, PartInput, PlanInput};
 use spareplan::stock::optimise::{
-    optimise, optimise_from, optimise_proven, requirements, useful_depots, Costs, Plan, Requirement,
+    optimise, optimise_from, optimise_proven, requirements, useful_depots, Costs, Plan,
+    Requirement, Targets,
 };
 use spareplan::stock::service::{evaluate, DepotSpec, HospitalDemand, PartNetwork};
 
@@ -69,8 +70,7 @@ impl Net {
             parts,
             models: 1,
             units: self.hospitals.iter().map(|h| h.0).collect(),
-            targets: self.hospitals.iter().map(|h| Some(h.1)).collect(),
-            service_targets: Vec::new(),
+            service_targets: self.hospitals.iter().map(|h| Some(h.1)).collect(),
             hours: vec![Some(1.0); self.depots.len() * self.hospitals.len()],
         }
     }
@@ -166,7 +166,7 @@ fn a_single_depot_holds_the_poisson_quantile() {
             for &target in &[0.8, 0.9, 0.95, 0.99] {
                 let net = single_depot(rate, lead, target);
                 let input = net.input();
-                let req = requirements(&input, None);
+                let req = requirements(&input, &Targets::default());
                 let (plan, proven) = optimise_proven(&input, &net.costs(), &req).expect("feasible");
                 let expected = poisson_quantile(rate * lead, target);
                 assert_eq!(
@@ -185,8 +185,10 @@ fn a_single_depot_holds_the_poisson_quantile() {
 #[test]
 fn the_target_override_replaces_the_installed_base_targets() {
     let net = single_depot(10.0, 0.25, 0.8);
-    let input = net.input();
-    let req = requirements(&input, Some(0.95));
+    let mut input = net.input();
+    // Without a contracted service_target, the tier's target applies.
+    input.service_targets = vec![None; input.hospitals()];
+    let req = requirements(&input, &Targets::from(0.95));
     let plan = optimise(&input, &net.costs(), &req).expect("feasible");
     // Pipeline 2.5: F(5) = 0.957979 is the first fill rate over 0.95.
     assert_eq!(plan.stock[0][0], 6);
@@ -210,7 +212,7 @@ fn the_plan_is_optimal_on_small_networks() {
     for (target, rate) in [(0.8, 1.5), (0.9, 2.0), (0.95, 1.0), (0.9, 4.0)] {
         let net = two_echelon(target, rate);
         let input = net.input();
-        let req = requirements(&input, None);
+        let req = requirements(&input, &Targets::default());
         let costs = net.costs();
         let (plan, proven) = optimise_proven(&input, &costs, &req).expect("feasible");
         // Two parts at three depots: the exhaustive search runs and proves the plan optimal.
@@ -272,7 +274,7 @@ fn a_second_depot_within_the_deadline_needs_less_stock() {
     };
     let units = |net: &Net| {
         let input = net.input();
-        let req = requirements(&input, None);
+        let req = requirements(&input, &Targets::default());
         optimise(&input, &net.costs(), &req)
             .expect("feasible")
             .units()
@@ -286,7 +288,7 @@ fn a_second_depot_within_the_deadline_needs_less_stock() {
 fn the_checker_rejects_a_plan_short_of_its_targets() {
     let net = two_echelon(0.95, 2.0);
     let input = net.input();
-    let req = requirements(&input, None);
+    let req = requirements(&input, &Targets::default());
     let plan = optimise(&input, &net.costs(), &req).expect("feasible");
     assert!(check(&input, &req, &plan).ok());
     let mut short = plan.clone();
@@ -323,7 +325,7 @@ proptest! {
             unit_costs: costs.clone(),
         };
         let input = net.input();
-        let req = requirements(&input, None);
+        let req = requirements(&input, &Targets::default());
         let c = net.costs();
         let plan = optimise(&input, &c, &req).expect("feasible");
         prop_assert!(feasible(&net, &req, &plan.stock));
@@ -352,7 +354,7 @@ proptest! {
         let cost = |rate: f64, target: f64| {
             let net = two_echelon(target, rate);
             let input = net.input();
-            let req = requirements(&input, None);
+            let req = requirements(&input, &Targets::default());
             let c = net.costs();
             optimise(&input, &c, &req).expect("feasible").cost(&c)
         };
@@ -440,7 +442,7 @@ fn a_high_volume_part_is_planned_at_its_poisson_quantile() {
         unit_costs: vec![100.0],
     };
     let input = net.input();
-    let req = requirements(&input, None);
+    let req = requirements(&input, &Targets::default());
     let plan = optimise(&input, &net.costs(), &req).expect("a feasible plan");
     let expected = poisson_quantile_log(1000.0 * 21.0 / 365.0, 0.95);
     assert_eq!(plan.stock[0][0], expected);
@@ -461,15 +463,16 @@ proptest! {
         let demand = 10f64.powf(log_demand);
         let net = single_depot(demand, lead_days / 365.0, target);
         let input = net.input();
-        let req = requirements(&input, None);
+        let req = requirements(&input, &Targets::default());
         let plan = optimise(&input, &net.costs(), &req).expect("a feasible plan");
         let expected = poisson_quantile_log(demand * lead_days / 365.0, target);
         prop_assert_eq!(plan.stock[0][0], expected);
     }
 }
 
-/// A hospital's contracted `service_target` is its delivery target whatever `--target` says (and
-/// instead of its scanners' uptime target); hospitals without one take the override.
+/// A hospital's contracted `service_target` is its delivery target in every tier whatever
+/// `--target` says; hospitals without one take the tier's target, 0.95 by default (the scanners'
+/// uptime_target, 0.97 at H2 in the fixture, is not a delivery target).
 #[test]
 fn a_service_target_beats_the_target_override() {
     use crate::common::planning;
@@ -480,15 +483,24 @@ fn a_service_target_beats_the_target_override() {
                      H2,Second,39.8,116.3,北京市,北京市,\n";
     let src = planning().with("hospitals.csv", hospitals);
     let ds = spareplan::io::load_planning(&src).expect("valid").data;
-    let params = PlanParams {
-        target: Some(0.9),
-        ..PlanParams::quick(None)
+    let targets = |r: &spareplan::stock::PlanResult, h: usize| -> Vec<f64> {
+        r.hospital_tiers(HospitalId::from_index(h))
+            .iter()
+            .map(|t| t.target)
+            .collect()
     };
-    let r = plan(&ds, &params).expect("a plan");
-    assert_eq!(r.hospital(HospitalId::from_index(0)).target, 0.99);
-    assert_eq!(r.hospital(HospitalId::from_index(1)).target, 0.9);
-    // Without an override, H2 keeps its scanners' uptime target (0.97 in the fixture).
+    let r = plan(&ds, &PlanParams::quick(Some(0.9))).expect("a plan");
+    assert!(!targets(&r, 0).is_empty() && targets(&r, 0).iter().all(|&t| t == 0.99));
+    assert!(!targets(&r, 1).is_empty() && targets(&r, 1).iter().all(|&t| t == 0.9));
     let r = plan(&ds, &PlanParams::quick(None)).expect("a plan");
-    assert_eq!(r.hospital(HospitalId::from_index(0)).target, 0.99);
-    assert_eq!(r.hospital(HospitalId::from_index(1)).target, 0.97);
+    assert!(targets(&r, 0).iter().all(|&t| t == 0.99));
+    assert!(targets(&r, 1).iter().all(|&t| t == 0.95));
+    // Per tier: 0.8 for the 72-hour tier, the rest at 0.9; H1 keeps its contract.
+    let per_tier = Targets::parse("0.9,72=0.8").expect("targets");
+    let r = plan(&ds, &PlanParams::quick(per_tier)).expect("a plan");
+    for t in r.hospital_tiers(HospitalId::from_index(1)) {
+        let want = if t.deadline_hours == 72.0 { 0.8 } else { 0.9 };
+        assert_eq!(t.target, want, "{} h tier", t.deadline_hours);
+    }
+    assert!(targets(&r, 0).iter().all(|&t| t == 0.99));
 }

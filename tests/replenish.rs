@@ -56,7 +56,7 @@ fn params() -> BatchParams {
         month: Month::parse("2026-01").expect("month"),
         history_from: Month::parse("2025-01").expect("month"),
         smoothing: Smoothing::default(),
-        target: None,
+        target: Default::default(),
         pm_months: 3,
     }
 }

@@ -237,17 +237,8 @@ pub(crate) fn print_problems(problems: &[io::Problem]) {
 }
 
 /// A target given on the command line: a probability below 1.
-fn target_arg(s: &str) -> Result<f64, String> {
-    let t: f64 = s
-        .parse()
-        .map_err(|_| format!("{s:?} is not a number such as 0.95"))?;
-    if t.is_finite() && (0.0..1.0).contains(&t) {
-        Ok(t)
-    } else {
-        Err(format!(
-            "target {s} is out of range: a target is a probability below 1 (0.95 is 95 %)"
-        ))
-    }
+fn target_arg(s: &str) -> Result<crate::stock::problem::Targets, String> {
+    crate::stock::problem::Targets::parse(s)
 }
 
 /// A date given on the command line, `YYYY-MM-DD`.

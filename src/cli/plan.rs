@@ -32,10 +32,11 @@ pub struct Args {
     /// Output folder.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
-    /// One on-time target for every hospital, a probability below 1 (default: each hospital's
-    /// strictest uptime_target in the installed base).
+    /// Delivery targets per deadline tier, probabilities below 1: `0.95` for every tier, or
+    /// per tier in hours (`72=0.95,4=0.9`), or both (`0.95,4=0.9`); a hospital's service_target
+    /// comes first (default: 0.95 for every tier).
     #[arg(long, value_parser = super::target_arg)]
-    pub target: Option<f64>,
+    pub target: Option<crate::stock::problem::Targets>,
     /// Skip the lower bound (and the Lagrangian heuristic that starts from it).
     #[arg(long)]
     pub no_bound: bool,
@@ -61,7 +62,7 @@ pub struct Args {
 impl Args {
     fn params(&self) -> PlanParams {
         PlanParams {
-            target: self.target,
+            target: self.target.clone().unwrap_or_default(),
             bound: !self.no_bound,
             curve: if self.no_curve {
                 Vec::new()
@@ -205,10 +206,16 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
         _ => outln!("  lower bound          not computed"),
     }
     outln!(
-        "  on time: system {:.4}, lowest hospital {:.4}",
+        "  on time: system {:.4}, lowest hospital-tier within reach {:.4}",
         r.system_on_time(),
         r.min_hospital_on_time()
     );
+    for (g, deadline) in r.tiers() {
+        outln!(
+            "  on time within {deadline} h: {:.4} of the tier's requests",
+            r.tier_on_time(g)
+        );
+    }
     outln!("stock by depot:");
     for d in ds.depot_ids() {
         let (units, investment, _) = r.depot_totals(d);
@@ -221,12 +228,9 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
     }
     print_curve(&r.curve);
     print_out_of_reach(ds, r);
-    let below = ds
-        .hospital_ids()
-        .filter(|&h| r.hospital(h).below_target())
-        .count();
     outln!(
-        "hospitals below their target on all parts: {below} (each is out of reach for some part)"
+        "hospital-tiers within reach below their target: {}",
+        r.tiers_below_target()
     );
 }
 
@@ -234,7 +238,7 @@ fn print_curve(curve: &[CurvePoint]) {
     if curve.is_empty() {
         return;
     }
-    outln!("cost versus target (every hospital at the target):");
+    outln!("cost versus target (every tier of every hospital at the target):");
     let mut previous: Option<&CurvePoint> = None;
     for c in curve {
         let step = previous.map(|p| {
@@ -249,11 +253,7 @@ fn print_curve(curve: &[CurvePoint]) {
             step.map(|s| if s >= 0.0 {
                 format!("  (+{} yuan/y per point)", grouped_f(s, 0))
             } else {
-                format!(
-                    "  ({} yuan/y per point: more hospitals out of reach for some part \
-                     are held to their reachable parts at this target)",
-                    grouped_f(s, 0)
-                )
+                format!("  ({} yuan/y per point)", grouped_f(s, 0))
             })
             .unwrap_or_default()
         );
@@ -267,8 +267,8 @@ fn print_out_of_reach(ds: &Dataset, r: &PlanResult) {
         return;
     }
     outln!(
-        "out of reach: {} hospital-deadline pairs have no depot within the deadline \
-         (out_of_reach.csv); each is held to at most 99.9 % on the parts within reach",
+        "out of reach: {} hospital-tiers have no stocking location within the deadline \
+         (out_of_reach.csv); they are held to no target and cost nothing",
         rows.len()
     );
     let mut deadlines: Vec<f64> = Vec::new();

@@ -41,10 +41,11 @@ pub struct Args {
     /// First history month, YYYY-MM (default: 24 months before --month).
     #[arg(long)]
     pub history_from: Option<String>,
-    /// One on-time target for every hospital, a probability below 1 (default: the installed
-    /// base's).
+    /// Delivery targets per deadline tier, probabilities below 1: `0.95` for every tier, or
+    /// per tier in hours (`72=0.95,4=0.9`), or both (`0.95,4=0.9`); a hospital's service_target
+    /// comes first (default: 0.95 for every tier).
     #[arg(long, value_parser = super::target_arg)]
-    pub target: Option<f64>,
+    pub target: Option<crate::stock::problem::Targets>,
     /// Months of quarterly-maintenance parts ordered ahead (0 to 24).
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=24))]
     pub pm_months: u32,
@@ -105,7 +106,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             tsb_size: a.tsb_alpha_d,
             tsb_probability: a.tsb_alpha_p,
         },
-        target: a.target,
+        target: a.target.clone().unwrap_or_default(),
         pm_months: a.pm_months,
     };
     let bar = super::spinner(&format!("replenishment batch {batch_month}"));

@@ -42,9 +42,11 @@ pub struct Args {
     /// A folder written by `spareplan scenarios` (its scenarios.csv is shown).
     #[arg(long, value_name = "SCEN_DIR")]
     pub scenarios: Option<PathBuf>,
-    /// One on-time target for every hospital, a probability below 1.
+    /// Delivery targets per deadline tier, probabilities below 1: `0.95` for every tier, or
+    /// per tier in hours (`72=0.95,4=0.9`), or both (`0.95,4=0.9`); a hospital's service_target
+    /// comes first (default: 0.95 for every tier).
     #[arg(long, value_parser = super::target_arg)]
-    pub target: Option<f64>,
+    pub target: Option<crate::stock::problem::Targets>,
 }
 
 fn read_table(path: &Path) -> anyhow::Result<Table> {
@@ -83,14 +85,18 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             let Some(saved) = reported(stock_plan::load_plan_dir(plan_dir, &ds)) else {
                 return Ok(Exit::DataErrors);
             };
-            let mut r = stock::evaluate(&ds, &saved.stock, &PlanParams::quick(a.target))?;
+            let mut r = stock::evaluate(
+                &ds,
+                &saved.stock,
+                &PlanParams::quick(a.target.clone().unwrap_or_default()),
+            )?;
             r.curve = saved.curve;
             r.lower_bound = saved.lower_bound;
             (r, saved.extension)
         }
         None => {
             let params = PlanParams {
-                target: a.target,
+                target: a.target.clone().unwrap_or_default(),
                 ..PlanParams::default()
             };
             let bar = super::spinner("planning for the report");

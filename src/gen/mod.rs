@@ -265,7 +265,7 @@ fn add_sites_and_units(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex, pa
                 lon: round6(lon),
                 city: Some(city.name_zh.clone()),
                 province: Some(city.province_zh.clone()),
-                service_target: None,
+                service_target: Default::default(),
             });
             network::add_hospital_lane(ds, idx.city_hub[c], hospital);
             // Flagship hospitals of provincial capitals negotiated a higher uptime.

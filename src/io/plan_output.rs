@@ -57,33 +57,44 @@ pub fn stock_plan_csv(ds: &Dataset, r: &PlanResult) -> Vec<u8> {
     t.into_bytes()
 }
 
-/// `service.csv`: one row per hospital.
-/// With a verification, the simulated on-time and its interval beside the analytic one.
+/// `service.csv`: one row per hospital and deadline tier with demand, in hospital order and
+/// increasing deadline. With a verification, the simulated on-time and its interval beside the
+/// analytic one.
 pub fn service_csv(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::SERVICE_OUT);
+    let tiers = r.tiers();
+    let f = |x: Option<f64>| x.map_or(String::new(), prob);
     for h in ds.hospital_ids() {
-        let q = r.hospital(h);
         let hospital = ds.hospital(h);
-        let sim = v.and_then(|v| v.hospitals.get(h.index()).copied().flatten());
-        let f = |x: Option<f64>| x.map_or(String::new(), prob);
-        t.row([
-            hospital.code.clone(),
-            format!("{:.6}", q.demand),
-            prob(q.on_time),
-            q.target.to_string(),
-            q.meets_target().to_string(),
-            format!("{:.6}", q.reachable),
-            if q.reachable_only {
-                "99.9 % of reachable parts".to_owned()
-            } else {
-                "all parts".to_owned()
-            },
-            hospital.name.clone(),
-            hospital.province.clone().unwrap_or_default(),
-            f(sim.map(|e| e.mean)),
-            f(sim.map(|e| e.low)),
-            f(sim.map(|e| e.high)),
-        ]);
+        let fastest = r.fastest(h);
+        for &(g, _) in &tiers {
+            let q = r.tier(h, g);
+            if q.demand <= 0.0 {
+                continue;
+            }
+            let i = r.tier_index(h, g);
+            let sim = v.and_then(|v| v.tiers.get(i).copied().flatten());
+            t.row([
+                hospital.code.clone(),
+                q.deadline_hours.to_string(),
+                format!("{:.6}", q.demand),
+                prob(q.on_time),
+                f(sim.map(|e| e.mean)),
+                f(sim.map(|e| e.low)),
+                f(sim.map(|e| e.high)),
+                q.target.to_string(),
+                q.reachable.to_string(),
+                q.meets_target().map_or(String::new(), |m| m.to_string()),
+                hospital.name.clone(),
+                hospital.province.clone().unwrap_or_default(),
+                fastest.map_or(String::new(), |(_, hours)| format!("{hours:.2}")),
+                fastest.map_or(String::new(), |(d, _)| ds.depot(d).code.clone()),
+                v.and_then(|v| v.tier_requests_per_year.get(i))
+                    .map_or(String::new(), |x| format!("{x:.4}")),
+                r.verified_requirement(i)
+                    .map_or(String::new(), |x| format!("{x:.6}")),
+            ]);
+        }
     }
     t.into_bytes()
 }

@@ -77,7 +77,7 @@ fn run_log_json(
         "history_from": params.history_from.to_string(),
         "history_months": b.forecasts.months,
         "parameters": {
-            "target": params.target,
+            "target": params.target.to_string(),
             "pm_months": params.pm_months,
             "alpha": params.smoothing.croston,
             "tsb_alpha_d": params.smoothing.tsb_size,

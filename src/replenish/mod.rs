@@ -38,7 +38,7 @@ pub struct BatchParams {
     pub history_from: Month,
     pub smoothing: Smoothing,
     /// One on-time target for every hospital instead of the installed base's.
-    pub target: Option<f64>,
+    pub target: crate::stock::problem::Targets,
     /// Months of quarterly-maintenance parts ordered ahead.
     pub pm_months: u32,
 }
@@ -148,7 +148,7 @@ pub fn run(ds: &Dataset, params: &BatchParams) -> Result<Batch, PlanError> {
         rated.as_ref().unwrap_or(ds),
         &PlanParams {
             demand_per_year: Some(demand),
-            ..PlanParams::quick(params.target)
+            ..PlanParams::quick(params.target.clone())
         },
     )?;
     let input = planned.input();

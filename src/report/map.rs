@@ -140,7 +140,8 @@ pub(super) fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
             if svc.demand <= 0.0 || svc.below_target() != below {
                 continue;
             }
-            let target = svc.target;
+            let Some(worst) = svc.worst else { continue };
+            let target = worst.target;
             let (x, y) = m.xy(hh.lat, hh.lon);
             let shape = if below {
                 r##"r="5" stroke="#000" stroke-width="1" class="below""##
@@ -149,11 +150,12 @@ pub(super) fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
             };
             let _ = write!(
                 s,
-                r#"<circle cx="{x:.1}" cy="{y:.1}" {shape} fill="{}" fill-opacity="0.9"><title>{} {}: on time {:.4} (target {target})</title></circle>"#,
-                on_time_colour(svc.on_time, target),
+                r#"<circle cx="{x:.1}" cy="{y:.1}" {shape} fill="{}" fill-opacity="0.9"><title>{} {}: on time {:.4} in the {} h tier (target {target})</title></circle>"#,
+                on_time_colour(worst.on_time, target),
                 esc(&hh.code),
                 esc(&hh.name),
-                svc.on_time
+                worst.on_time,
+                worst.deadline_hours
             );
         }
     }

@@ -16,7 +16,7 @@ use map::map_svg;
 
 use crate::model::{Dataset, HospitalId};
 use crate::money::Fen;
-use crate::stock::PlanResult;
+use crate::stock::{PlanResult, TierFigures};
 
 /// A simulation of the plan, as the report shows it beside the analytic figures.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -305,45 +305,49 @@ fn scenario_svg(t: &Table) -> String {
 
 /// The hospitals with the lowest on-time, with the simulated figure beside when given.
 fn lowest_table(ds: &Dataset, r: &PlanResult, sim: Option<&SimView>) -> String {
-    let mut worst: Vec<HospitalId> = ds
+    // Hospital-tiers within reach, by shortfall against their target (the most short first),
+    // then on-time.
+    let mut worst: Vec<(HospitalId, TierFigures)> = ds
         .hospital_ids()
-        .filter(|&h| r.hospital(h).demand > 0.0)
+        .flat_map(|h| {
+            r.hospital_tiers(h)
+                .into_iter()
+                .filter(|t| t.reachable)
+                .map(move |t| (h, t))
+        })
         .collect();
-    // By shortfall against the hospital's own target (the most short first), then on-time.
-    let short = |h: HospitalId| r.hospital(h).target - r.hospital(h).on_time;
-    worst.sort_by(|&a, &b| {
-        short(b)
-            .total_cmp(&short(a))
-            .then(r.hospital(a).on_time.total_cmp(&r.hospital(b).on_time))
-            .then(a.cmp(&b))
+    let short = |t: &TierFigures| t.target - t.on_time;
+    worst.sort_by(|(a, x), (b, y)| {
+        short(y)
+            .total_cmp(&short(x))
+            .then(x.on_time.total_cmp(&y.on_time))
+            .then(a.cmp(b))
     });
-    let below = worst
-        .iter()
-        .filter(|&&h| r.hospital(h).below_target())
-        .count();
+    let below = worst.iter().filter(|(_, t)| t.below_target()).count();
     let mut header: Vec<String> = vec![
         "hospital".into(),
         "name".into(),
         "province".into(),
+        "tier".into(),
         "demand / year".into(),
         "on-time".into(),
         "target".into(),
         "shortfall".into(),
     ];
     if sim.is_some() {
-        header.push("simulated on-time".into());
+        header.push("simulated on-time (all parts)".into());
     }
     let mut t = Table {
         header,
         rows: Vec::new(),
     };
-    for &h in worst.iter().take(below.max(15)) {
-        let hh = ds.hospital(h);
-        let f = r.hospital(h);
+    for (h, f) in worst.iter().take(below.max(15)) {
+        let hh = ds.hospital(*h);
         let mut row = vec![
             hh.code.clone(),
             hh.name.clone(),
             hh.province.clone().unwrap_or_default(),
+            format!("{} h", f.deadline_hours),
             format!("{:.2}", f.demand),
             format!("{:.4}", f.on_time),
             f.target.to_string(),
@@ -365,9 +369,12 @@ fn lowest_table(ds: &Dataset, r: &PlanResult, sim: Option<&SimView>) -> String {
         t.rows.push(row);
     }
     let title = if below > 0 {
-        format!("Hospitals below their target ({below}), by shortfall, then the lowest on-time")
+        format!(
+            "Hospital-tiers below their target ({below}), by shortfall, then the lowest on-time"
+        )
     } else {
-        "Hospitals with the lowest on-time (every one meets its target)".to_owned()
+        "Hospital-tiers with the lowest on-time (every one within reach meets its target)"
+            .to_owned()
     };
     format!(
         "<h2>{title}</h2><div class=\"scroll\">{}</div>",

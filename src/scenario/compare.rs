@@ -41,7 +41,7 @@ pub struct Outcome {
 /// data (with the bound and its heuristic, without the curve), or the best plan within a budget.
 pub fn params(settings: &Settings) -> PlanParams {
     PlanParams {
-        target: settings.target,
+        target: settings.target.into(),
         budget: settings.budget,
         curve: Vec::new(),
         ..PlanParams::default()

@@ -76,9 +76,13 @@ pub struct Replication {
     /// Quarterly maintenance visits after the warm-up, and the parts they used.
     pub pm_visits: u64,
     pub pm_parts: f64,
-    /// Requests and on-time requests after the warm-up, per hospital and per part (spec order).
+    /// Requests and on-time requests after the warm-up, per hospital, per hospital and deadline
+    /// tier (indexed as the plan's requirements, `group x hospitals + hospital`) and per part
+    /// (spec order).
     pub hospital_requests: Vec<u32>,
     pub hospital_on_time: Vec<u32>,
+    pub tier_requests: Vec<u32>,
+    pub tier_on_time: Vec<u32>,
     pub part_requests: Vec<u32>,
     pub part_on_time: Vec<u32>,
     /// Requests filled from stock on hand at a candidate depot the moment they were made (the
@@ -145,6 +149,8 @@ pub fn replicate(spec: &SimSpec<'_>, seed: u64, index: u64) -> Replication {
         out: Replication {
             hospital_requests: vec![0; nh],
             hospital_on_time: vec![0; nh],
+            tier_requests: vec![0; nh * spec.input.groups.len()],
+            tier_on_time: vec![0; nh * spec.input.groups.len()],
             part_requests: vec![0; np],
             part_on_time: vec![0; np],
             hospital_filled: vec![0; nh],
@@ -296,7 +302,9 @@ impl State<'_> {
         let hospital = spec.units[unit].hospital;
         let deadline = spec.deadline_hours[part];
         if at >= self.warm {
+            let tier = spec.input.parts[part].group * spec.input.hospitals() + hospital;
             self.out.hospital_requests[hospital] += 1;
+            self.out.tier_requests[tier] += 1;
             self.out.part_requests[part] += 1;
             match delivered {
                 Some(d) => {
@@ -304,6 +312,7 @@ impl State<'_> {
                     self.out.waits.push(wait as f32);
                     if wait <= deadline + 1e-9 {
                         self.out.hospital_on_time[hospital] += 1;
+                        self.out.tier_on_time[tier] += 1;
                         self.out.part_on_time[part] += 1;
                     }
                 }

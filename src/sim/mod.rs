@@ -183,6 +183,11 @@ pub struct Verification {
     pub on_time: stats::Estimate,
     /// Per hospital (`None` where the simulation saw no request).
     pub hospitals: Vec<Option<stats::Estimate>>,
+    /// Per hospital and deadline tier, indexed as the plan's requirements (`None` where the
+    /// simulation saw no request): the pooled on-time and its 95 % interval.
+    pub tiers: Vec<Option<stats::Estimate>>,
+    /// Per hospital and deadline tier, the simulated requests per year.
+    pub tier_requests_per_year: Vec<f64>,
     /// Extension days a simulated year with every unit in warranty (its 95 % interval).
     pub extension_days_all_units: stats::Estimate,
     /// Per unit, the mean extension days and days short a simulated year in warranty.
@@ -251,6 +256,8 @@ pub fn verify_with_progress(
         params: *params,
         on_time: s.on_time,
         hospitals: s.hospitals,
+        tiers: s.tiers,
+        tier_requests_per_year: s.tier_requests_per_year,
         extension_days_all_units: s.extension_days_total,
         unit_extension_days: s.unit_extension_days,
         unit_days_short: s.unit_days_short,

@@ -85,6 +85,10 @@ pub struct Summary {
     pub hospitals: Vec<Option<Estimate>>,
     pub hospital_fill: Vec<Option<Estimate>>,
     pub hospital_requests_per_year: Vec<f64>,
+    /// Per hospital and deadline tier (the plan's requirement index): the pooled on-time of its
+    /// requests over all replications ([`pooled_ratio_estimates`]) and its requests per year.
+    pub tiers: Vec<Option<Estimate>>,
+    pub tier_requests_per_year: Vec<f64>,
     pub parts: Vec<Option<Estimate>>,
     pub part_fill: Vec<Option<Estimate>>,
     pub part_requests_per_year: Vec<f64>,
@@ -120,6 +124,46 @@ fn ratio_estimates(req: &[&[u32]], ok: &[&[u32]], n: usize) -> Vec<Option<Estima
                 .map(|(r, o)| f64::from(o[i]) / f64::from(r[i]))
                 .collect();
             (!values.is_empty()).then(|| estimate(&values))
+        })
+        .collect()
+}
+
+/// The ratio estimator `sum ok / sum requests` over the replications of each cell, with its 95 %
+/// interval from the replications' residuals `ok_i - R x requests_i` (the delta method: sound
+/// when a cell sees few requests per replication, where the mean of per-replication ratios is
+/// biased and skips the replications without a request). `None` without any request.
+pub fn pooled_ratio_estimates(req: &[&[u32]], ok: &[&[u32]], n: usize) -> Vec<Option<Estimate>> {
+    let reps = req.len();
+    (0..n)
+        .map(|i| {
+            let total: f64 = req.iter().map(|r| f64::from(r[i])).sum();
+            if total <= 0.0 {
+                return None;
+            }
+            let hits: f64 = ok.iter().map(|o| f64::from(o[i])).sum();
+            let ratio = hits / total;
+            if reps < 2 {
+                return Some(Estimate {
+                    mean: ratio,
+                    low: ratio,
+                    high: ratio,
+                    n: reps,
+                });
+            }
+            let mean_req = total / reps as f64;
+            let ss: f64 = req
+                .iter()
+                .zip(ok)
+                .map(|(r, o)| (f64::from(o[i]) - ratio * f64::from(r[i])).powi(2))
+                .sum();
+            let var = ss / ((reps - 1) as f64 * reps as f64 * mean_req * mean_req);
+            let half = t975(reps - 1) * var.sqrt();
+            Some(Estimate {
+                mean: ratio,
+                low: (ratio - half).max(0.0),
+                high: (ratio + half).min(1.0),
+                n: reps,
+            })
         })
         .collect()
 }
@@ -164,6 +208,9 @@ pub fn summarize(spec: &SimSpec<'_>, reps: &mut [Replication]) -> Summary {
         .map(|x| x.hospital_requests.as_slice())
         .collect();
     let hok: Vec<&[u32]> = reps.iter().map(|x| x.hospital_on_time.as_slice()).collect();
+    let treq: Vec<&[u32]> = reps.iter().map(|x| x.tier_requests.as_slice()).collect();
+    let tok: Vec<&[u32]> = reps.iter().map(|x| x.tier_on_time.as_slice()).collect();
+    let nt = reps.first().map_or(0, |x| x.tier_requests.len());
     let preq: Vec<&[u32]> = reps.iter().map(|x| x.part_requests.as_slice()).collect();
     let pok: Vec<&[u32]> = reps.iter().map(|x| x.part_on_time.as_slice()).collect();
     let hfill: Vec<&[u32]> = reps.iter().map(|x| x.hospital_filled.as_slice()).collect();
@@ -237,6 +284,8 @@ pub fn summarize(spec: &SimSpec<'_>, reps: &mut [Replication]) -> Summary {
         hospitals: ratio_estimates(&hreq, &hok, nh),
         hospital_fill: ratio_estimates(&hreq, &hfill, nh),
         hospital_requests_per_year: per_year(&hreq, nh, spec.years),
+        tiers: pooled_ratio_estimates(&treq, &tok, nt),
+        tier_requests_per_year: per_year(&treq, nt, spec.years),
         parts: ratio_estimates(&preq, &pok, np),
         part_fill: ratio_estimates(&preq, &pfill, np),
         part_requests_per_year: per_year(&preq, np, spec.years),

@@ -1,31 +1,31 @@
-//! The checker: every hospital's on-time probability recomputed from a plan and the model,
+//! The checker: every hospital-tier's on-time probability recomputed from a plan and the model,
 //! independently of the optimiser's bookkeeping.
 //!
 //! The optimiser works on classes of hospitals and updates running totals; the checker builds
 //! each part's network with one demand entry per hospital straight from the installed base,
-//! evaluates it once with the plan's stock, and sums `lambda(h,p) x ontime(h,p)` per hospital
-//! from scratch. A plan is accepted only when every hospital's on-time requests reach its
-//! requirement.
+//! evaluates it once with the plan's stock, and sums `lambda(h,p) x ontime(h,p)` per hospital and
+//! deadline tier from scratch. A plan is accepted only when every hospital-tier's on-time
+//! requests reach its requirement.
 
 use rayon::prelude::*;
 
 use super::input::PlanInput;
-use super::problem::{Plan, Requirement};
+use super::problem::{req_index, Plan, Requirement};
 use super::service::evaluate;
 
 /// Parts evaluated together before their results are added up, to bound memory.
 const CHUNK: usize = 64;
 
-/// One hospital's service under a plan.
+/// One hospital's service in one deadline tier under a plan.
 #[derive(Clone, Debug, PartialEq)]
-pub struct HospitalService {
-    /// Requests per year, all parts.
+pub struct TierService {
+    /// Requests per year for the tier's parts.
     pub demand: f64,
     /// Requests per year delivered within their part's deadline.
     pub on_time_requests: f64,
     /// `on_time_requests / demand` (1 when the hospital has no demand).
     pub on_time: f64,
-    /// Whether the on-time requests reach the hospital's requirement.
+    /// Whether the on-time requests reach the hospital-tier's requirement.
     pub meets_requirement: bool,
 }
 
@@ -42,13 +42,14 @@ pub struct DepotPart {
 /// The checker's verdict.
 #[derive(Clone, Debug)]
 pub struct Checked {
-    pub hospitals: Vec<HospitalService>,
+    /// Per hospital-tier, indexed by [`req_index`].
+    pub tiers: Vec<TierService>,
     /// Per part (in `PlanInput::parts` order) and depot.
     pub depots: Vec<Vec<DepotPart>>,
     /// Per part (in `PlanInput::parts` order): requests per year of the hospitals some depot
     /// reaches, and of those the requests on time.
     pub parts: Vec<(f64, f64)>,
-    /// Hospitals whose requirement is not met.
+    /// Hospital-tiers ([`req_index`]) whose requirement is not met.
     pub failures: Vec<usize>,
 }
 
@@ -59,8 +60,8 @@ impl Checked {
 
     /// Requests on time over all requests.
     pub fn system_on_time(&self) -> f64 {
-        let demand: f64 = self.hospitals.iter().map(|h| h.demand).sum();
-        let on_time: f64 = self.hospitals.iter().map(|h| h.on_time_requests).sum();
+        let demand: f64 = self.tiers.iter().map(|h| h.demand).sum();
+        let on_time: f64 = self.tiers.iter().map(|h| h.on_time_requests).sum();
         if demand > 0.0 {
             on_time / demand
         } else {
@@ -72,8 +73,9 @@ impl Checked {
 /// Recomputes the service of `plan`.
 pub fn check(input: &PlanInput, req: &[Requirement], plan: &Plan) -> Checked {
     let nh = input.hospitals();
-    let mut demand = vec![0.0; nh];
-    let mut on_time = vec![0.0; nh];
+    let nr = nh * input.groups.len();
+    let mut demand = vec![0.0; nr];
+    let mut on_time = vec![0.0; nr];
     let mut depots = Vec::with_capacity(input.parts.len());
     let mut parts_on_time = Vec::with_capacity(input.parts.len());
     let parts: Vec<usize> = (0..input.parts.len()).collect();
@@ -86,11 +88,13 @@ pub fn check(input: &PlanInput, req: &[Requirement], plan: &Plan) -> Checked {
                 (ids, net, service)
             })
             .collect();
-        for (ids, net, service) in results {
+        for (&p, (ids, net, service)) in chunk.iter().zip(results) {
+            let group = input.parts[p].group;
             let mut part = (0.0, 0.0);
             for ((&h, demand_of), ot) in ids.iter().zip(&net.hospitals).zip(&service.on_time) {
-                demand[h] += demand_of.rate;
-                on_time[h] += demand_of.rate * ot;
+                let r = req_index(input, group, h);
+                demand[r] += demand_of.rate;
+                on_time[r] += demand_of.rate * ot;
                 part.0 += demand_of.rate;
                 part.1 += demand_of.rate * ot;
             }
@@ -111,27 +115,25 @@ pub fn check(input: &PlanInput, req: &[Requirement], plan: &Plan) -> Checked {
         let g = &input.groups[input.parts[p].group];
         for h in 0..nh {
             if g.class_of[h].is_none() {
-                demand[h] += input.rate(h, p);
+                demand[req_index(input, input.parts[p].group, h)] += input.rate(h, p);
             }
         }
     }
-    let hospitals: Vec<HospitalService> = (0..nh)
-        .map(|h| HospitalService {
-            demand: demand[h],
-            on_time_requests: on_time[h],
-            on_time: if demand[h] > 0.0 {
-                on_time[h] / demand[h]
+    let tiers: Vec<TierService> = (0..nr)
+        .map(|r| TierService {
+            demand: demand[r],
+            on_time_requests: on_time[r],
+            on_time: if demand[r] > 0.0 {
+                on_time[r] / demand[r]
             } else {
                 1.0
             },
-            meets_requirement: on_time[h] >= req[h].need,
+            meets_requirement: on_time[r] >= req[r].need,
         })
         .collect();
-    let failures = (0..nh)
-        .filter(|&h| !hospitals[h].meets_requirement)
-        .collect();
+    let failures = (0..nr).filter(|&r| !tiers[r].meets_requirement).collect();
     Checked {
-        hospitals,
+        tiers,
         depots,
         parts: parts_on_time,
         failures,

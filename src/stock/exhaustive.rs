@@ -3,7 +3,7 @@
 //!
 //! Parts are searched one after another, depot by depot, with the plan's cost as the budget; a
 //! branch is cut when its cost reaches the best plan found, or when some hospital can no longer
-//! reach its requirement even if every later part were on time everywhere. Depots whose stock
+//! reach the requirement of one of its tiers even if every later part were on time everywhere. Depots whose stock
 //! can change no on-time probability ([`useful_depots`]) hold nothing.
 
 use super::input::PlanInput;
@@ -75,20 +75,21 @@ pub(super) fn exact(input: &PlanInput, costs: &Costs, need: &[f64], plan: &Plan)
     Exhaustive::Searched(search.best.map(|stock| Plan { stock }))
 }
 
-/// `rest[p][h]`, the demand of hospital `h` for parts `p..` within some depot's reach (one row
-/// per part and a last row of zeros).
+/// `rest[p][r]`, the demand of hospital-tier `r` ([`super::problem::req_index`]) for parts
+/// `p..` within some depot's reach (one row per part and a last row of zeros).
 fn reachable_after(input: &PlanInput) -> Vec<Vec<f64>> {
     let nh = input.hospitals();
     let np = input.parts.len();
-    let mut rest = vec![vec![0.0; nh]; np + 1];
+    let mut rest = vec![vec![0.0; nh * input.groups.len()]; np + 1];
     for p in (0..np).rev() {
-        let g = &input.groups[input.parts[p].group];
+        let group = input.parts[p].group;
+        let g = &input.groups[group];
         let mut row = rest[p + 1].clone();
-        for (h, r) in row.iter_mut().enumerate() {
+        for h in 0..nh {
             let reached =
                 g.class_of[h].is_some_and(|k| !g.classes[k as usize].candidates.is_empty());
             if reached {
-                *r += input.rate(h, p);
+                row[group * nh + h] += input.rate(h, p);
             }
         }
         rest[p] = row;
@@ -130,8 +131,8 @@ struct Exact<'a> {
     got: Vec<f64>,
     /// Part services evaluated so far; past [`EXACT_LIMIT`] the search stops unfinished.
     evaluations: u64,
-    /// `rest[p][h]`: requests a year of hospital `h` for parts `p..` that some depot reaches
-    /// within the deadline, the most those parts can add to its on-time requests.
+    /// `rest[p][r]`: requests a year of hospital-tier `r` for parts `p..` that some depot
+    /// reaches within the deadline, the most those parts can add to its on-time requests.
     rest: Vec<Vec<f64>>,
 }
 

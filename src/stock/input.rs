@@ -80,8 +80,6 @@ pub struct PlanInput {
     pub models: usize,
     /// Installed units per hospital and model.
     pub units: Vec<f64>,
-    /// Each hospital's on-time target: the strictest `uptime_target` of its units.
-    pub targets: Vec<Option<f64>>,
     /// Each hospital's contracted delivery target (`service_target`), which no override replaces.
     pub service_targets: Vec<Option<f64>>,
     /// Delivery hours of every depot-hospital pair with a route, depot-major.
@@ -90,7 +88,19 @@ pub struct PlanInput {
 
 impl PlanInput {
     pub fn hospitals(&self) -> usize {
-        self.targets.len()
+        self.service_targets.len()
+    }
+
+    /// The deadline tiers: `(group, deadline hours)` in increasing deadline.
+    pub fn tiers(&self) -> Vec<(usize, f64)> {
+        let mut t: Vec<(usize, f64)> = self
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(g, grp)| (g, grp.deadline_hours))
+            .collect();
+        t.sort_by(|a, b| a.1.total_cmp(&b.1));
+        t
     }
 
     /// Replenishment lead time of a depot, in hours.
@@ -224,11 +234,8 @@ pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
         .map(|h| cov.primary(h).map(DepotId::index))
         .collect();
     let mut units = vec![0f64; nh * nm];
-    let mut targets: Vec<Option<f64>> = vec![None; nh];
     for u in &ds.units {
         units[u.hospital.index() * nm + u.model.index()] += 1.0;
-        let t = &mut targets[u.hospital.index()];
-        *t = Some(t.map_or(u.uptime_target, |x: f64| x.max(u.uptime_target)));
     }
     let mut usage_of_part: Vec<Vec<(usize, f64)>> = vec![Vec::new(); ds.parts.len()];
     for u in &ds.usage {
@@ -282,7 +289,6 @@ pub fn build(ds: &Dataset, cov: &Coverage) -> PlanInput {
         parts,
         models: nm,
         units,
-        targets,
         service_targets: ds.hospitals.iter().map(|h| h.service_target).collect(),
         hours,
     };

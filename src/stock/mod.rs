@@ -20,6 +20,6 @@ pub use plan::{
     costs, evaluate, plan, plan_with_progress, PlanError, PlanParams, Stage, CURVE_TARGETS,
 };
 pub use result::{
-    CurvePoint, DepotLine, HospitalFigures, Money, OutOfReachRow, PlanResult, Reason,
+    CurvePoint, DepotLine, HospitalFigures, Money, OutOfReachRow, PlanResult, Reason, TierFigures,
 };
 pub use stock_plan::StockPlan;

@@ -22,7 +22,7 @@ use super::check::check;
 use super::input::{build, PlanInput};
 use super::optimise::{
     meets, optimise, optimise_from, optimise_proven, optimise_within, requirements, Costs,
-    Infeasible, Plan,
+    Infeasible, Plan, Targets,
 };
 use super::problem::MAX_PIPELINE_UNITS;
 use super::result::{money, point_of, CurvePoint, PlanResult, Prepared};
@@ -37,8 +37,8 @@ pub const CURVE_TARGETS: [f64; 4] = [0.90, 0.95, 0.98, 0.99];
 /// What to plan.
 #[derive(Clone, Debug)]
 pub struct PlanParams {
-    /// One target for every hospital instead of the installed base's.
-    pub target: Option<f64>,
+    /// Delivery targets per deadline tier (a hospital's `service_target` comes first).
+    pub target: Targets,
     /// Compute the lower bound (and the Lagrangian heuristic that starts from it).
     pub bound: bool,
     /// Targets of the cost-versus-target curve (empty: no curve).
@@ -54,7 +54,7 @@ pub struct PlanParams {
 impl Default for PlanParams {
     fn default() -> Self {
         PlanParams {
-            target: None,
+            target: Targets::default(),
             bound: true,
             curve: CURVE_TARGETS.to_vec(),
             budget: None,
@@ -65,9 +65,9 @@ impl Default for PlanParams {
 
 impl PlanParams {
     /// The plan alone: no bound, no curve.
-    pub fn quick(target: Option<f64>) -> PlanParams {
+    pub fn quick(target: impl Into<Targets>) -> PlanParams {
         PlanParams {
-            target,
+            target: target.into(),
             bound: false,
             curve: Vec::new(),
             ..PlanParams::default()
@@ -78,11 +78,17 @@ impl PlanParams {
 /// Why a plan could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error("no stock meets the requirement of hospital {hospital}: {detail}")]
-    Infeasible { hospital: String, detail: String },
     #[error(
-        "the checker found {count} hospitals below their requirement (first: {first}); the plan \
-         is not written"
+        "no stock meets the requirement of hospital {hospital} in its {deadline} h tier: {detail}"
+    )]
+    Infeasible {
+        hospital: String,
+        deadline: f64,
+        detail: String,
+    },
+    #[error(
+        "the checker found {count} hospital-tiers below their requirement (first: {first}); the \
+         plan is not written"
     )]
     CheckFailed { count: usize, first: String },
     #[error("target {0} is out of range: a target is a probability below 1 (0.95 is 95 %)")]
@@ -105,11 +111,22 @@ fn check_target(t: f64) -> Result<(), PlanError> {
     }
 }
 
-fn infeasible(ds: &Dataset, e: Infeasible) -> PlanError {
+fn infeasible(ds: &Dataset, input: &PlanInput, e: Infeasible) -> PlanError {
     PlanError::Infeasible {
         hospital: ds.hospital(HospitalId::from_index(e.hospital)).code.clone(),
+        deadline: input.groups[e.group].deadline_hours,
         detail: e.detail,
     }
+}
+
+/// The hospital of a requirement index, for messages.
+fn tier_name(ds: &Dataset, input: &PlanInput, r: usize) -> String {
+    let nh = input.hospitals();
+    format!(
+        "{} ({} h)",
+        ds.hospital(HospitalId::from_index(r % nh)).code,
+        input.groups[r / nh].deadline_hours
+    )
 }
 
 /// The search's cost weights.
@@ -131,7 +148,7 @@ pub fn costs(ds: &Dataset, input: &PlanInput) -> Costs {
 /// The planning input of a data set under `params`: routes, classes, and demand scaled to
 /// `params.demand_per_year` where given; each hospital's requirement and the cost weights.
 fn prepare(ds: &Dataset, params: &PlanParams) -> Result<Prepared, PlanError> {
-    if let Some(t) = params.target {
+    for t in params.target.values() {
         check_target(t)?;
     }
     for &t in &params.curve {
@@ -139,17 +156,12 @@ fn prepare(ds: &Dataset, params: &PlanParams) -> Result<Prepared, PlanError> {
     }
     let cov = coverage::compute(ds, &CoverageParams::default());
     let mut input = build(ds, &cov);
-    if params.target.is_none() {
-        for t in input.targets.iter().flatten() {
-            check_target(*t)?;
-        }
-    }
     if let Some(demand) = &params.demand_per_year {
         input.scale_demand(|p: PartId| demand.get(p.index()).copied().flatten());
     }
     check_pipelines(ds, &input)?;
     let costs = costs(ds, &input);
-    let requirements = requirements(&input, params.target);
+    let requirements = requirements(&input, &params.target);
     Ok(Prepared {
         coverage: cov,
         input,
@@ -220,7 +232,8 @@ pub fn plan_with_progress(
         return Ok(PlanResult::new(ds, prepared, plan, checked, meets));
     }
     stage(Stage::Optimise);
-    let (plan, proven) = optimise_proven(input, costs, req).map_err(|e| infeasible(ds, e))?;
+    let (plan, proven) =
+        optimise_proven(input, costs, req).map_err(|e| infeasible(ds, input, e))?;
     if params.bound || !params.curve.is_empty() {
         stage(Stage::BoundAndCurve);
     }
@@ -257,7 +270,7 @@ pub fn plan_with_progress(
     if let Some(&first) = checked.failures.first() {
         return Err(PlanError::CheckFailed {
             count: checked.failures.len(),
-            first: ds.hospital(HospitalId::from_index(first)).code.clone(),
+            first: tier_name(ds, input, first),
         });
     }
     let holding: Fen = money(ds, input, &plan)
@@ -310,7 +323,7 @@ fn substitute_cheaper(
             .collect();
         cheaper.sort_unstable();
         let target = points[i].0.target;
-        let req_point = requirements(input, Some(target));
+        let req_point = requirements(input, &Targets::from(target));
         for (_, j) in cheaper {
             let p = points.get(j).map_or(plan, |(_, p)| p);
             if !meets(input, costs, &req_point, p) {
@@ -333,13 +346,13 @@ fn curve_point(
     costs: &Costs,
     target: f64,
 ) -> Result<(CurvePoint, Plan), PlanError> {
-    let req = requirements(input, Some(target));
-    let plan = optimise(input, costs, &req).map_err(|e| infeasible(ds, e))?;
+    let req = requirements(input, &Targets::from(target));
+    let plan = optimise(input, costs, &req).map_err(|e| infeasible(ds, input, e))?;
     let checked = check(input, &req, &plan);
     if let Some(&first) = checked.failures.first() {
         return Err(PlanError::CheckFailed {
             count: checked.failures.len(),
-            first: ds.hospital(HospitalId::from_index(first)).code.clone(),
+            first: tier_name(ds, input, first),
         });
     }
     Ok((point_of(ds, input, target, &plan, &checked), plan))

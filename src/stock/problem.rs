@@ -1,15 +1,12 @@
-//! The optimisation problem every search and check shares: each hospital's requirement, the
-//! cost weights, a plan in the planning input's part order (and its conversion to and from the
-//! [`StockPlan`] other stages read), infeasibility, and how a part's class on-time changes a
-//! hospital's on-time requests.
+//! The optimisation problem every search and check shares: the requirement of each hospital
+//! and deadline tier, the cost weights, a plan in the planning input's part order (and its
+//! conversion to and from the [`StockPlan`] other stages read), infeasibility, and how a part's
+//! class on-time changes the on-time requests of the hospital-tiers it serves.
 //!
 //! Deliberately absent: any search (`optimise`, `exhaustive`, `bound`) and the checker.
 
 use super::input::PlanInput;
 use super::stock_plan::StockPlan;
-
-/// The highest on-time a requirement asks of the parts within reach.
-pub const MAX_REACHABLE_ON_TIME: f64 = 0.999;
 
 pub use crate::model::limits::MAX_PIPELINE_UNITS;
 
@@ -17,66 +14,162 @@ pub use crate::model::limits::MAX_PIPELINE_UNITS;
 /// adds the same numbers in another order, agrees.
 pub(super) const MARGIN: f64 = 1e-9;
 
-/// What one hospital must get.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Requirement {
-    pub target: f64,
-    /// Requests per year, all parts.
-    pub demand: f64,
-    /// Requests per year for parts some depot serves within the deadline.
-    pub reachable: f64,
-    /// Whether the requirement is capped by the reachable demand (the target on all demand is out
-    /// of reach).
-    pub reachable_only: bool,
-    /// Requests per year that must be on time.
-    pub need: f64,
+/// The delivery target of a tier when nothing else sets one (model.md, Service).
+pub const DEFAULT_TARGET: f64 = 0.95;
+
+/// Delivery targets per deadline tier: one for every tier, and any tier's own.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Targets {
+    /// The target of every tier without one of its own (`None`: [`DEFAULT_TARGET`]).
+    pub all: Option<f64>,
+    /// `(deadline hours, target)` of tiers with their own target.
+    pub by_deadline: Vec<(f64, f64)>,
 }
 
-/// Each hospital's requirement: `min(target x demand, MAX_REACHABLE_ON_TIME x reachable demand)`
-/// requests a year on time. It rises with the target (a higher target never asks less), equals
-/// the model's guarantee for every hospital within reach of all its parts, and for the others asks
-/// as much as 99.9 % on the parts within reach allows.
-pub fn requirements(input: &PlanInput, target: Option<f64>) -> Vec<Requirement> {
-    let nh = input.hospitals();
-    let mut demand = vec![0.0; nh];
-    let mut reachable = vec![0.0; nh];
-    for (i, part) in input.parts.iter().enumerate() {
-        let g = &input.groups[part.group];
-        for h in 0..nh {
-            let rate = input.rate(h, i);
-            if rate <= 0.0 {
-                continue;
-            }
-            demand[h] += rate;
-            if let Some(k) = g.class_of[h] {
-                if !g.classes[k as usize].candidates.is_empty() {
-                    reachable[h] += rate;
+impl From<Option<f64>> for Targets {
+    fn from(all: Option<f64>) -> Targets {
+        Targets {
+            all,
+            by_deadline: Vec::new(),
+        }
+    }
+}
+
+impl From<f64> for Targets {
+    fn from(all: f64) -> Targets {
+        Targets::from(Some(all))
+    }
+}
+
+impl Targets {
+    /// The target of the tier of `deadline_hours`.
+    pub fn of_deadline(&self, deadline_hours: f64) -> f64 {
+        self.by_deadline
+            .iter()
+            .find(|(k, _)| (k - deadline_hours).abs() < 1e-9)
+            .map(|&(_, t)| t)
+            .or(self.all)
+            .unwrap_or(DEFAULT_TARGET)
+    }
+
+    /// Every target given.
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.all
+            .into_iter()
+            .chain(self.by_deadline.iter().map(|&(_, t)| t))
+    }
+
+    /// Parses `0.95` (every tier), `72=0.95,4=0.9` (per tier, in hours) or both
+    /// (`0.95,4=0.9`: 0.9 for the 4-hour tier, 0.95 for every other).
+    pub fn parse(s: &str) -> Result<Targets, String> {
+        let mut t = Targets::default();
+        for item in s.split(',').map(str::trim) {
+            let (hours, value) = match item.split_once('=') {
+                Some((k, v)) => (Some(k.trim()), v.trim()),
+                None => (None, item),
+            };
+            let target = parse_target(value)?;
+            match hours {
+                None if t.all.is_some() => {
+                    return Err(format!("{s:?} gives the target of every tier twice"))
+                }
+                None => t.all = Some(target),
+                Some(k) => {
+                    let k = k.strip_suffix('h').unwrap_or(k);
+                    let hours: f64 = k
+                        .parse()
+                        .ok()
+                        .filter(|h: &f64| h.is_finite() && *h > 0.0)
+                        .ok_or_else(|| {
+                            format!("{k:?} is not a deadline in hours (as in 72=0.95)")
+                        })?;
+                    if t.by_deadline.iter().any(|&(x, _)| x == hours) {
+                        return Err(format!("{s:?} gives the {hours} h tier's target twice"));
+                    }
+                    t.by_deadline.push((hours, target));
                 }
             }
         }
+        Ok(t)
     }
-    (0..nh)
-        .map(|h| {
-            // A hospital's contracted service_target first, then the override, then the
-            // strictest uptime target of its scanners.
+}
+
+impl std::fmt::Display for Targets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut items: Vec<String> = self.all.iter().map(f64::to_string).collect();
+        items.extend(self.by_deadline.iter().map(|(k, t)| format!("{k}={t}")));
+        if items.is_empty() {
+            items.push(DEFAULT_TARGET.to_string());
+        }
+        f.write_str(&items.join(","))
+    }
+}
+
+/// A delivery target: a probability below 1.
+pub fn parse_target(s: &str) -> Result<f64, String> {
+    let t: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number such as 0.95"))?;
+    if t.is_finite() && (0.0..1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!(
+            "target {s} is out of range: a target is a probability below 1 (0.95 is 95 %)"
+        ))
+    }
+}
+
+/// What one hospital must get for the parts of one deadline tier (model.md, Service).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Requirement {
+    pub target: f64,
+    /// Requests per year for the tier's parts.
+    pub demand: f64,
+    /// Whether some stocking location reaches the hospital within the tier's deadline; an
+    /// out-of-reach hospital-tier is held to nothing.
+    pub reachable: bool,
+    /// Requests per year that must be on time: `target x demand` within reach, else 0.
+    pub need: f64,
+}
+
+/// The index of the requirement of hospital `h` in tier (group) `group`: tier-major.
+pub fn req_index(input: &PlanInput, group: usize, h: usize) -> usize {
+    group * input.hospitals() + h
+}
+
+/// Each hospital-tier's requirement, indexed by [`req_index`]: its `service_target` where
+/// hospitals.csv gives one, else the tier's target, times its demand for the tier's parts when
+/// some stocking location reaches it within the deadline, and nothing when none does. No tier
+/// makes up for another.
+pub fn requirements(input: &PlanInput, targets: &Targets) -> Vec<Requirement> {
+    let nh = input.hospitals();
+    let ng = input.groups.len();
+    let mut demand = vec![0.0; ng * nh];
+    for (i, part) in input.parts.iter().enumerate() {
+        for h in 0..nh {
+            let rate = input.rate(h, i);
+            if rate > 0.0 {
+                demand[part.group * nh + h] += rate;
+            }
+        }
+    }
+    (0..ng * nh)
+        .map(|r| {
+            let (g, h) = (r / nh, r % nh);
+            let grp = &input.groups[g];
             let t = input
                 .service_targets
                 .get(h)
                 .copied()
                 .flatten()
-                .or(target)
-                .or(input.targets[h])
-                .unwrap_or(0.0);
-            let full = t * demand[h];
-            let cap = MAX_REACHABLE_ON_TIME * reachable[h];
-            let reachable_only = full > cap;
-            let need = full.min(cap);
+                .unwrap_or_else(|| targets.of_deadline(grp.deadline_hours));
+            let reachable =
+                grp.class_of[h].is_some_and(|k| !grp.classes[k as usize].candidates.is_empty());
             Requirement {
                 target: t,
-                demand: demand[h],
-                reachable: reachable[h],
-                reachable_only,
-                need,
+                demand: demand[r],
+                reachable,
+                need: if reachable { t * demand[r] } else { 0.0 },
             }
         })
         .collect()
@@ -120,9 +213,11 @@ impl Plan {
 
 /// The optimiser failed: some requirement cannot be met by any stock.
 #[derive(Debug, thiserror::Error)]
-#[error("no stock meets the requirement of hospital index {hospital}: {detail}")]
+#[error("no stock meets the requirement of hospital index {hospital} (tier {group}): {detail}")]
 pub struct Infeasible {
     pub hospital: usize,
+    /// The tier (group) of the requirement.
+    pub group: usize,
     pub detail: String,
 }
 
@@ -148,8 +243,8 @@ impl Plan {
     }
 }
 
-/// Adds to each hospital's on-time requests the change of one part's class on-time from `old`
-/// to `new`.
+/// Adds to each hospital-tier's on-time requests (indexed by [`req_index`]) the change of one
+/// part's class on-time from `old` to `new`.
 pub(super) fn add_change(
     input: &PlanInput,
     got: &mut [f64],
@@ -160,8 +255,8 @@ pub(super) fn add_change(
     for_each_change(input, part, old, new, |h, gain| got[h] += gain);
 }
 
-/// Calls `f(hospital, change of its on-time requests)` for every hospital whose class's on-time
-/// of one part changes from `old` to `new`.
+/// Calls `f(requirement index, change of its on-time requests)` for every hospital whose
+/// class's on-time of one part changes from `old` to `new`.
 pub(super) fn for_each_change(
     input: &PlanInput,
     part: usize,
@@ -169,14 +264,16 @@ pub(super) fn for_each_change(
     new: &[f64],
     mut f: impl FnMut(usize, f64),
 ) {
-    let g = &input.groups[input.parts[part].group];
+    let group = input.parts[part].group;
+    let base = group * input.hospitals();
+    let g = &input.groups[group];
     for (k, members) in g.members.iter().enumerate() {
         let delta = new[k] - old[k];
         if delta == 0.0 {
             continue;
         }
         for &h in members {
-            f(h as usize, input.rate(h as usize, part) * delta);
+            f(base + h as usize, input.rate(h as usize, part) * delta);
         }
     }
 }

@@ -10,7 +10,7 @@ use super::bound::{Bound, BoundMethod};
 use super::check::Checked;
 use super::input::{OutOfReach, PlanInput};
 use super::problem::Costs;
-use super::problem::{Plan, Requirement};
+use super::problem::{req_index, Plan, Requirement};
 use super::stock_plan::StockPlan;
 use crate::coverage::Coverage;
 use crate::model::{Dataset, DepotId, HospitalId, PartId};
@@ -45,27 +45,53 @@ pub struct DepotLine {
     pub money: Money,
 }
 
-/// One hospital under a plan.
+/// One hospital in one deadline tier under a plan (model.md, Service).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TierFigures {
+    pub deadline_hours: f64,
+    /// Requests per year for the tier's parts.
+    pub demand: f64,
+    pub on_time: f64,
+    pub target: f64,
+    /// Whether some stocking location reaches the hospital within the deadline.
+    pub reachable: bool,
+    /// Whether the checker found the tier's on-time requests at its requirement (always for an
+    /// out-of-reach tier, which is held to nothing).
+    pub meets_requirement: bool,
+}
+
+impl TierFigures {
+    /// Whether the tier meets its target: `None` when it is out of reach.
+    pub fn meets_target(&self) -> Option<bool> {
+        self.reachable.then_some(self.meets_requirement)
+    }
+
+    /// Whether the tier has demand, is within reach and is below its target.
+    pub fn below_target(&self) -> bool {
+        self.demand > 0.0 && self.meets_target() == Some(false)
+    }
+}
+
+/// One hospital under a plan, over all its tiers.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct HospitalFigures {
     /// Requests per year, all parts.
     pub demand: f64,
+    /// On-time over all parts (out-of-reach tiers count as late).
     pub on_time: f64,
-    pub target: f64,
-    /// Requests per year for parts some depot serves within the deadline.
-    pub reachable: f64,
-    /// Whether the requirement is capped by the reachable demand.
-    pub reachable_only: bool,
+    /// Its reachable tier with demand furthest below (or least above) its target.
+    pub worst: Option<TierFigures>,
 }
 
 impl HospitalFigures {
-    pub fn meets_target(&self) -> bool {
-        self.on_time >= self.target
+    /// Whether some reachable tier with demand is below its target.
+    pub fn below_target(&self) -> bool {
+        self.worst.is_some_and(|t| t.below_target())
     }
 
-    /// Whether the hospital has demand and is below its target.
-    pub fn below_target(&self) -> bool {
-        self.demand > 0.0 && !self.meets_target()
+    /// `target - on_time` of the worst tier (negative when every tier is above its target).
+    pub fn shortfall(&self) -> Option<f64> {
+        self.worst.map(|t| t.target - t.on_time)
     }
 }
 
@@ -209,15 +235,90 @@ impl PlanResult {
         })
     }
 
-    pub fn hospital(&self, h: HospitalId) -> HospitalFigures {
-        let s = &self.checked.hospitals[h.index()];
-        let q = &self.requirements[h.index()];
-        HospitalFigures {
+    /// The deadline tiers, fastest last: `(group, deadline hours)` in increasing deadline.
+    pub fn tiers(&self) -> Vec<(usize, f64)> {
+        self.input.tiers()
+    }
+
+    /// One hospital in the tier of group `group` (see [`PlanResult::tiers`]).
+    pub fn tier(&self, h: HospitalId, group: usize) -> TierFigures {
+        let r = req_index(&self.input, group, h.index());
+        let s = &self.checked.tiers[r];
+        let q = &self.requirements[r];
+        TierFigures {
+            deadline_hours: self.input.groups[group].deadline_hours,
             demand: s.demand,
             on_time: s.on_time,
             target: q.target,
             reachable: q.reachable,
-            reachable_only: q.reachable_only,
+            meets_requirement: s.meets_requirement,
+        }
+    }
+
+    /// One hospital's tiers with demand, in increasing deadline.
+    pub fn hospital_tiers(&self, h: HospitalId) -> Vec<TierFigures> {
+        self.tiers()
+            .into_iter()
+            .map(|(g, _)| self.tier(h, g))
+            .filter(|t| t.demand > 0.0)
+            .collect()
+    }
+
+    /// The index of a hospital-tier among the plan's requirements (and the verification's tiers).
+    pub fn tier_index(&self, h: HospitalId, group: usize) -> usize {
+        req_index(&self.input, group, h.index())
+    }
+
+    /// The on-time the plan was made to give hospital-tier `i` in the model where the check by
+    /// simulation raised it above the target (`None` where it did not).
+    pub fn verified_requirement(&self, i: usize) -> Option<f64> {
+        let q = &self.requirements[i];
+        (q.reachable && q.demand > 0.0 && q.need > q.target * q.demand * (1.0 + 1e-12))
+            .then(|| q.need / q.demand)
+    }
+
+    /// The fastest stocking location of a hospital and its delivery hours (handling included).
+    pub fn fastest(&self, h: HospitalId) -> Option<(DepotId, f64)> {
+        let d = self.coverage.primary(h)?;
+        let hours = self.input.hours[d.index() * self.input.hospitals() + h.index()]?;
+        Some((d, hours))
+    }
+
+    pub fn hospital(&self, h: HospitalId) -> HospitalFigures {
+        let tiers = self.hospital_tiers(h);
+        let demand: f64 = tiers.iter().map(|t| t.demand).sum();
+        let on_time: f64 = tiers.iter().map(|t| t.demand * t.on_time).sum();
+        HospitalFigures {
+            demand,
+            on_time: if demand > 0.0 { on_time / demand } else { 1.0 },
+            worst: tiers
+                .iter()
+                .filter(|t| t.reachable)
+                .max_by(|a, b| (a.target - a.on_time).total_cmp(&(b.target - b.on_time)))
+                .copied(),
+        }
+    }
+
+    /// Hospital-tiers with demand, within reach and below their target.
+    pub fn tiers_below_target(&self) -> usize {
+        self.checked
+            .tiers
+            .iter()
+            .zip(&self.requirements)
+            .filter(|(s, q)| s.demand > 0.0 && q.reachable && !s.meets_requirement)
+            .count()
+    }
+
+    /// Requests on time over all requests of one tier (1 without demand).
+    pub fn tier_on_time(&self, group: usize) -> f64 {
+        let nh = self.input.hospitals();
+        let rows = &self.checked.tiers[group * nh..(group + 1) * nh];
+        let demand: f64 = rows.iter().map(|t| t.demand).sum();
+        let on_time: f64 = rows.iter().map(|t| t.on_time_requests).sum();
+        if demand > 0.0 {
+            on_time / demand
+        } else {
+            1.0
         }
     }
 
@@ -240,13 +341,14 @@ impl PlanResult {
         self.checked.system_on_time()
     }
 
-    /// The lowest on-time of a hospital with demand.
+    /// The lowest on-time of a hospital-tier with demand within reach (1 without any).
     pub fn min_hospital_on_time(&self) -> f64 {
         self.checked
-            .hospitals
+            .tiers
             .iter()
-            .filter(|h| h.demand > 0.0)
-            .map(|h| h.on_time)
+            .zip(&self.requirements)
+            .filter(|(s, q)| s.demand > 0.0 && q.reachable)
+            .map(|(s, _)| s.on_time)
             .fold(1.0, f64::min)
     }
 

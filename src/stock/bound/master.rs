@@ -50,18 +50,19 @@ pub(super) fn candidate_sets(input: &PlanInput) -> Vec<Sets> {
         .collect()
 }
 
-/// A hospital requirement as a row over per-model aggregates; identical hospitals share a row.
+/// A hospital-tier requirement as a row over per-model aggregates; identical hospital-tiers
+/// share a row.
 pub(super) struct Row {
-    /// `(group, candidate set)` of the hospital in each group it is reached in.
+    /// `(group, candidate set)` of the hospital in the row's tier.
     pub(super) classes: Vec<(usize, usize)>,
     pub(super) units: Vec<f64>,
     /// Requests per year that must be on time, per hospital of the row.
     pub(super) need: f64,
 }
 
-/// Classes, unit counts divided by their greatest common divisor (as bits; fractional counts as
-/// they are), target (as bits) and whether the requirement is capped by the reachable demand.
-type RowKey = (Vec<(usize, usize)>, Vec<u64>, u64, bool);
+/// Class, unit counts divided by their greatest common divisor (as bits; fractional counts as
+/// they are) and the need per divided unit count (as bits).
+type RowKey = ((usize, usize), Vec<u64>, u64);
 
 fn gcd(a: u64, b: u64) -> u64 {
     if b == 0 {
@@ -73,40 +74,39 @@ fn gcd(a: u64, b: u64) -> u64 {
 
 pub(super) fn hospital_rows(input: &PlanInput, sets: &[Sets], req: &[Requirement]) -> Vec<Row> {
     let nm = input.models;
+    let nh = input.hospitals();
     let mut index: FxHashMap<RowKey, usize> = FxHashMap::default();
     let mut rows: Vec<Row> = Vec::new();
-    for h in 0..input.hospitals() {
-        if req[h].need <= 0.0 {
+    for (r, q) in req.iter().enumerate() {
+        let (g, h) = (r / nh, r % nh);
+        if q.need <= 0.0 {
             continue;
         }
-        let classes: Vec<(usize, usize)> = input
-            .groups
-            .iter()
-            .enumerate()
-            .filter_map(|(g, grp)| grp.class_of[h].map(|k| (g, sets[g].of_class[k as usize])))
-            .collect();
-        // The requirement is linear in the units (target or cap times a sum of unit rates), so
-        // hospitals whose unit counts are multiples of one another share one row.
+        let Some(k) = input.groups[g].class_of[h] else {
+            continue;
+        };
+        let class = (g, sets[g].of_class[k as usize]);
+        // The requirement is linear in the units (target times a sum of unit rates), so
+        // hospital-tiers whose unit counts are multiples of one another share one row.
         let counts = &input.units[h * nm..(h + 1) * nm];
         let whole = counts.iter().all(|&u| u.fract() == 0.0 && u < 1e15);
-        let g = if whole {
+        let div = if whole {
             counts.iter().map(|&u| u as u64).fold(0, gcd).max(1) as f64
         } else {
             1.0
         };
-        let units: Vec<f64> = counts.iter().map(|&u| u / g).collect();
+        let units: Vec<f64> = counts.iter().map(|&u| u / div).collect();
         let key = (
-            classes.clone(),
+            class,
             units.iter().map(|u| u.to_bits()).collect(),
-            req[h].target.to_bits(),
-            req[h].reachable_only,
+            (q.need / div).to_bits(),
         );
         if let std::collections::hash_map::Entry::Vacant(e) = index.entry(key) {
             e.insert(rows.len());
             rows.push(Row {
-                classes,
+                classes: vec![class],
                 units,
-                need: req[h].need / g,
+                need: q.need / div,
             });
         }
     }

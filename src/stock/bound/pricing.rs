@@ -386,7 +386,6 @@ mod tests {
             }],
             models: 0,
             units: vec![],
-            targets: vec![],
             service_targets: vec![],
             hours: vec![],
         };

@@ -1,11 +1,11 @@
 //! The least-cost base-stock plan: greedy marginal analysis on the hospitals' shortfalls, then
 //! a drop pass and (on small instances) an exchange pass.
 //!
-//! Every hospital must reach its on-time target (model.md): `sum_p lambda(h,p) x ontime(h,p)`
-//! at least `target x demand`. The optimiser keeps each hospital's shortfall below that line and
-//! repeatedly buys the stock increment (one to a few units of one part at one depot) with the
-//! largest reduction of the total shortfall per unit of annual holding cost, until no hospital
-//! falls short. Looking a few units ahead gets past the flat start of a fill-rate curve (the first
+//! Every hospital must reach its on-time target in every deadline tier within reach (model.md):
+//! `sum_{p in k} lambda(h,p) x ontime(h,p)` at least `target x demand` of tier k. The optimiser
+//! keeps each hospital-tier's shortfall below that line and repeatedly buys the stock increment
+//! (one to a few units of one part at one depot) with the largest reduction of the total
+//! shortfall per unit of annual holding cost, until no hospital-tier falls short. Looking a few units ahead gets past the flat start of a fill-rate curve (the first
 //! unit of a part with a long pipeline adds little; the third may add much). Increments are kept
 //! in a lazily re-evaluated heap: a hospital's shortfall only shrinks, so an increment's value only
 //! falls, and the top of the heap is re-priced before it is bought.
@@ -16,10 +16,9 @@
 //! stock vector cheaper than the plan takes at most [`EXACT_LIMIT`] service evaluations, they
 //! are all searched, so that small instances get the proven optimum.
 //!
-//! A hospital that cannot be served within some part's deadline cannot reach a target counted on
-//! all its demand when its reachable share is too small: its requirement is then capped at
-//! [`MAX_REACHABLE_ON_TIME`] of its reachable demand (see [`requirements`]), and the plan reports
-//! it as out of reach.
+//! A hospital-tier that no stocking location reaches within the tier's deadline is held to
+//! nothing (see [`requirements`]); the plan reports it as out of reach. Requirements are indexed
+//! tier-major ([`req_index`]): a part's stock changes only the requirements of its own tier.
 //!
 //! Deliberately absent: the service model (see [`super::service`]) and the proof of quality (see
 //! [`super::bound`]).
@@ -33,9 +32,7 @@ use super::exhaustive::{exact, Exhaustive};
 pub use super::exhaustive::{useful_depots, EXACT_LIMIT};
 use super::input::PlanInput;
 use super::problem::{for_each_change, MARGIN, MAX_PIPELINE_UNITS};
-pub use super::problem::{
-    requirements, Costs, Infeasible, Plan, Requirement, MAX_REACHABLE_ON_TIME,
-};
+pub use super::problem::{req_index, requirements, Costs, Infeasible, Plan, Requirement, Targets};
 use super::service::{evaluate, evaluate_from};
 
 mod passes;
@@ -125,15 +122,16 @@ struct State<'a> {
     on_time: Vec<Vec<f64>>,
     /// Fill rate of each depot of each part (the start of the next evaluation).
     fill: Vec<Vec<f64>>,
-    /// On-time requests per year of each hospital.
+    /// On-time requests per year of each hospital-tier ([`req_index`]).
     got: Vec<f64>,
     /// Bumped whenever a part's stock changes.
     version: Vec<u32>,
     /// A cap on the plan's holding cost, if any.
     cap: Option<f64>,
-    /// Per group and class, the members that may be short: every short hospital is listed
-    /// (`listed`), some listed ones may have been served since the last compaction. A gain
-    /// reaches only short hospitals, so [`State::benefit`] walks these lists.
+    /// Per group and class, the members that may be short in the group's tier: every short
+    /// hospital-tier is listed (`listed`, by requirement), some listed ones may have been served
+    /// since the last compaction. A gain reaches only short hospital-tiers, so
+    /// [`State::benefit`] walks these lists.
     short_members: Vec<Vec<Vec<u32>>>,
     listed: Vec<bool>,
     /// Stock changes since the lists were last compacted.
@@ -220,11 +218,11 @@ impl<'a> State<'a> {
             plan: Plan { stock },
             on_time,
             fill,
-            got: vec![0.0; input.hospitals()],
+            got: vec![0.0; req.len()],
             version: vec![0; input.parts.len()],
             cap: None,
             short_members: input.groups.iter().map(|g| g.members.clone()).collect(),
-            listed: vec![true; input.hospitals()],
+            listed: vec![true; req.len()],
             since_compaction: 0,
             total_units: (0..input.hospitals())
                 .map(|h| {
@@ -259,59 +257,66 @@ impl<'a> State<'a> {
         state
     }
 
-    /// Adds the change of one part's class on-time from `old` to `new` to the hospitals.
+    /// Adds the change of one part's class on-time from `old` to `new` to the hospital-tiers.
     fn apply(&mut self, part: usize, old: &[f64], new: &[f64]) {
         let input = self.input;
         let nm = input.models;
-        for_each_change(input, part, old, new, |h, gain| {
-            let before = self.need[h] - self.got[h];
-            self.got[h] += gain;
-            let after = self.need[h] - self.got[h];
+        let nh = input.hospitals();
+        let gi = input.parts[part].group;
+        let grp = &input.groups[gi];
+        for_each_change(input, part, old, new, |r, gain| {
+            let h = r % nh;
+            let before = self.need[r] - self.got[r];
+            self.got[r] += gain;
+            let after = self.need[r] - self.got[r];
             let row = &input.units[h * nm..(h + 1) * nm];
-            // Keep each class's short units and floor true for this hospital.
+            // Keep the class's short units and floor true for this hospital-tier.
             let sign = match (before > 0.0, after > 0.0) {
                 (true, false) => -1.0,
                 (false, true) => 1.0,
                 _ => 0.0,
             };
-            for (gi, grp) in input.groups.iter().enumerate() {
-                if let Some(c) = grp.class_of[h] {
-                    let class = &mut self.short_units[gi][c as usize];
-                    if sign != 0.0 {
-                        for (u, &n) in class.units.iter_mut().zip(row) {
-                            *u += sign * n;
-                        }
-                    }
-                    if after > 0.0 {
-                        class.floor = class.floor.min(after / self.total_units[h]);
-                    }
+            let Some(c) = grp.class_of[h] else { return };
+            let class = &mut self.short_units[gi][c as usize];
+            if sign != 0.0 {
+                for (u, &n) in class.units.iter_mut().zip(row) {
+                    *u += sign * n;
                 }
             }
-            // A loss can make a served hospital short again: list it.
-            if after > 0.0 && !self.listed[h] {
-                self.listed[h] = true;
-                for (gi, grp) in input.groups.iter().enumerate() {
-                    if let Some(c) = grp.class_of[h] {
-                        self.short_members[gi][c as usize].push(h as u32);
-                    }
-                }
+            if after > 0.0 {
+                class.floor = class.floor.min(after / self.total_units[h]);
+            }
+            // A loss can make a served hospital-tier short again: list it.
+            if after > 0.0 && !self.listed[r] {
+                self.listed[r] = true;
+                self.short_members[gi][c as usize].push(h as u32);
             }
         });
     }
 
-    /// Drops served hospitals from the short lists.
+    /// Drops served hospital-tiers from the short lists.
     fn compact(&mut self) {
         let (need, got) = (&self.need, &self.got);
-        for lists in &mut self.short_members {
+        let nh = self.input.hospitals();
+        for (g, lists) in self.short_members.iter_mut().enumerate() {
             for list in lists.iter_mut() {
-                list.retain(|&h| need[h as usize] - got[h as usize] > 0.0);
+                list.retain(|&h| {
+                    let r = g * nh + h as usize;
+                    need[r] - got[r] > 0.0
+                });
             }
         }
-        for h in 0..self.listed.len() {
-            self.listed[h] = self.shortfall(h) > 0.0;
+        for r in 0..self.listed.len() {
+            self.listed[r] = self.shortfall(r) > 0.0;
         }
         let nm = self.input.models;
-        for (lists, classes) in self.short_members.iter().zip(&mut self.short_units) {
+        let (need, got) = (&self.need, &self.got);
+        for (g, (lists, classes)) in self
+            .short_members
+            .iter()
+            .zip(&mut self.short_units)
+            .enumerate()
+        {
             for (list, class) in lists.iter().zip(classes.iter_mut()) {
                 class.units.iter_mut().for_each(|u| *u = 0.0);
                 class.floor = f64::INFINITY;
@@ -320,7 +325,7 @@ impl<'a> State<'a> {
                     for (u, &n) in class.units.iter_mut().zip(&self.input.units[h * nm..]) {
                         *u += n;
                     }
-                    let short = (self.need[h] - self.got[h]).max(0.0);
+                    let short = (need[g * nh + h] - got[g * nh + h]).max(0.0);
                     class.floor = class.floor.min(short / self.total_units[h]);
                 }
             }
@@ -328,18 +333,21 @@ impl<'a> State<'a> {
         self.since_compaction = 0;
     }
 
-    fn shortfall(&self, h: usize) -> f64 {
-        (self.need[h] - self.got[h]).max(0.0)
+    /// The shortfall of requirement `r`.
+    fn shortfall(&self, r: usize) -> f64 {
+        (self.need[r] - self.got[r]).max(0.0)
     }
 
+    /// The first requirement that falls short.
     fn short(&self) -> Option<usize> {
-        (0..self.need.len()).find(|&h| self.shortfall(h) > 0.0)
+        (0..self.need.len()).find(|&r| self.shortfall(r) > 0.0)
     }
 
     /// Reduction of the total shortfall if the part's class on-time became `new`.
     fn benefit(&self, part: usize, new: &[f64]) -> f64 {
         let group = self.input.parts[part].group;
         let g = &self.input.groups[group];
+        let base = group * self.input.hospitals();
         let old = &self.on_time[part];
         let mut total = 0.0;
         for (k, all) in g.members.iter().enumerate() {
@@ -366,9 +374,10 @@ impl<'a> State<'a> {
             };
             for &h in members {
                 let h = h as usize;
-                let before = self.shortfall(h);
+                let r = base + h;
+                let before = self.shortfall(r);
                 let gain = self.input.rate(h, part) * delta;
-                let after = (self.need[h] - self.got[h] - gain).max(0.0);
+                let after = (self.need[r] - self.got[r] - gain).max(0.0);
                 total += before - after;
             }
         }
@@ -497,15 +506,17 @@ impl<'a> State<'a> {
             }
             heap.extend(self.price_part(top.part).into_iter().filter(allowed));
         }
-        let h = self
+        let r = self
             .short()
             .expect("the loop ends early when no hospital is short");
+        let nh = self.input.hospitals();
         Err(Infeasible {
-            hospital: h,
+            hospital: r % nh,
+            group: r / nh,
             detail: format!(
                 "{:.6} on-time requests a year short of {:.6}, and no more stock helps",
-                self.shortfall(h),
-                self.need[h]
+                self.shortfall(r),
+                self.need[r]
             ),
         })
     }
@@ -518,14 +529,16 @@ impl<'a> State<'a> {
 
     /// Whether lowering a part's class on-time to `new` keeps every requirement.
     fn keeps_targets(&self, part: usize, new: &[f64]) -> bool {
-        let g = &self.input.groups[self.input.parts[part].group];
+        let group = self.input.parts[part].group;
+        let g = &self.input.groups[group];
+        let base = group * self.input.hospitals();
         let old = &self.on_time[part];
         g.members.iter().enumerate().all(|(k, members)| {
             let delta = new[k] - old[k];
             delta >= 0.0
                 || members.iter().all(|&h| {
-                    let h = h as usize;
-                    self.got[h] + self.input.rate(h, part) * delta >= self.need[h]
+                    let r = base + h as usize;
+                    self.got[r] + self.input.rate(h as usize, part) * delta >= self.need[r]
                 })
         })
     }
