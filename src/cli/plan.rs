@@ -6,6 +6,7 @@ use super::{load_planning, Exit};
 use crate::io::{self, plan_output};
 use crate::model::Dataset;
 use crate::money::{group_digits, grouped_f};
+use crate::sim::verified::{Progress, Verified};
 use crate::sim::{self, VerifyParams};
 use crate::stock::{self, CurvePoint, PlanError, PlanParams, PlanResult, Stage, CURVE_TARGETS};
 
@@ -106,30 +107,43 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     if let Some(e) = &result.bound_error {
         eprintln!("warning: the lower bound could not be computed: {e}");
     }
-    let verification = (!a.no_verify).then(|| {
+    let (result, verified) = if a.no_verify {
+        (result, None)
+    } else {
         let params = VerifyParams {
             seed: a.seed,
             ..VerifyParams::default()
         };
         let stage = format!("{what}: stage 5 of 5, check by simulation");
         let bar = super::spinner(&stage);
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let tick = || {
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            bar.set_message(format!(
-                "{stage}: {n} of {} replications",
+        let verified = sim::verified::verified_plan(&ds, result, &params, &|p| match p {
+            Progress::Replication { round, done } => bar.set_message(format!(
+                "{stage}: round {round}, {done} of {} replications",
                 params.replications
-            ));
-        };
-        let v = sim::verify_with_progress(&ds, &result, &params, &tick);
+            )),
+            Progress::Raising { round } => {
+                bar.set_message(format!("{stage}: raising the plan after round {round}"));
+            }
+        });
         bar.finish_and_clear();
-        v
-    });
-    let summary = plan_output::summary_json(&ds, &result, verification.as_ref());
+        match verified {
+            Ok(v) => (v.result.clone(), Some(v)),
+            Err(e @ PlanError::NotVerified { .. }) => {
+                eprintln!("error: {e}");
+                return Ok(Exit::Failed);
+            }
+            Err(e) => {
+                eprintln!("error: {e}; nothing was written");
+                return Ok(Exit::Failed);
+            }
+        }
+    };
+    let verification = verified.as_ref().map(|v| &v.verification);
+    let summary = plan_output::summary_json(&ds, &result, verified.as_ref());
     if a.xlsx {
         output.keep_tables();
     }
-    for (name, bytes) in plan_output::files(&ds, &result, verification.as_ref()) {
+    for (name, bytes) in plan_output::files(&ds, &result, verification) {
         output.stage(name, &bytes)?;
     }
     if a.xlsx {
@@ -142,7 +156,10 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         return Ok(Exit::Success);
     }
     print_plan(&ds, &result);
-    if let Some(v) = &verification {
+    if let Some(checked) = &verified {
+        print_verification(&ds, &result, checked);
+    }
+    if let Some(v) = verification {
         outln!(
             "  simulated ({} years, {} replications): on time {:.4} (95 % CI {:.4} to {:.4}) against the model's {:.4}",
             v.params.years,
@@ -300,4 +317,38 @@ fn print_out_of_reach(ds: &Dataset, r: &PlanResult) {
             outln!("  ... and {} more", list.len() - 5);
         }
     }
+}
+
+/// The rounds of the check by simulation and what they added.
+fn print_verification(ds: &Dataset, r: &PlanResult, v: &Verified) {
+    let first = &v.rounds[0];
+    outln!(
+        "check by simulation ({} years after {} of warm-up, {} replications, seed {}):",
+        v.verification.params.years,
+        v.verification.params.warmup_years,
+        v.verification.params.replications,
+        v.verification.params.seed
+    );
+    outln!(
+        "  the analytic plan: simulated on time {:.4}, {} hospital-tiers within reach below their target beyond the noise",
+        first.on_time,
+        group_digits(first.below as u64)
+    );
+    if v.rounds.len() > 1 {
+        outln!(
+            "  raised in {} rounds until none is: holding cost {} yuan a year more ({} -> {})",
+            v.rounds.len() - 1,
+            r.added_by_verification().grouped(),
+            r.analytic_holding_cost.grouped(),
+            r.annual_holding_cost.grouped()
+        );
+        if let Some(gap) = r.gap_of_plan() {
+            outln!(
+                "  gap of the verified plan to the analytic bound {:.2} % (of the analytic plan {:.2} %)",
+                100.0 * gap,
+                100.0 * r.gap().unwrap_or(0.0)
+            );
+        }
+    }
+    let _ = ds;
 }

@@ -100,12 +100,15 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
                 ..PlanParams::default()
             };
             let bar = super::spinner("planning for the report");
-            let result = stock::plan(&ds, &params);
+            // The plan `plan` writes: planned, then checked and corrected by simulation.
+            let result = stock::plan(&ds, &params).and_then(|r| {
+                sim::verified::verified_plan(&ds, r, &sim::VerifyParams::default(), &|_| {})
+            });
             bar.finish_and_clear();
-            let r = result?;
-            let v = sim::verify(&ds, &r, &sim::VerifyParams::default());
+            let checked = result?;
+            let v = &checked.verification;
             let extension = Some((v.expected_extension_days(), v.extension_cost(&ds)));
-            (r, extension)
+            (checked.result, extension)
         }
     };
     let (result, extension) = result;

@@ -56,13 +56,25 @@ pub fn outcome(
     settings: &Settings,
 ) -> Result<Outcome, PlanError> {
     let plan = stock::plan(ds, &params(settings))?;
-    Ok(measure(name, question, ds, &plan))
+    // Checked and corrected by simulation as `plan` does (its default parameters, seed 1).
+    let verified = sim::verified::verified_plan(ds, plan, &sim::VerifyParams::default(), &|_| {})?;
+    Ok(measure(
+        name,
+        question,
+        ds,
+        &verified.result,
+        &verified.verification,
+    ))
 }
 
-/// A plan's outcome row.
-pub fn measure(name: &str, question: &str, ds: &Dataset, plan: &PlanResult) -> Outcome {
-    // The brief simulation of `plan`'s own verification (2 years, 8 replications, seed 1).
-    let verified = sim::verify(ds, plan, &sim::VerifyParams::default());
+/// A plan's outcome row, with its simulation.
+pub fn measure(
+    name: &str,
+    question: &str,
+    ds: &Dataset,
+    plan: &PlanResult,
+    verified: &sim::Verification,
+) -> Outcome {
     let out: FxHashSet<usize> = plan
         .out_of_reach()
         .iter()

@@ -17,7 +17,8 @@ pub mod service;
 mod stock_plan;
 
 pub use plan::{
-    costs, evaluate, plan, plan_with_progress, PlanError, PlanParams, Stage, CURVE_TARGETS,
+    costs, evaluate, plan, plan_with_progress, raise, PlanError, PlanParams, Stage, CURVE_TARGETS,
+    MAX_ASKED_ON_TIME,
 };
 pub use result::{
     CurvePoint, DepotLine, HospitalFigures, Money, OutOfReachRow, PlanResult, Reason, TierFigures,

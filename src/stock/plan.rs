@@ -91,6 +91,15 @@ pub enum PlanError {
          plan is not written"
     )]
     CheckFailed { count: usize, first: String },
+    #[error(
+        "after {rounds} rounds of simulation and correction, {count} hospital-tiers are still \
+         below their target beyond the simulation's noise (first: {first}); the plan is not written"
+    )]
+    NotVerified {
+        count: usize,
+        rounds: usize,
+        first: String,
+    },
     #[error("target {0} is out of range: a target is a probability below 1 (0.95 is 95 %)")]
     Target(f64),
     #[error("the stock plan is sized for another data set")]
@@ -356,4 +365,51 @@ fn curve_point(
         });
     }
     Ok((point_of(ds, input, target, &plan, &checked), plan))
+}
+
+/// The most a correction may ask of a hospital-tier's on-time in the model.
+pub const MAX_ASKED_ON_TIME: f64 = 0.9999;
+
+/// The plan `result`, raised so that the model gives each listed hospital-tier (by
+/// [`PlanResult::tier_index`]) at least the on-time asked of it (capped at
+/// [`MAX_ASKED_ON_TIME`]): the greedy search from the plan's stock buys what the raised
+/// requirements need (no requirement is ever lowered), the drop pass trims, and the checker
+/// passes the result. Bound and curve stay those of the analytic plan. This is how the check by
+/// simulation corrects a plan whose model is too optimistic somewhere.
+pub fn raise(
+    ds: &Dataset,
+    result: &PlanResult,
+    asks: &[(usize, f64)],
+) -> Result<PlanResult, PlanError> {
+    let input = &result.input;
+    let mut req = result.requirements.clone();
+    for &(r, on_time) in asks {
+        let q = &mut req[r];
+        if q.reachable && q.demand > 0.0 {
+            q.need = q.need.max(on_time.min(MAX_ASKED_ON_TIME) * q.demand);
+        }
+    }
+    let costs = costs(ds, input);
+    let start = result.plan.stock.clone();
+    let plan = optimise_from(input, &costs, &req, start).ok_or_else(|| {
+        let r = (0..req.len())
+            .find(|&r| asks.iter().any(|a| a.0 == r))
+            .unwrap_or(0);
+        PlanError::Infeasible {
+            hospital: ds
+                .hospital(HospitalId::from_index(r % input.hospitals()))
+                .code
+                .clone(),
+            deadline: input.groups[r / input.hospitals()].deadline_hours,
+            detail: "no stock gives the on-time the check by simulation asks".to_owned(),
+        }
+    })?;
+    let checked = check(input, &req, &plan);
+    if let Some(&first) = checked.failures.first() {
+        return Err(PlanError::CheckFailed {
+            count: checked.failures.len(),
+            first: tier_name(ds, input, first),
+        });
+    }
+    Ok(result.replaced(ds, plan, checked, req))
 }

@@ -135,6 +135,9 @@ pub struct PlanResult {
     pub coverage: Coverage,
     pub investment: Fen,
     pub annual_holding_cost: Fen,
+    /// The annual holding cost of the analytic plan, before any correction by the check by
+    /// simulation ([`super::raise`]); the bound and the gap are its.
+    pub analytic_holding_cost: Fen,
     pub bound: Option<Bound>,
     /// The proven lower bound on the annual holding cost, rounded down to the fen so it stays a
     /// bound (the plan's own cost when the exhaustive search proved it optimal).
@@ -178,6 +181,7 @@ impl PlanResult {
             coverage,
             investment,
             annual_holding_cost,
+            analytic_holding_cost: annual_holding_cost,
             bound: None,
             lower_bound: None,
             bound_error: None,
@@ -203,6 +207,29 @@ impl PlanResult {
         });
         self.bound = bound;
         self
+    }
+
+    /// The same result with another plan (meeting `requirements`, checked): money and service
+    /// are the new plan's; routes, bound and curve stay.
+    pub(in crate::stock) fn replaced(
+        &self,
+        ds: &Dataset,
+        plan: Plan,
+        checked: Checked,
+        requirements: Vec<Requirement>,
+    ) -> PlanResult {
+        let money = money(ds, &self.input, &plan);
+        PlanResult {
+            stock: plan.to_stock_plan(&self.input, ds.parts.len()),
+            investment: money.iter().flatten().map(|m| m.investment).sum(),
+            annual_holding_cost: money.iter().flatten().map(|m| m.holding).sum(),
+            meets_targets: checked.ok(),
+            requirements,
+            plan,
+            checked,
+            money,
+            ..self.clone()
+        }
     }
 
     /// The planning input the plan was made on (the network facts the simulation reads).
@@ -359,15 +386,19 @@ impl PlanResult {
         Some(if demand > 0.0 { on_time / demand } else { 1.0 })
     }
 
-    /// `(cost - lower_bound) / cost`.
+    /// `(cost - lower_bound) / cost` of the analytic plan (before any correction by simulation).
     pub fn gap(&self) -> Option<f64> {
-        let lb = self.lower_bound?;
-        let cost = self.annual_holding_cost.0;
-        Some(if cost == 0 {
-            0.0
-        } else {
-            (cost - lb.0) as f64 / cost as f64
-        })
+        gap_of(self.analytic_holding_cost, self.lower_bound?)
+    }
+
+    /// `(cost - lower_bound) / cost` of this plan, corrections by simulation included.
+    pub fn gap_of_plan(&self) -> Option<f64> {
+        gap_of(self.annual_holding_cost, self.lower_bound?)
+    }
+
+    /// The annual holding cost the check by simulation added to the analytic plan.
+    pub fn added_by_verification(&self) -> Fen {
+        self.annual_holding_cost - self.analytic_holding_cost
     }
 
     /// Why a depot holds its stock of a part (`None` when it holds none or the part has no demand).
@@ -440,6 +471,14 @@ impl PlanResult {
         }
         rows
     }
+}
+
+fn gap_of(cost: Fen, lower_bound: Fen) -> Option<f64> {
+    Some(if cost.0 == 0 {
+        0.0
+    } else {
+        (cost.0 - lower_bound.0) as f64 / cost.0 as f64
+    })
 }
 
 /// Holding rates in millionths.
