@@ -63,7 +63,16 @@ fn make_report(dir: &Path) -> (PathBuf, String) {
     let ds = spareplan::io::load_planning(&spareplan::io::DirSource::new(china()))
         .expect("valid")
         .data;
-    let plan = plan(&ds, &PlanParams::default()).expect("plan");
+    // The plan `plan` writes: planned, then checked and corrected by simulation.
+    let analytic = plan(&ds, &PlanParams::default()).expect("plan");
+    let plan = spareplan::sim::verified::verified_plan(
+        &ds,
+        analytic,
+        &spareplan::sim::VerifyParams::default(),
+        &|_| {},
+    )
+    .expect("verified")
+    .result;
     (
         out.join("report.html"),
         format!("{} yuan", plan.investment.grouped()),
