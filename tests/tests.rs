@@ -17,5 +17,6 @@ mod routes;
 mod scenarios;
 mod simulate;
 mod stock;
+mod tiers;
 mod uptime;
 mod verdicts;
