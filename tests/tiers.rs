@@ -9,15 +9,17 @@ use spareplan::stock::optimise::{
 };
 use spareplan::stock::service::{evaluate, DepotSpec, HospitalDemand, PartNetwork};
 
-/// A part of a hand-built network: its group, rate per unit and the (candidates, primary) of each
-/// hospital in its group.
+/// Each hospital's (candidates fastest first, primary depot) in one deadline tier.
+type Reach = Vec<(Vec<usize>, usize)>;
+
+/// A hand-built network with deadline tiers.
 struct TierNet {
     /// (parent, lead years) of each depot.
     depots: Vec<(Option<usize>, f64)>,
     /// Units (one model) of each hospital.
     units: Vec<f64>,
     /// Per group: deadline hours and each hospital's (candidates, primary).
-    groups: Vec<(f64, Vec<(Vec<usize>, usize)>)>,
+    groups: Vec<(f64, Reach)>,
     /// Per part: group, failures per unit-year, unit cost.
     parts: Vec<(usize, f64, f64)>,
 }
