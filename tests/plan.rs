@@ -2,7 +2,7 @@
 //! every stock vector of small networks, the bound below the brute-force optimum, and the checker.
 
 use proptest::prelude::*;
-use spareplan::stock::bound::{bound, bound_and_minimisers, fill_bound};
+use spareplan::stock::bound::{bound, bound_and_minimisers, capacity_bound, fill_bound};
 use spareplan::stock::check::check;
 use spareplan::stock::input::{Class, Group, PartInput, PlanInput};
 use spareplan::stock::optimise::{
@@ -379,6 +379,13 @@ proptest! {
                 let row = if d == 0 { &rows[0] } else { &rows[(stock[0] as usize).min(rows.len() - 1)] };
                 let a = row[(stock[d] as usize).min(row.len() - 1)];
                 prop_assert!(s.fill_rate[d] <= a + 1e-9, "depot {d} part {p}: {} > {a}", s.fill_rate[d]);
+            }
+            // Each depot fills no more than its own stock can turn over.
+            let levels: Vec<usize> = table.iter().map(|r| r.iter().map(Vec::len).max().unwrap_or(1)).collect();
+            let cap = capacity_bound(&input, p, &levels);
+            for d in 0..3 {
+                let g = cap[d][(stock[d] as usize).min(cap[d].len() - 1)];
+                prop_assert!(s.filled[d] <= g * (1.0 + 1e-9) + 1e-9, "depot {d} part {p}: filled {} > {g}", s.filled[d]);
             }
         }
     }

@@ -17,6 +17,7 @@ use crate::io::{self, DirSource, MemorySource};
 #[command(after_help = concat!(
     "Examples:\n  spareplan generate --china --out data/china\n",
     "  spareplan generate --hospitals 5000 --parts 2000 --seed 1 --out /tmp/national\n",
+    "  spareplan generate --china --forward capitals --out /tmp/china-31\n",
     "  spareplan generate --finance-slips 1000000 --out /tmp/finance\n\n",
     "Exit status:\n  0  the data set was written\n  2  it could not be written (nothing was)"
 ))]
@@ -46,9 +47,27 @@ pub struct Args {
     /// planning set.
     #[arg(long, conflicts_with = "china", value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub finance_slips: Option<u32>,
+    /// Forward stocking locations below the regional centres (tier forward, each replenished
+    /// from the nearest regional centre by road): `capitals` for one in every provincial capital
+    /// without a centre (26 more on the real geography), or a number for the most populous
+    /// cities without one.
+    #[arg(long, value_name = "capitals|N", value_parser = forward_arg)]
+    pub forward: Option<gen::network::Forward>,
     /// Output folder.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
+}
+
+fn forward_arg(s: &str) -> Result<gen::network::Forward, String> {
+    if s.eq_ignore_ascii_case("capitals") {
+        return Ok(gen::network::Forward::Capitals);
+    }
+    match s.parse::<usize>() {
+        Ok(n) if (1..=2_000).contains(&n) => Ok(gen::network::Forward::Largest(n)),
+        _ => Err(format!(
+            "{s:?} is neither `capitals` nor a number of sites from 1 to 2,000"
+        )),
+    }
 }
 
 pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
@@ -70,6 +89,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         seed: a.seed,
         as_of: a.as_of,
         history_months: a.history_months,
+        forward: a.forward.unwrap_or_default(),
     };
     generate(a.china, &params, a.geo.as_deref(), &a.out)
 }
@@ -94,7 +114,7 @@ fn generate(
     }
     .context("loading the geography")?;
     let generated = if china {
-        gen::china(&geography)
+        gen::china_with(&geography, params.forward)
     } else {
         gen::synthetic(&geography, params)
     };

@@ -34,6 +34,8 @@ pub struct GenParams {
     pub as_of: NaiveDate,
     /// Months of fault and downtime history before `as_of`.
     pub history_months: u32,
+    /// Forward stocking locations below the regional centres.
+    pub forward: network::Forward,
 }
 
 impl Default for GenParams {
@@ -44,6 +46,7 @@ impl Default for GenParams {
             seed: CHINA_SEED,
             as_of: NaiveDate::from_ymd_opt(2026, 10, 31).expect("valid date"),
             history_months: 24,
+            forward: network::Forward::None,
         }
     }
 }
@@ -73,7 +76,16 @@ fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
 
 /// The bundled `data/china` data set, with its finance folder.
 pub fn china(geo: &Geography) -> Generated {
-    let params = GenParams::default();
+    china_with(geo, network::Forward::None)
+}
+
+/// The bundled data set with forward stocking locations added (the same hospitals, installed
+/// base and parts; more depots).
+pub fn china_with(geo: &Geography, forward: network::Forward) -> Generated {
+    let params = GenParams {
+        forward,
+        ..GenParams::default()
+    };
     let dataset = build(geo, &params);
     let (finance, planted) = finance::generate(&dataset, &params);
     Generated {
@@ -99,7 +111,8 @@ fn population(geo: &Geography, c: usize) -> u64 {
 /// Builds the planning data set.
 pub fn build(geo: &Geography, params: &GenParams) -> Dataset {
     let mut ds = Dataset::default();
-    let idx = network::add_depots_and_hubs(&mut ds, geo);
+    let mut idx = network::add_depots_and_hubs(&mut ds, geo);
+    network::add_forward_depots(&mut ds, geo, &mut idx, params.forward);
     network::add_trunk_lanes(&mut ds, geo, &idx);
     ds.models = MODELS
         .iter()

@@ -170,6 +170,71 @@ pub fn add_depots_and_hubs(ds: &mut Dataset, geo: &Geography) -> NetworkIndex {
     }
 }
 
+/// Forward stocking locations a generated network adds below its regional centres.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Forward {
+    /// The five centres alone.
+    #[default]
+    None,
+    /// One in every provincial capital without a centre.
+    Capitals,
+    /// One in each of the `n` most populous cities without a centre.
+    Largest(usize),
+}
+
+/// Handling hours of a forward stocking location (a small store at an engineer base).
+pub const FORWARD_HANDLING_HOURS: f64 = 1.0;
+
+/// Adds forward stocking locations (tier `forward`), each replenished from the regional centre
+/// nearest by road (resupply: a day's handling plus the road time, in half days).
+pub fn add_forward_depots(ds: &mut Dataset, geo: &Geography, idx: &mut NetworkIndex, f: Forward) {
+    let mut cities: Vec<usize> = (0..geo.cities.len())
+        .filter(|c| !idx.depot_city.contains(c))
+        .collect();
+    match f {
+        Forward::None => return,
+        Forward::Capitals => cities.retain(|&c| geo.cities[c].is_capital),
+        Forward::Largest(n) => {
+            let pop = |c: usize| geo.cities[c].population.unwrap_or(0);
+            cities.sort_by(|&a, &b| pop(b).cmp(&pop(a)).then(a.cmp(&b)));
+            cities.truncate(n);
+            cities.sort_unstable();
+        }
+    }
+    let regionals: Vec<(usize, usize)> = ds
+        .depots
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.tier == Tier::Regional)
+        .map(|(d, _)| (d, idx.depot_city[d]))
+        .collect();
+    for c in cities {
+        let city = &geo.cities[c];
+        let Some(&(parent, pc)) = regionals.iter().min_by(|a, b| {
+            geo.road(a.1, c)
+                .total_cmp(&geo.road(b.1, c))
+                .then(a.0.cmp(&b.0))
+        }) else {
+            return;
+        };
+        let hours = road_hours(geo.road(pc, c), is_plateau(city.adcode));
+        idx.depot_city.push(c);
+        ds.depots.push(Depot {
+            code: format!("FSL-{}", city.adcode),
+            name: format!("{}前置备件库", city.name_short),
+            lat: round6(city.lat + 0.02),
+            lon: round6(city.lon + 0.02),
+            tier: Tier::Forward,
+            handling_hours: FORWARD_HANDLING_HOURS,
+            resupply_days: ((1.0 + hours / 24.0) * 2.0).ceil() / 2.0,
+            city: Some(city.name_zh.clone()),
+            province: Some(city.province_zh.clone()),
+            parent: Some(DepotId::from_index(parent)),
+            holding_rate: 0.25,
+        });
+    }
+}
+
 /// Civil airports close enough to a city to serve it.
 pub fn usable_airports(geo: &Geography) -> impl Iterator<Item = &crate::io::geo::Airport> {
     geo.airports

@@ -15,6 +15,11 @@
 //!   `EBO_parent / demand_parent` (METRIC), with Graves' variance correction fitted by a negative
 //!   binomial; the central depot's pipeline is Poisson.
 //!
+//! Each evaluation first merges the demand entries the policy cannot tell apart at this stock:
+//! the same candidates with stock (a depot without stock fills nothing and changes no flow),
+//! in the same order, and the same primary depot. With many stocking locations of which few
+//! hold a part, hundreds of entries become a handful.
+//!
 //! Deliberately absent: optimisation (the optimiser calls this), and transport capacity.
 
 use std::sync::Arc;
@@ -80,7 +85,14 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
     let has_children: Vec<bool> = (0..n)
         .map(|d| net.depots.iter().any(|c| c.parent == Some(d)))
         .collect();
+    let cells = Cells::new(net, stock);
     let mut fill = start.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
+    // A depot without stock fills nothing, whatever its pipeline.
+    for (f, &s) in fill.iter_mut().zip(stock) {
+        if s == 0 {
+            *f = 0.0;
+        }
+    }
     let mut flow = vec![0.0; n];
     // The map from fill rates to fill rates is decreasing (a depot that fills more attracts more
     // orders and a longer pipeline), so the plain iteration can oscillate between two states.
@@ -91,13 +103,14 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
     for _ in 0..MAX_ITERATIONS {
         // Flows from the fill rates.
         let mut new_flow = vec![0.0; n];
-        for h in &net.hospitals {
+        for c in 0..cells.rate.len() {
+            let rate = cells.rate[c];
             let mut reach = 1.0;
-            for &d in &h.candidates {
-                new_flow[d] += h.rate * reach * fill[d];
+            for &d in cells.candidates(c) {
+                new_flow[d] += rate * reach * fill[d];
                 reach *= 1.0 - fill[d];
             }
-            new_flow[h.primary] += h.rate * reach;
+            new_flow[cells.primary[c]] += rate * reach;
         }
         // Demand on each depot from its children's replenishment orders.
         let mut total = new_flow.clone();
@@ -170,24 +183,79 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
         previous = Some((std::mem::replace(&mut fill, next), residual));
     }
     let mut filled = vec![0.0; n];
-    for h in &net.hospitals {
+    let mut cell_on_time = Vec::with_capacity(cells.rate.len());
+    for c in 0..cells.rate.len() {
+        let rate = cells.rate[c];
         let mut reach = 1.0;
-        for &d in &h.candidates {
-            filled[d] += h.rate * reach * fill[d];
+        for &d in cells.candidates(c) {
+            filled[d] += rate * reach * fill[d];
             reach *= 1.0 - fill[d];
         }
+        // No candidate with stock: the empty product is 1 and the hospital is never on time.
+        cell_on_time.push(1.0 - reach);
     }
-    // No candidate: the empty product is 1 and the hospital is never on time.
-    let on_time = net
-        .hospitals
-        .iter()
-        .map(|h| 1.0 - h.candidates.iter().map(|&d| 1.0 - fill[d]).product::<f64>())
-        .collect();
+    let on_time = cells.of_hospital.iter().map(|&c| cell_on_time[c]).collect();
     PartService {
         fill_rate: fill,
         flow,
         filled,
         on_time,
+    }
+}
+
+/// The demand entries of one evaluation merged by what the policy sees of them: their candidates
+/// with stock (in order; a depot without stock fills nothing, so it changes no flow and no
+/// on-time) and their primary depot. With many stocking locations of which few hold a part,
+/// hundreds of entries become a handful of cells.
+struct Cells {
+    rate: Vec<f64>,
+    primary: Vec<usize>,
+    /// Candidates with stock of each cell: `flat[start[c]..start[c + 1]]`.
+    start: Vec<usize>,
+    flat: Vec<usize>,
+    /// The cell of each demand entry.
+    of_hospital: Vec<usize>,
+}
+
+impl Cells {
+    fn new(net: &PartNetwork, stock: &[u32]) -> Cells {
+        let mut cells = Cells {
+            rate: Vec::new(),
+            primary: Vec::new(),
+            start: vec![0],
+            flat: Vec::new(),
+            of_hospital: Vec::with_capacity(net.hospitals.len()),
+        };
+        let mut index: rustc_hash::FxHashMap<(Vec<usize>, usize), usize> =
+            rustc_hash::FxHashMap::default();
+        for h in &net.hospitals {
+            let active: Vec<usize> = h
+                .candidates
+                .iter()
+                .copied()
+                .filter(|&d| stock[d] > 0)
+                .collect();
+            let key = (active, h.primary);
+            let c = match index.get(&key) {
+                Some(&c) => c,
+                None => {
+                    let c = cells.rate.len();
+                    cells.flat.extend_from_slice(&key.0);
+                    cells.start.push(cells.flat.len());
+                    cells.rate.push(0.0);
+                    cells.primary.push(h.primary);
+                    index.insert(key, c);
+                    c
+                }
+            };
+            cells.rate[c] += h.rate;
+            cells.of_hospital.push(c);
+        }
+        cells
+    }
+
+    fn candidates(&self, c: usize) -> &[usize] {
+        &self.flat[self.start[c]..self.start[c + 1]]
     }
 }
 

@@ -17,6 +17,12 @@
 //!   variance the parent's backorders allow. This last step is checked, not proven: the property
 //!   tests compare the bound with the full model on random networks.
 //!
+//! Besides, the on-time requests of a part are at most the sum over depots of what each depot's
+//! own stock can turn over, [`capacity_bound`]: the classes' relaxed on-time is capped by that
+//! capacity in a fractional knapsack (best weight per request first). With many stocking
+//! locations, a part whose enumeration would pass [`pricing::MAX_LEAVES`] vectors is priced by
+//! a bound separable by depot (union bound on each class's on-time), valid but weak.
+//!
 //! A class's on-time `1 - prod(1 - fill)` over its candidates is increasing in each fill rate, so
 //! replacing fill rates by their bounds gives every plan at least its true on-time: every feasible
 //! plan stays feasible and the relaxed minimum is no higher than the true one.
@@ -42,7 +48,7 @@
 //! **Exact pricing.** A part whose relaxed pricing enumerates at most [`EXACT_PRICING`] vectors
 //! is priced with the service model itself: every vector within the cost pruning whose relaxed
 //! value (a lower bound on its model value) can beat the best known is a candidate (at most
-//! 20,000; a part with more keeps the relaxation that round), and the candidates are evaluated in increasing order of relaxed value (at most
+//! 50,000; a part with more keeps the relaxation that round), and the candidates are evaluated in increasing order of relaxed value (at most
 //! [`EXACT_EVALUATIONS`] new ones a round, cached across rounds, the fixed point warm-started)
 //! until the next relaxed value cannot beat the best. The minimum less a margin for the fixed
 //! point's tolerance enters the Lagrangian; when the budget runs out first, the smaller of the
@@ -75,11 +81,11 @@ use super::service::parents_first;
 
 /// Stock vectors a part's relaxed pricing may enumerate for the part to be priced with the
 /// service model itself instead.
-pub const EXACT_PRICING: usize = 5_000;
+pub const EXACT_PRICING: usize = 20_000;
 
 /// Service-model evaluations a part's exact pricing may take in one round; a part that needs
 /// more is priced by the relaxation from then on.
-pub const EXACT_EVALUATIONS: usize = 1_000;
+pub const EXACT_EVALUATIONS: usize = 4_000;
 
 /// Column-generation rounds at most.
 pub const MAX_ROUNDS: usize = 40;
@@ -206,6 +212,94 @@ pub fn fill_bound(input: &PlanInput, part: usize) -> Vec<Vec<Vec<f64>>> {
             }
         })
         .collect()
+}
+
+/// Upper bounds on the requests a year each depot can fill within the deadline, by its own stock
+/// level: `[d][s]`, as long as the depot's rows of [`fill_bound`].
+///
+/// A depot fills the requests that try it while it has stock: at most `A_d x fill_d`, with
+/// `A_d` the demand of the hospitals it is a candidate for. What it fills it reorders, so its
+/// pipeline's mean is at least `filled x lead` (its parent's delay and the backorders it takes
+/// only add to it) and its fill rate at most `F(s - 1; filled x lead)`, the larger of the
+/// Poisson and the widest negative binomial the parent's backorders allow (as in
+/// [`fill_bound`]); the root's pipeline is exact. So `filled_d <= g_d(s)`, the largest `x` with
+/// `x <= A_d F(s - 1; x lead)`. However the other depots are stocked, the on-time requests of the
+/// part are at most `sum_d g_d(S_d)`: thin stock spread over many depots cannot fill more
+/// than each depot's own stock turns over, which the fill bounds alone (each depot seeing only
+/// its first-choice demand) miss.
+pub fn capacity_bound(input: &PlanInput, part: usize, levels: &[usize]) -> Vec<Vec<f64>> {
+    let net = &input.parts[part].network;
+    let nd = net.depots.len();
+    let mut attempts = vec![0.0; nd];
+    let mut total = 0.0;
+    for h in &net.hospitals {
+        total += h.rate;
+        for &d in &h.candidates {
+            attempts[d] += h.rate;
+        }
+    }
+    (0..nd)
+        .map(|d| {
+            let spec = &net.depots[d];
+            let a = attempts[d];
+            let n = levels[d];
+            match spec.parent {
+                None => {
+                    let pmf = Pmf::poisson(total * spec.lead_years);
+                    (0..n).map(|s| a * pmf.fill_rate(s as u32)).collect()
+                }
+                Some(p) => {
+                    // The widest over-dispersion the parent's backorders allow, at any level.
+                    let widen = if net.depots[p].parent.is_none() && total > 0.0 {
+                        let parent = Pmf::poisson(total * net.depots[p].lead_years);
+                        (0..levels[p].max(1) as u32)
+                            .map(|sp| {
+                                parent.backorder_variance(sp) - parent.expected_backorders(sp)
+                            })
+                            .fold(0.0f64, f64::max)
+                    } else {
+                        f64::INFINITY
+                    };
+                    (0..n)
+                        .map(|s| capacity_at(s as u32, a, spec.lead_years, widen))
+                        .collect()
+                }
+            }
+        })
+        .collect()
+}
+
+/// The largest `x` in `[0, a]` with `x <= a F(s - 1; x lead)`, `F` the larger of the Poisson
+/// and the negative binomial widened by `widen` (an infinite `widen`: no bound but `a`).
+fn capacity_at(s: u32, a: f64, lead: f64, widen: f64) -> f64 {
+    if s == 0 || a <= 0.0 {
+        return 0.0;
+    }
+    if !widen.is_finite() {
+        return a;
+    }
+    let fill = |x: f64| {
+        let mean = x * lead;
+        let wide = if widen > 0.0 {
+            Pmf::with_variance(mean, mean + widen).fill_rate(s)
+        } else {
+            0.0
+        };
+        poisson_fill(mean, s).max(wide)
+    };
+    if a * fill(a) >= a {
+        return a;
+    }
+    let (mut lo, mut hi) = (0.0, a);
+    for _ in 0..40 {
+        let mid = 0.5 * (lo + hi);
+        if a * fill(mid) >= mid {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
 }
 
 /// Stock levels enumerated per depot at most.
@@ -361,13 +455,27 @@ fn part_options(input: &PlanInput, costs: &Costs, sets: &[master::Sets]) -> Vec<
     let nd = input.depots.len();
     (0..input.parts.len())
         .into_par_iter()
-        .map(|p| PartOptions {
-            fills: fill_bound(input, p),
-            classes: sets[input.parts[p].group].sets.clone(),
-            unit_cost: (0..nd).map(|d| costs.at(p, d)).collect(),
-            parent: input.depots.iter().map(|d| d.parent).collect(),
-            order: parents_first(&input.depots),
-            net: input.parts[p].network.clone(),
+        .map(|p| {
+            let fills = fill_bound(input, p);
+            let levels: Vec<usize> = fills
+                .iter()
+                .map(|rows| rows.iter().map(Vec::len).max().unwrap_or(1))
+                .collect();
+            let sets_of = &sets[input.parts[p].group];
+            let mut set_rate = vec![0.0; sets_of.sets.len()];
+            for (k, h) in input.parts[p].network.hospitals.iter().enumerate() {
+                set_rate[sets_of.of_class[k]] += h.rate;
+            }
+            PartOptions {
+                capacity: capacity_bound(input, p, &levels),
+                set_rate,
+                fills,
+                classes: sets[input.parts[p].group].sets.clone(),
+                unit_cost: (0..nd).map(|d| costs.at(p, d)).collect(),
+                parent: input.depots.iter().map(|d| d.parent).collect(),
+                order: parents_first(&input.depots),
+                net: input.parts[p].network.clone(),
+            }
         })
         .collect()
 }

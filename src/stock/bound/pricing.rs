@@ -9,8 +9,12 @@ use crate::stock::service::{evaluate, evaluate_from, PartNetwork};
 /// The service model's on-time of each candidate set, per stock vector, for one part.
 pub(super) type OnTimeCache = FxHashMap<Vec<u32>, Vec<f64>>;
 
+/// Stock vectors the relaxed pricing of one part enumerates at most before it falls back to the
+/// separable bound.
+pub(super) const MAX_LEAVES: usize = 200_000;
+
 /// Candidate vectors an exact pricing may hold at most.
-const MAX_CANDIDATES: usize = 20_000;
+const MAX_CANDIDATES: usize = 50_000;
 
 /// The exact pricing's outcome.
 pub(super) struct Priced {
@@ -25,6 +29,10 @@ pub(super) struct Priced {
 /// One part's relaxed options: the fill bounds, class candidates and unit costs.
 pub(super) struct PartOptions {
     pub(super) fills: Vec<Vec<Vec<f64>>>,
+    /// Requests a year each depot can fill at most, by its level ([`super::capacity_bound`]).
+    pub(super) capacity: Vec<Vec<f64>>,
+    /// Requests a year of each candidate set's classes.
+    pub(super) set_rate: Vec<f64>,
     pub(super) classes: Vec<Vec<usize>>,
     pub(super) unit_cost: Vec<f64>,
     pub(super) parent: Vec<Option<usize>>,
@@ -56,6 +64,31 @@ impl PartOptions {
     fn fill(&self, d: usize, stock: &[u32]) -> f64 {
         let levels = self.row(d, stock);
         levels[(stock[d] as usize).min(levels.len() - 1)]
+    }
+
+    /// The most requests a year depot `d` can fill at level `s`.
+    fn cap(&self, d: usize, s: u32) -> f64 {
+        let c = &self.capacity[d];
+        c[(s as usize).min(c.len() - 1)]
+    }
+
+    /// The relaxed weights of one pricing: the classes in decreasing weight per request, for the
+    /// capacity knapsack of [`Weights::value`].
+    fn weights<'a>(&'a self, w: &'a [f64]) -> Weights<'a> {
+        let mut order: Vec<usize> = (0..w.len()).collect();
+        let per = |k: usize| {
+            if self.set_rate[k] > 0.0 {
+                w[k] / self.set_rate[k]
+            } else {
+                f64::INFINITY
+            }
+        };
+        order.sort_by(|&a, &b| per(b).total_cmp(&per(a)).then(a.cmp(&b)));
+        Weights {
+            w,
+            rate: &self.set_rate,
+            order,
+        }
     }
 
     /// On-time `1 - prod(1 - fill)` of each candidate set, from a fill rate per depot.
@@ -140,7 +173,7 @@ impl PartOptions {
             }
         }
         let mut found = Candidates {
-            w,
+            w: self.weights(w),
             best: best.1,
             out: Vec::new(),
         };
@@ -192,16 +225,62 @@ impl PartOptions {
     }
 
     /// The stock vector minimising `cost - sum_k w_k ontime_k` under the relaxation, that
-    /// minimum, and the number of vectors evaluated.
+    /// minimum, and the number of vectors evaluated. When the enumeration would visit more than
+    /// [`MAX_LEAVES`] vectors (many stocking locations), the separable bound
+    /// ([`PartOptions::price_separable`]) instead, with `usize::MAX` vectors.
     pub(super) fn price(&self, w: &[f64]) -> (Vec<u32>, f64, usize) {
         let nd = self.unit_cost.len();
         let mut least = Least {
-            w,
+            w: self.weights(w),
             best: (vec![0u32; nd], self.value(&vec![0u32; nd], w)),
             leaves: 0,
         };
-        self.walk(w, true, &mut least);
+        if !self.walk(w, true, &mut least) {
+            let (stock, value) = self.price_separable(w);
+            return (stock, value, usize::MAX);
+        }
         (least.best.0, least.best.1, least.leaves)
+    }
+
+    /// A lower bound on the relaxed minimum that is separable by depot: a class's on-time is at
+    /// most 1 and at most the sum of its candidates' fill bounds (the union bound), so
+    /// `cost - sum_k w_k ontime_k >= max(sum_d min_s [c_d s - fill_d(s) W_d], -sum_k w_k)`
+    /// with `W_d` the weight of the classes depot `d` serves and `fill_d` its fill bound at the
+    /// most favourable parent level. Returns each depot's minimiser and the bound.
+    pub(super) fn price_separable(&self, w: &[f64]) -> (Vec<u32>, f64) {
+        let nd = self.unit_cost.len();
+        let total_w: f64 = w.iter().sum();
+        let mut weight = vec![0.0; nd];
+        for (k, class) in self.classes.iter().enumerate() {
+            for &d in class {
+                weight[d] += w[k];
+            }
+        }
+        let mut stock = vec![0u32; nd];
+        let mut value = 0.0;
+        for d in 0..nd {
+            let rows = &self.fills[d];
+            let levels = rows.iter().map(Vec::len).max().unwrap_or(1);
+            let fill = |s: usize| {
+                rows.iter()
+                    .map(|r| r[s.min(r.len() - 1)])
+                    .fold(0.0f64, f64::max)
+            };
+            let (mut best_s, mut best) = (0usize, 0.0f64);
+            for s in 1..levels {
+                let v = self.unit_cost[d] * s as f64 - fill(s) * weight[d];
+                if v < best {
+                    (best_s, best) = (s, v);
+                }
+                // More stock costs more and adds at most the whole weight.
+                if self.unit_cost[d] * s as f64 - weight[d] >= best {
+                    break;
+                }
+            }
+            stock[d] = best_s as u32;
+            value += best;
+        }
+        (stock, value.max(-total_w))
     }
 
     fn value(&self, stock: &[u32], w: &[f64]) -> f64 {
@@ -225,7 +304,7 @@ impl PartOptions {
         let total_w: f64 = w.iter().sum();
         let mut stock = vec![0u32; nd];
         let miss = vec![1.0; self.classes.len()];
-        self.walk_from(0, 0.0, &miss, &mut stock, total_w, capped, visitor)
+        self.walk_from(0, 0.0, 0.0, &miss, &mut stock, total_w, capped, visitor)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -233,6 +312,7 @@ impl PartOptions {
         &self,
         i: usize,
         cost: f64,
+        cap: f64,
         miss: &[f64],
         stock: &mut [u32],
         total_w: f64,
@@ -240,7 +320,7 @@ impl PartOptions {
         visitor: &mut impl Visitor,
     ) -> bool {
         if i == self.unit_cost.len() {
-            return visitor.leaf(cost, miss, stock);
+            return visitor.leaf(cost, cap, miss, stock);
         }
         let d = self.order[i];
         let top = if capped {
@@ -263,7 +343,8 @@ impl PartOptions {
                     miss[k]
                 };
             }
-            if !self.walk_from(i + 1, c, &next, stock, total_w, capped, visitor) {
+            let cap = cap + self.cap(d, s);
+            if !self.walk_from(i + 1, c, cap, &next, stock, total_w, capped, visitor) {
                 stock[d] = 0;
                 return false;
             }
@@ -277,18 +358,45 @@ impl PartOptions {
 trait Visitor {
     /// A vector whose cost less the total weight reaches this cannot matter.
     fn limit(&self) -> f64;
-    /// Takes a vector, its cost and its classes' relaxed miss products; false stops the walk.
-    fn leaf(&mut self, cost: f64, miss: &[f64], stock: &[u32]) -> bool;
+    /// Takes a vector, its cost, its depots' capacity and its classes' relaxed miss products;
+    /// false stops the walk.
+    fn leaf(&mut self, cost: f64, cap: f64, miss: &[f64], stock: &[u32]) -> bool;
 }
 
-/// The relaxation's value of a vector: its cost less the weighted relaxed on-time.
-fn relaxed_value(cost: f64, miss: &[f64], w: &[f64]) -> f64 {
-    cost - miss.iter().zip(w).map(|(m, w)| (1.0 - m) * w).sum::<f64>()
+/// The class weights of one pricing, with the classes in decreasing weight per request.
+struct Weights<'a> {
+    w: &'a [f64],
+    rate: &'a [f64],
+    order: Vec<usize>,
+}
+
+impl Weights<'_> {
+    /// The relaxation's value of a vector: its cost less the most weighted on-time its classes
+    /// can have, each at most its relaxed on-time `1 - miss` and all of them together filling at
+    /// most `cap` requests a year (a fractional knapsack, best weight per request first).
+    fn value(&self, cost: f64, cap: f64, miss: &[f64]) -> f64 {
+        let mut left = cap;
+        let mut gain = 0.0;
+        for &k in &self.order {
+            let most = 1.0 - miss[k];
+            if most <= 0.0 {
+                continue;
+            }
+            let r = self.rate[k];
+            let y = if r > 0.0 { most.min(left / r) } else { most };
+            if y <= 0.0 {
+                break;
+            }
+            gain += y * self.w[k];
+            left -= y * r;
+        }
+        cost - gain
+    }
 }
 
 /// The relaxed minimum.
 struct Least<'a> {
-    w: &'a [f64],
+    w: Weights<'a>,
     best: (Vec<u32>, f64),
     leaves: usize,
 }
@@ -298,20 +406,20 @@ impl Visitor for Least<'_> {
         self.best.1
     }
 
-    fn leaf(&mut self, cost: f64, miss: &[f64], stock: &[u32]) -> bool {
+    fn leaf(&mut self, cost: f64, cap: f64, miss: &[f64], stock: &[u32]) -> bool {
         self.leaves += 1;
-        let v = relaxed_value(cost, miss, self.w);
+        let v = self.w.value(cost, cap, miss);
         if v < self.best.1 {
             self.best = (stock.to_vec(), v);
         }
-        true
+        self.leaves <= MAX_LEAVES
     }
 }
 
 /// Every vector whose relaxed value is below `best`, with that value; at most
 /// [`MAX_CANDIDATES`].
 struct Candidates<'a> {
-    w: &'a [f64],
+    w: Weights<'a>,
     best: f64,
     out: Vec<(f64, Vec<u32>)>,
 }
@@ -321,8 +429,8 @@ impl Visitor for Candidates<'_> {
         self.best
     }
 
-    fn leaf(&mut self, cost: f64, miss: &[f64], stock: &[u32]) -> bool {
-        let v = relaxed_value(cost, miss, self.w);
+    fn leaf(&mut self, cost: f64, cap: f64, miss: &[f64], stock: &[u32]) -> bool {
+        let v = self.w.value(cost, cap, miss);
         if v < self.best {
             if self.out.len() == MAX_CANDIDATES {
                 return false;
@@ -389,8 +497,15 @@ mod tests {
             service_targets: vec![],
             hours: vec![],
         };
+        let fills = fill_bound(&input, 0);
+        let levels: Vec<usize> = fills
+            .iter()
+            .map(|rows| rows.iter().map(Vec::len).max().unwrap_or(1))
+            .collect();
         PartOptions {
-            fills: fill_bound(&input, 0),
+            capacity: crate::stock::bound::capacity_bound(&input, 0, &levels),
+            set_rate: net.hospitals.iter().map(|h| h.rate).collect(),
+            fills,
             classes: vec![vec![0, 1, 2], vec![1, 2]],
             unit_cost: vec![3.0, 2.0, 2.5],
             parent: vec![None, Some(0), Some(0)],

@@ -442,8 +442,11 @@ impl<'a> State<'a> {
         None
     }
 
+    /// Every depot's best increment of one part (the depots priced in parallel; the order of
+    /// the result is the depots' whatever the threads).
     fn price_part(&self, part: usize) -> Vec<Step> {
         (0..self.input.depots.len())
+            .into_par_iter()
             .filter_map(|d| self.price(part, d))
             .collect()
     }
