@@ -219,33 +219,60 @@ struct Cells {
 
 impl Cells {
     fn new(net: &PartNetwork, stock: &[u32]) -> Cells {
+        let entries = net.hospitals.len();
         let mut cells = Cells {
-            rate: Vec::new(),
-            primary: Vec::new(),
-            start: vec![0],
+            rate: Vec::with_capacity(entries),
+            primary: Vec::with_capacity(entries),
+            start: Vec::with_capacity(entries + 1),
             flat: Vec::new(),
-            of_hospital: Vec::with_capacity(net.hospitals.len()),
+            of_hospital: Vec::with_capacity(entries),
         };
-        let mut index: rustc_hash::FxHashMap<(Vec<usize>, usize), usize> =
-            rustc_hash::FxHashMap::default();
+        cells.start.push(0);
+        // Every candidate stocked: the entries are distinct already, one cell each.
+        let all_stocked = net
+            .hospitals
+            .iter()
+            .all(|h| h.candidates.iter().all(|&d| stock[d] > 0));
+        // Otherwise entries are merged by a hash of (stocked candidates, primary); a collision
+        // whose candidates differ makes a cell of its own (merging only saves work).
+        let mut index: rustc_hash::FxHashMap<u64, usize> = rustc_hash::FxHashMap::default();
         for h in &net.hospitals {
-            let active: Vec<usize> = h
-                .candidates
-                .iter()
-                .copied()
-                .filter(|&d| stock[d] > 0)
-                .collect();
-            let key = (active, h.primary);
-            let c = match index.get(&key) {
-                Some(&c) => c,
+            let from = cells.flat.len();
+            cells
+                .flat
+                .extend(h.candidates.iter().copied().filter(|&d| stock[d] > 0));
+            let found = if all_stocked {
+                None
+            } else {
+                let mut hasher = rustc_hash::FxHasher::default();
+                std::hash::Hash::hash(&cells.flat[from..], &mut hasher);
+                std::hash::Hash::hash(&h.primary, &mut hasher);
+                let key = std::hash::Hasher::finish(&hasher);
+                match index.get(&key) {
+                    Some(&c)
+                        if cells.primary[c] == h.primary
+                            && cells.flat[cells.start[c]..cells.start[c + 1]]
+                                == cells.flat[from..] =>
+                    {
+                        Some(c)
+                    }
+                    Some(_) => None,
+                    None => {
+                        index.insert(key, cells.rate.len());
+                        None
+                    }
+                }
+            };
+            let c = match found {
+                Some(c) => {
+                    cells.flat.truncate(from);
+                    c
+                }
                 None => {
-                    let c = cells.rate.len();
-                    cells.flat.extend_from_slice(&key.0);
                     cells.start.push(cells.flat.len());
                     cells.rate.push(0.0);
                     cells.primary.push(h.primary);
-                    index.insert(key, c);
-                    c
+                    cells.rate.len() - 1
                 }
             };
             cells.rate[c] += h.rate;
