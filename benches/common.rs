@@ -47,3 +47,15 @@ pub fn generated_finance(slip_lines: usize) -> PathBuf {
     }
     dir
 }
+
+/// Writes (once per process) data/china with a forward stocking location in every provincial
+/// capital (31 stocking locations) and returns its folder.
+pub fn china_forward_capitals() -> PathBuf {
+    let dir = std::env::temp_dir().join("spareplan-bench-china-31-locations");
+    if !dir.join("downtime.csv").exists() {
+        let geo = io::geo::load_geography(&EmbeddedGeo).expect("geography");
+        let g = gen::china_with(&geo, gen::network::Forward::Capitals);
+        io::write_dataset(&dir, &g.dataset, None, &[]).expect("write generated set");
+    }
+    dir
+}

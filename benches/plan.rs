@@ -1,6 +1,8 @@
 //! The stock plan: optimiser and checker, the lower bound, and the Lagrangian heuristic from the
 //! bound's minimisers, on `data/china` and on a generated national set (5,000 hospitals, 2,000
-//! parts).
+//! parts); the whole planning entry (bound and curve) on `data/china`, on `data/china` with a
+//! forward stocking location in every provincial capital (31 locations) and on the national set;
+//! and the check by simulation with its correction rounds on `data/china`.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use spareplan::coverage::{self, CoverageParams};
@@ -54,5 +56,45 @@ fn plan(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, plan);
+fn entry(c: &mut Criterion) {
+    let mut group = c.benchmark_group("plan_entry");
+    group.sample_size(10);
+    for (name, dir) in [
+        ("china", common::china_dir()),
+        ("china_31_locations", common::china_forward_capitals()),
+        ("generated_5000h_2000p", common::generated(5_000, 2_000)),
+    ] {
+        let ds = io::load_planning(&DirSource::new(&dir))
+            .expect("valid")
+            .data;
+        group.bench_function(format!("{name}/plan_bound_curve"), |b| {
+            b.iter(|| {
+                spareplan::stock::plan(&ds, &spareplan::stock::PlanParams::default())
+                    .expect("a plan")
+                    .units()
+            })
+        });
+    }
+    let ds = io::load_planning(&DirSource::new(&common::china_dir()))
+        .expect("valid")
+        .data;
+    let analytic =
+        spareplan::stock::plan(&ds, &spareplan::stock::PlanParams::default()).expect("a plan");
+    group.bench_function("china/check_by_simulation", |b| {
+        b.iter(|| {
+            spareplan::sim::verified::verified_plan(
+                &ds,
+                analytic.clone(),
+                &spareplan::sim::VerifyParams::default(),
+                &|_| {},
+            )
+            .expect("verified")
+            .rounds
+            .len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, plan, entry);
 criterion_main!(benches);

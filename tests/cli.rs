@@ -575,7 +575,11 @@ fn plan_prices_the_extension_days_its_simulation_finds() {
     assert_eq!(n, 5038);
     assert_eq!(total, cost);
     let simulated = s["simulated_system_on_time"].as_f64().expect("simulated");
-    assert!(simulated > 0.85 && simulated < s["system_on_time"].as_f64().expect("model"));
+    let model = s["system_on_time"].as_f64().expect("model");
+    assert!(
+        simulated > 0.85 && (simulated - model).abs() < 0.05,
+        "{simulated} vs {model}"
+    );
     let quick = root.join("quick");
     let run = bin()
         .arg("plan")

@@ -259,3 +259,62 @@ mod tests {
         assert!(close(m, 4.0, 1e-9) && close(v, 9.0, 1e-7), "{m} {v}");
     }
 }
+
+/// The outstanding orders of a depot whose arrivals are accepted at rate `a / lead` while it has
+/// stock on hand (requests filled from stock: when it has none they go elsewhere) and at rate
+/// `b / lead` when it has none (requests and child orders that wait there), each order
+/// outstanding for the lead time: the birth-death process with `P(x) ~ a^x / x!` up to `s` and
+/// `a^s b^(x - s) / x!` beyond (exact for exponential lead times; insensitive to their
+/// distribution in the loss case `b = 0`, Erlang's, and the Poisson case `b = a`). Returns the
+/// fill rate `P(X < s)`, the expected backorders `E[(X - s)^+]` and their variance.
+pub fn partial_loss(s: u32, a: f64, b: f64) -> (f64, f64, f64) {
+    if a <= 0.0 && b <= 0.0 {
+        return (if s > 0 { 1.0 } else { 0.0 }, 0.0, 0.0);
+    }
+    if (a - b).abs() <= 1e-12 * a.max(b) {
+        let pmf = Pmf::poisson(a);
+        return (
+            pmf.fill_rate(s),
+            pmf.expected_backorders(s),
+            pmf.backorder_variance(s),
+        );
+    }
+    // Terms in log space, normalised by the largest.
+    let s = s as usize;
+    let mut logs: Vec<f64> = Vec::with_capacity(s + 64);
+    let mut lt = 0.0f64;
+    logs.push(lt);
+    for x in 1..=s {
+        lt += a.max(1e-300).ln() - (x as f64).ln();
+        logs.push(lt);
+    }
+    // Beyond s the terms fall once x > b; stop when they are negligible.
+    if b > 0.0 {
+        let mut x = s;
+        let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        loop {
+            x += 1;
+            lt += b.ln() - (x as f64).ln();
+            logs.push(lt);
+            if (x as f64) > b && lt < top - 50.0 {
+                break;
+            }
+            if x > s + 100_000 {
+                break;
+            }
+        }
+    }
+    let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let w: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
+    let z: f64 = w.iter().sum();
+    let fill: f64 = w[..s].iter().sum::<f64>() / z;
+    let (mut m1, mut m2) = (0.0, 0.0);
+    for (x, p) in w.iter().enumerate().skip(s + 1) {
+        let k = (x - s) as f64;
+        m1 += k * p;
+        m2 += k * k * p;
+    }
+    let ebo = m1 / z;
+    let var = (m2 / z - ebo * ebo).max(0.0);
+    (fill, ebo, var)
+}

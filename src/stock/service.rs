@@ -24,7 +24,7 @@
 
 use std::sync::Arc;
 
-use super::dist::{fill_rate, pipeline_of, Pmf};
+use super::dist::{fill_rate, partial_loss, pipeline_of, Pmf};
 
 /// A depot as one part sees it.
 #[derive(Clone, Debug)]
@@ -103,14 +103,32 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
     for _ in 0..MAX_ITERATIONS {
         // Flows from the fill rates.
         let mut new_flow = vec![0.0; n];
+        // Per depot: requests that try it (accepted while it has stock), and requests that wait
+        // there when it has none (given that it has none).
+        let mut attempts = vec![0.0; n];
+        let mut waiting = vec![0.0; n];
         for c in 0..cells.rate.len() {
             let rate = cells.rate[c];
+            let primary = cells.primary[c];
             let mut reach = 1.0;
+            let mut primary_tried = false;
             for &d in cells.candidates(c) {
+                attempts[d] += rate * reach;
                 new_flow[d] += rate * reach * fill[d];
                 reach *= 1.0 - fill[d];
+                primary_tried |= d == primary;
             }
-            new_flow[cells.primary[c]] += rate * reach;
+            new_flow[primary] += rate * reach;
+            if primary_tried {
+                let out = 1.0 - fill[primary];
+                if out > 1e-12 {
+                    waiting[primary] += rate * reach / out;
+                }
+            } else {
+                // Never tries its primary: waits there whatever the primary holds.
+                attempts[primary] += rate * reach;
+                waiting[primary] += rate * reach;
+            }
         }
         // Demand on each depot from its children's replenishment orders.
         let mut total = new_flow.clone();
@@ -143,12 +161,32 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
                     }
                 },
                 Some(p) => {
+                    // Requests find stock here only while it has some; child orders and
+                    // requests that wait here come whatever it holds (see `partial_loss`). The
+                    // lead time is the own resupply plus the parent's METRIC delay.
                     let (ebo, var) = backorders[p];
-                    let pipe = pipeline_of(total[d], spec.lead_years, total[p], ebo, var, true);
-                    new_fill[d] = fill_rate(pipe.mean, pipe.variance, stock[d]);
-                    if has_children[d] {
-                        let pmf = Pmf::with_variance(pipe.mean, pipe.variance);
-                        backorders[d] = backorders_of(&pmf, stock[d]);
+                    if waiting[d] >= attempts[d] * (1.0 - 1e-9) {
+                        // Every request that finds no stock here waits here: METRIC with
+                        // Graves' variance correction.
+                        let pipe = pipeline_of(total[d], spec.lead_years, total[p], ebo, var, true);
+                        new_fill[d] = fill_rate(pipe.mean, pipe.variance, stock[d]);
+                        if has_children[d] {
+                            let pmf = Pmf::with_variance(pipe.mean, pipe.variance);
+                            backorders[d] = backorders_of(&pmf, stock[d]);
+                        }
+                    } else {
+                        let delay = if total[p] > 0.0 { ebo / total[p] } else { 0.0 };
+                        let lead = spec.lead_years + delay;
+                        let children = (total[d] - new_flow[d]).max(0.0);
+                        let (f, b, v) = partial_loss(
+                            stock[d],
+                            (attempts[d] + children) * lead,
+                            (waiting[d] + children) * lead,
+                        );
+                        new_fill[d] = f;
+                        if has_children[d] {
+                            backorders[d] = (b, v);
+                        }
                     }
                 }
             }

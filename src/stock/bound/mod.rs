@@ -203,12 +203,14 @@ pub fn fill_bound(input: &PlanInput, part: usize) -> Vec<Vec<Vec<f64>>> {
                                 } else {
                                     0.0
                                 };
-                                a.max(wide)
+                                a.max(wide).max(loss_fill(s, first[d] * (lead + delay)))
                             })
                         })
                         .collect()
                 }
-                Some(_) => vec![levels(&|s| fixed_point(s, first[d], backorders[d], lead))],
+                Some(_) => vec![levels(&|s| {
+                    fixed_point(s, first[d], backorders[d], lead).max(loss_fill(s, first[d] * lead))
+                })],
             }
         })
         .collect()
@@ -260,8 +262,14 @@ pub fn capacity_bound(input: &PlanInput, part: usize, levels: &[usize]) -> Vec<V
                     } else {
                         f64::INFINITY
                     };
+                    // Requests filled while the depot has stock hold one of its units each
+                    // for at least its lead time, so it fills at most `s / lead` a year
+                    // (Little's law), whether requests that find none wait or go elsewhere.
                     (0..n)
-                        .map(|s| capacity_at(s as u32, a, spec.lead_years, widen))
+                        .map(|s| {
+                            let little = s as f64 / spec.lead_years.max(1e-12);
+                            capacity_at(s as u32, a, spec.lead_years, widen).max(little.min(a))
+                        })
                         .collect()
                 }
             }
@@ -300,6 +308,20 @@ fn capacity_at(s: u32, a: f64, lead: f64, widen: f64) -> f64 {
         }
     }
     hi
+}
+
+/// `1 - ErlangB(s, load)`: the fill rate of `s` units when requests that find none go elsewhere,
+/// the most any depot's fill rate can be at that offered load (requests that wait instead only
+/// lower it; see `dist::partial_loss`).
+fn loss_fill(s: u32, load: f64) -> f64 {
+    if s == 0 {
+        return 0.0;
+    }
+    let mut b = 1.0;
+    for k in 1..=s {
+        b = load * b / (f64::from(k) + load * b);
+    }
+    1.0 - b
 }
 
 /// Stock levels enumerated per depot at most.
