@@ -75,7 +75,7 @@ fn entry(c: &mut Criterion) {
             })
         });
     }
-    let ds = io::load_planning(&DirSource::new(&common::china_dir()))
+    let ds = io::load_planning(&DirSource::new(common::china_dir()))
         .expect("valid")
         .data;
     let analytic =

@@ -229,6 +229,56 @@ pub fn pipeline_of(
     BasePipeline { mean, variance }
 }
 
+/// The outstanding orders of a depot whose arrivals are accepted at rate `a / lead` while it has
+/// stock on hand (requests filled from stock: when it has none they go elsewhere) and at rate
+/// `b / lead` when it has none (requests and child orders that wait there), each order
+/// outstanding for the lead time: the birth-death process with `P(x) ~ a^x / x!` up to `s` and
+/// `a^s b^(x - s) / x!` beyond (exact for exponential lead times; Erlang's loss system when
+/// `b = 0`, the Poisson pipeline when `b = a`). Returns the fill rate `P(X < s)`, the expected
+/// backorders `E[(X - s)^+]` and their variance. The terms are summed in two passes (the largest
+/// log-term first), without storing them.
+pub fn partial_loss(s: u32, a: f64, b: f64) -> (f64, f64, f64) {
+    if a <= 0.0 && b <= 0.0 {
+        return (if s > 0 { 1.0 } else { 0.0 }, 0.0, 0.0);
+    }
+    let (la, lb) = (a.max(1e-300).ln(), b.max(1e-300).ln());
+    let s = s as usize;
+    // Beyond s the terms fall once x passes b; stop where they are negligible.
+    let last_needed = |x: usize, l: f64, top: f64| {
+        x >= s && (b <= 0.0 || (x as f64 > b && l < top - 50.0) || x > s + 200_000)
+    };
+    let step = |x: usize| if x <= s { la } else { lb } - (x as f64).ln();
+    let mut top = 0.0f64;
+    let (mut x, mut l) = (0usize, 0.0f64);
+    loop {
+        top = top.max(l);
+        if last_needed(x, l, top) {
+            break;
+        }
+        x += 1;
+        l += step(x);
+    }
+    let end = x;
+    let (mut z, mut below, mut m1, mut m2) = (0.0, 0.0, 0.0, 0.0);
+    let mut l = 0.0f64;
+    for x in 0..=end {
+        if x > 0 {
+            l += step(x);
+        }
+        let w = (l - top).exp();
+        z += w;
+        if x < s {
+            below += w;
+        } else if x > s {
+            let k = (x - s) as f64;
+            m1 += k * w;
+            m2 += k * k * w;
+        }
+    }
+    let ebo = m1 / z;
+    (below / z, ebo, (m2 / z - ebo * ebo).max(0.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,63 +308,23 @@ mod tests {
         let v: f64 = (0..400).map(|k| (k as f64 - m).powi(2) * d.pmf(k)).sum();
         assert!(close(m, 4.0, 1e-9) && close(v, 9.0, 1e-7), "{m} {v}");
     }
-}
 
-/// The outstanding orders of a depot whose arrivals are accepted at rate `a / lead` while it has
-/// stock on hand (requests filled from stock: when it has none they go elsewhere) and at rate
-/// `b / lead` when it has none (requests and child orders that wait there), each order
-/// outstanding for the lead time: the birth-death process with `P(x) ~ a^x / x!` up to `s` and
-/// `a^s b^(x - s) / x!` beyond (exact for exponential lead times; insensitive to their
-/// distribution in the loss case `b = 0`, Erlang's, and the Poisson case `b = a`). Returns the
-/// fill rate `P(X < s)`, the expected backorders `E[(X - s)^+]` and their variance.
-pub fn partial_loss(s: u32, a: f64, b: f64) -> (f64, f64, f64) {
-    if a <= 0.0 && b <= 0.0 {
-        return (if s > 0 { 1.0 } else { 0.0 }, 0.0, 0.0);
+    #[test]
+    fn partial_loss_is_poisson_when_everything_waits_and_erlang_when_nothing_does() {
+        // b = a: the Poisson pipeline.
+        let pmf = Pmf::poisson(2.5);
+        let (f, ebo, var) = partial_loss(3, 2.5, 2.5);
+        assert!(close(f, pmf.fill_rate(3), 1e-12));
+        assert!(close(ebo, pmf.expected_backorders(3), 1e-12));
+        assert!(close(var, pmf.backorder_variance(3), 1e-10));
+        // b = 0: Erlang's loss formula, B(2, 1) = (1/2) / (1 + 1 + 1/2) = 0.2.
+        let (f, ebo, _) = partial_loss(2, 1.0, 0.0);
+        assert!(close(f, 0.8, 1e-12));
+        assert_eq!(ebo, 0.0);
+        // In between, by hand: s = 1, a = 1, b = 0.5: P(0) ~ 1, P(x) ~ 0.5^(x-1) / x! for x >= 1,
+        // whose sum is (e^0.5 - 1) / 0.5 = 2(e^0.5 - 1).
+        let z = 1.0 + 2.0 * (0.5f64.exp() - 1.0);
+        let (f, _, _) = partial_loss(1, 1.0, 0.5);
+        assert!(close(f, 1.0 / z, 1e-12));
     }
-    if (a - b).abs() <= 1e-12 * a.max(b) {
-        let pmf = Pmf::poisson(a);
-        return (
-            pmf.fill_rate(s),
-            pmf.expected_backorders(s),
-            pmf.backorder_variance(s),
-        );
-    }
-    // Terms in log space, normalised by the largest.
-    let s = s as usize;
-    let mut logs: Vec<f64> = Vec::with_capacity(s + 64);
-    let mut lt = 0.0f64;
-    logs.push(lt);
-    for x in 1..=s {
-        lt += a.max(1e-300).ln() - (x as f64).ln();
-        logs.push(lt);
-    }
-    // Beyond s the terms fall once x > b; stop when they are negligible.
-    if b > 0.0 {
-        let mut x = s;
-        let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        loop {
-            x += 1;
-            lt += b.ln() - (x as f64).ln();
-            logs.push(lt);
-            if (x as f64) > b && lt < top - 50.0 {
-                break;
-            }
-            if x > s + 100_000 {
-                break;
-            }
-        }
-    }
-    let top = logs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let w: Vec<f64> = logs.iter().map(|l| (l - top).exp()).collect();
-    let z: f64 = w.iter().sum();
-    let fill: f64 = w[..s].iter().sum::<f64>() / z;
-    let (mut m1, mut m2) = (0.0, 0.0);
-    for (x, p) in w.iter().enumerate().skip(s + 1) {
-        let k = (x - s) as f64;
-        m1 += k * p;
-        m2 += k * k * p;
-    }
-    let ebo = m1 / z;
-    let var = (m2 / z - ebo * ebo).max(0.0);
-    (fill, ebo, var)
 }
