@@ -235,44 +235,37 @@ pub fn pipeline_of(
 /// outstanding for the lead time: the birth-death process with `P(x) ~ a^x / x!` up to `s` and
 /// `a^s b^(x - s) / x!` beyond (exact for exponential lead times; Erlang's loss system when
 /// `b = 0`, the Poisson pipeline when `b = a`). Returns the fill rate `P(X < s)`, the expected
-/// backorders `E[(X - s)^+]` and their variance. The terms are summed in two passes (the largest
-/// log-term first), without storing them.
+/// backorders `E[(X - s)^+]` and their variance. The terms are summed in one pass by their
+/// ratios, rescaled before they overflow.
 pub fn partial_loss(s: u32, a: f64, b: f64) -> (f64, f64, f64) {
     if a <= 0.0 && b <= 0.0 {
         return (if s > 0 { 1.0 } else { 0.0 }, 0.0, 0.0);
     }
-    let (la, lb) = (a.max(1e-300).ln(), b.max(1e-300).ln());
     let s = s as usize;
-    // Beyond s the terms fall once x passes b; stop where they are negligible.
-    let last_needed = |x: usize, l: f64, top: f64| {
-        x >= s && (b <= 0.0 || (x as f64 > b && l < top - 50.0) || x > s + 200_000)
-    };
-    let step = |x: usize| if x <= s { la } else { lb } - (x as f64).ln();
-    let mut top = 0.0f64;
-    let (mut x, mut l) = (0usize, 0.0f64);
+    // One pass over the terms by their ratio, rescaled before they overflow.
+    let (mut z, mut below, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    let mut t = 1.0f64;
+    let mut x = 0usize;
     loop {
-        top = top.max(l);
-        if last_needed(x, l, top) {
+        z += t;
+        if x < s {
+            below += t;
+        } else if x > s {
+            let k = (x - s) as f64;
+            m1 += k * t;
+            m2 += k * k * t;
+        }
+        if x >= s && (b <= 0.0 || (x as f64 > b && t < z * 1e-18) || x > s + 1_000_000) {
             break;
         }
         x += 1;
-        l += step(x);
-    }
-    let end = x;
-    let (mut z, mut below, mut m1, mut m2) = (0.0, 0.0, 0.0, 0.0);
-    let mut l = 0.0f64;
-    for x in 0..=end {
-        if x > 0 {
-            l += step(x);
-        }
-        let w = (l - top).exp();
-        z += w;
-        if x < s {
-            below += w;
-        } else if x > s {
-            let k = (x - s) as f64;
-            m1 += k * w;
-            m2 += k * k * w;
+        t *= if x <= s { a } else { b } / x as f64;
+        if t > 1e200 {
+            t *= 1e-200;
+            z *= 1e-200;
+            below *= 1e-200;
+            m1 *= 1e-200;
+            m2 *= 1e-200;
         }
     }
     let ebo = m1 / z;
