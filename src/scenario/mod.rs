@@ -6,7 +6,7 @@
 //! question = "What does a forward depot in Urumqi buy for the far west?"
 //! data = "../data/china"              # relative to the scenario file
 //! close_depots = ["RDC-CD"]
-//! target = 0.98                       # every hospital's on-time target
+//! target = 0.98                       # every deadline tier's delivery target
 //! deadline_hours = 48                 # the standard (longest) part deadline
 //! emergency_deadline_hours = 6        # the emergency (shortest) part deadline
 //! budget = "20000000.00"              # cap on the annual holding cost, yuan
