@@ -241,31 +241,40 @@ pub fn partial_loss(s: u32, a: f64, b: f64) -> (f64, f64, f64) {
     if a <= 0.0 && b <= 0.0 {
         return (if s > 0 { 1.0 } else { 0.0 }, 0.0, 0.0);
     }
-    let s = s as usize;
-    // One pass over the terms by their ratio, rescaled before they overflow.
-    let (mut z, mut below, mut m1, mut m2) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
+    // The terms up to s by their ratio a / x (rescaled before they overflow), then the tail by
+    // b / x until it is negligible.
     let mut t = 1.0f64;
-    let mut x = 0usize;
-    loop {
-        z += t;
-        if x < s {
-            below += t;
-        } else if x > s {
-            let k = (x - s) as f64;
-            m1 += k * t;
-            m2 += k * k * t;
-        }
-        if x >= s && (b <= 0.0 || (x as f64 > b && t < z * 1e-18) || x > s + 1_000_000) {
-            break;
-        }
-        x += 1;
-        t *= if x <= s { a } else { b } / x as f64;
+    let mut below = 0.0f64;
+    for x in 1..=s {
+        below += t;
+        t *= a / f64::from(x);
         if t > 1e200 {
             t *= 1e-200;
-            z *= 1e-200;
             below *= 1e-200;
-            m1 *= 1e-200;
-            m2 *= 1e-200;
+        }
+    }
+    let mut z = below + t;
+    let (mut m1, mut m2) = (0.0f64, 0.0f64);
+    if b > 0.0 {
+        let mut x = f64::from(s);
+        let mut k = 0.0f64;
+        loop {
+            x += 1.0;
+            k += 1.0;
+            t *= b / x;
+            z += t;
+            m1 += k * t;
+            m2 += k * k * t;
+            if (x > b && t < z * 1e-18) || k > 1e6 {
+                break;
+            }
+            if t > 1e200 {
+                t *= 1e-200;
+                z *= 1e-200;
+                below *= 1e-200;
+                m1 *= 1e-200;
+                m2 *= 1e-200;
+            }
         }
     }
     let ebo = m1 / z;
