@@ -159,7 +159,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     }
     print_plan(&ds, &result);
     if let Some(checked) = &verified {
-        print_verification(&ds, &result, checked);
+        print_verification(&result, checked);
     }
     if let Some(v) = verification {
         outln!(
@@ -322,15 +322,9 @@ fn print_out_of_reach(ds: &Dataset, r: &PlanResult) {
 }
 
 /// The rounds of the check by simulation and what they added.
-fn print_verification(ds: &Dataset, r: &PlanResult, v: &Verified) {
+fn print_verification(r: &PlanResult, v: &Verified) {
     let first = &v.rounds[0];
-    outln!(
-        "check by simulation ({} years after {} of warm-up, {} replications, seed {}):",
-        v.verification.params.years,
-        v.verification.params.warmup_years,
-        v.verification.params.replications,
-        v.verification.params.seed
-    );
+    outln!("check by simulation ({}):", v.verification.params);
     outln!(
         "  the analytic plan: simulated on time {:.4}, {} hospital-tiers within reach below their target beyond the noise",
         first.on_time,
@@ -352,5 +346,4 @@ fn print_verification(ds: &Dataset, r: &PlanResult, v: &Verified) {
             );
         }
     }
-    let _ = ds;
 }

@@ -378,11 +378,8 @@ pub fn summary_json(ds: &Dataset, r: &PlanResult, verified: Option<&Verified>) -
         verification_rounds: verified.map(|v| v.rounds.len()),
         verification: verified.map(|v| {
             format!(
-                "each round simulates the plan ({} years after {} of warm-up, {} replications, seed {}) and raises the model's requirement of the hospital-tiers within reach whose simulated on-time is below their target beyond the noise (the 95 % interval's upper end under the target), and of their class by its bias, until none is",
-                v.verification.params.years,
-                v.verification.params.warmup_years,
-                v.verification.params.replications,
-                v.verification.params.seed
+                "each round simulates the plan ({}) and raises what the model asks of the hospital-tiers within reach by a quarter of their class's pooled shortfall, and of those below their target beyond the noise (the 95 % interval's upper end under the target) by a quarter of their own, until none is below beyond the noise",
+                v.verification.params
             )
         }),
         lower_bound: r.lower_bound.map(money_json),

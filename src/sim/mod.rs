@@ -179,6 +179,17 @@ impl Default for VerifyParams {
     }
 }
 
+impl std::fmt::Display for VerifyParams {
+    /// `10 years after 1 of warm-up, 40 replications, seed 1`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} years after {} of warm-up, {} replications, seed {}",
+            self.years, self.warmup_years, self.replications, self.seed
+        )
+    }
+}
+
 /// A plan's figures as simulated: the system on-time, each hospital's, and the warranty
 /// extension days a year, each with its 95 % interval across replications.
 #[derive(Clone, Debug)]
