@@ -317,6 +317,11 @@ fn a_verified_plan_meets_every_reachable_target_when_simulated_again() {
         tiers > 0 && checked * 2 >= tiers,
         "{checked} of {tiers} checked"
     );
-    // The verification raised nothing it did not need: the analytic plan costs no more.
+    // Requirements only rise: the verified plan costs no less than the analytic one, and the
+    // summary's added cost is the difference.
     assert!(r.analytic_holding_cost <= r.annual_holding_cost);
+    assert_eq!(
+        r.added_by_verification(),
+        r.annual_holding_cost - r.analytic_holding_cost
+    );
 }

@@ -4,7 +4,7 @@ use super::contract;
 use super::write::CsvBuf;
 use crate::model::Dataset;
 use crate::money::Fen;
-use crate::sim::verified::{below_beyond_noise, Verified};
+use crate::sim::verified::Verified;
 use crate::sim::Verification;
 use crate::stock::{PlanResult, TierFigures};
 
@@ -240,15 +240,15 @@ struct TierRow {
     simulated_below_target: Option<usize>,
 }
 
-fn tier_rows(ds: &Dataset, r: &PlanResult, v: Option<&Verified>) -> Vec<TierRow> {
-    let below = v.map(|v| below_beyond_noise(ds, r, &v.verification));
+fn tier_rows(r: &PlanResult, v: Option<&Verified>) -> Vec<TierRow> {
+    let all = r.tiers_with_demand();
     r.tiers()
         .into_iter()
         .map(|(g, deadline_hours)| {
-            let figures: Vec<(usize, TierFigures)> = ds
-                .hospital_ids()
-                .map(|h| (r.tier_index(h, g), r.tier(h, g)))
-                .filter(|(_, t)| t.demand > 0.0)
+            let figures: Vec<(usize, TierFigures)> = all
+                .iter()
+                .filter(|x| x.2 == g)
+                .map(|&(i, _, _, t)| (i, t))
                 .collect();
             let demand: f64 = figures.iter().map(|(_, t)| t.demand).sum();
             let simulated = v.map(|v| {
@@ -267,14 +267,14 @@ fn tier_rows(ds: &Dataset, r: &PlanResult, v: Option<&Verified>) -> Vec<TierRow>
                 hospitals: figures.len(),
                 hospitals_within_reach: figures.iter().filter(|(_, t)| t.reachable).count(),
                 hospitals_out_of_reach: figures.iter().filter(|(_, t)| !t.reachable).count(),
-                demand_per_year: round1(demand * 10.0) / 10.0,
+                demand_per_year: (demand * 100.0).round() / 100.0,
                 on_time: prob6(r.tier_on_time(g)),
                 simulated_on_time: simulated,
                 below_target: figures.iter().filter(|(_, t)| t.below_target()).count(),
-                simulated_below_target: below.as_ref().map(|b| {
+                simulated_below_target: v.map(|v| {
                     figures
                         .iter()
-                        .filter(|(i, _)| b.binary_search(i).is_ok())
+                        .filter(|(i, _)| v.below.binary_search(i).is_ok())
                         .count()
                 }),
             }
@@ -369,10 +369,9 @@ pub fn summary_json(ds: &Dataset, r: &PlanResult, verified: Option<&Verified>) -
         simulated_system_on_time: v.map(|v| prob6(v.on_time.mean)),
         simulated_system_on_time_ci95: v.map(|v| [prob6(v.on_time.low), prob6(v.on_time.high)]),
         min_hospital_on_time: prob6(r.min_hospital_on_time()),
-        tiers: tier_rows(ds, r, verified),
+        tiers: tier_rows(r, verified),
         hospital_tiers_below_target: r.tiers_below_target(),
-        simulated_hospital_tiers_below_target: verified
-            .map(|v| below_beyond_noise(ds, r, &v.verification).len()),
+        simulated_hospital_tiers_below_target: verified.map(|v| v.below.len()),
         analytic_annual_holding_cost: money_json(r.analytic_holding_cost),
         verification_added_holding_cost: verified.map(|_| money_json(r.added_by_verification())),
         verification_rounds: verified.map(|v| v.rounds.len()),

@@ -26,8 +26,7 @@
 use rustc_hash::FxHashMap;
 
 use super::{verify_with_progress, Verification, VerifyParams};
-use crate::model::{Dataset, HospitalId};
-use crate::money::Fen;
+use crate::model::Dataset;
 use crate::stock::{self, PlanError, PlanResult};
 
 /// Rounds of simulation and correction at most.
@@ -42,8 +41,6 @@ pub const STEP: f64 = 0.25;
 /// One round of the check by simulation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Round {
-    /// The annual holding cost of the plan simulated this round.
-    pub holding: Fen,
     /// Simulated on-time over all requests.
     pub on_time: f64,
     /// Reachable hospital-tiers below their target beyond the noise.
@@ -56,6 +53,9 @@ pub struct Verified {
     pub result: PlanResult,
     pub verification: Verification,
     pub rounds: Vec<Round>,
+    /// The hospital-tiers (by [`PlanResult::tier_index`]) still below their target beyond the
+    /// noise in the last round: none, unless the plan was made within a budget.
+    pub below: Vec<usize>,
 }
 
 /// What the check by simulation is doing, for a progress display.
@@ -69,22 +69,13 @@ pub enum Progress {
 
 /// The reachable hospital-tiers (by [`PlanResult::tier_index`]) whose simulated on-time is below
 /// the target beyond the noise, in index order.
-pub fn below_beyond_noise(ds: &Dataset, result: &PlanResult, v: &Verification) -> Vec<usize> {
-    let mut below = Vec::new();
-    for h in ds.hospital_ids() {
-        for (g, _) in result.tiers() {
-            let t = result.tier(h, g);
-            let i = result.tier_index(h, g);
-            if !t.reachable || t.demand <= 0.0 {
-                continue;
-            }
-            if v.tiers[i].is_some_and(|e| e.high < t.target) {
-                below.push(i);
-            }
-        }
-    }
-    below.sort_unstable();
-    below
+pub fn below_beyond_noise(result: &PlanResult, v: &Verification) -> Vec<usize> {
+    result
+        .tiers_with_demand()
+        .into_iter()
+        .filter(|(i, _, _, t)| t.reachable && v.tiers[*i].is_some_and(|e| e.high < t.target))
+        .map(|(i, ..)| i)
+        .collect()
 }
 
 /// Simulates `result` and raises it until no reachable hospital-tier is below its target
@@ -105,9 +96,8 @@ pub fn verified_plan(
             progress(Progress::Replication { round, done: n });
         };
         let v = verify_with_progress(ds, &result, params, &tick);
-        let below = below_beyond_noise(ds, &result, &v);
+        let below = below_beyond_noise(&result, &v);
         rounds.push(Round {
-            holding: result.annual_holding_cost,
             on_time: v.on_time.mean,
             below: below.len(),
         });
@@ -116,47 +106,40 @@ pub fn verified_plan(
                 result,
                 verification: v,
                 rounds,
+                below,
             });
         }
         if round == MAX_ROUNDS {
-            let nh = ds.hospitals.len();
             return Err(PlanError::NotVerified {
                 count: below.len(),
                 rounds: MAX_ROUNDS,
-                first: ds
-                    .hospital(HospitalId::from_index(below[0] % nh))
-                    .code
-                    .clone(),
+                first: result.tier_label(ds, below[0]),
             });
         }
         progress(Progress::Raising { round });
-        let asks = asks(ds, &result, &v, &below);
+        let asks = asks(&result, &v, &below);
         result = stock::raise(ds, &result, &asks)?;
     }
 }
 
 /// The on-time each hospital-tier is asked in the model next (see the module docs).
-fn asks(ds: &Dataset, result: &PlanResult, v: &Verification, below: &[usize]) -> Vec<(usize, f64)> {
+fn asks(result: &PlanResult, v: &Verification, below: &[usize]) -> Vec<(usize, f64)> {
     let input = result.input();
     // Shortfall per class: (target - simulated) weighted by simulated requests.
     let mut short: FxHashMap<(usize, u32), (f64, f64)> = FxHashMap::default();
     let mut tiers = Vec::new();
-    for h in ds.hospital_ids() {
-        for (g, _) in result.tiers() {
-            let t = result.tier(h, g);
-            let i = result.tier_index(h, g);
-            let (Some(e), Some(class)) = (v.tiers[i], input.groups[g].class_of[h.index()]) else {
-                continue;
-            };
-            if !t.reachable || t.demand <= 0.0 {
-                continue;
-            }
-            let w = v.tier_requests_per_year[i];
-            let s = short.entry((g, class)).or_default();
-            s.0 += (t.target - e.mean) * w;
-            s.1 += w;
-            tiers.push((i, (g, class), t, e));
+    for (i, h, g, t) in result.tiers_with_demand() {
+        let (Some(e), Some(class)) = (v.tiers[i], input.groups[g].class_of[h.index()]) else {
+            continue;
+        };
+        if !t.reachable {
+            continue;
         }
+        let w = v.tier_requests_per_year[i];
+        let s = short.entry((g, class)).or_default();
+        s.0 += (t.target - e.mean) * w;
+        s.1 += w;
+        tiers.push((i, (g, class), t, e));
     }
     let mut asks = Vec::new();
     for (i, class, t, e) in tiers {

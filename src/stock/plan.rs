@@ -25,7 +25,7 @@ use super::optimise::{
     Infeasible, Plan, Targets,
 };
 use super::problem::MAX_PIPELINE_UNITS;
-use super::result::{money, point_of, CurvePoint, PlanResult, Prepared};
+use super::result::{money, point_of, tier_label, CurvePoint, PlanResult, Prepared};
 use super::stock_plan::StockPlan;
 use crate::coverage::{self, CoverageParams};
 use crate::model::{Dataset, HospitalId, PartId};
@@ -128,14 +128,12 @@ fn infeasible(ds: &Dataset, input: &PlanInput, e: Infeasible) -> PlanError {
     }
 }
 
-/// The hospital of a requirement index, for messages.
-fn tier_name(ds: &Dataset, input: &PlanInput, r: usize) -> String {
-    let nh = input.hospitals();
-    format!(
-        "{} ({} h)",
-        ds.hospital(HospitalId::from_index(r % nh)).code,
-        input.groups[r / nh].deadline_hours
-    )
+/// The checker's refusal of a plan, naming its first hospital-tier below its requirement.
+fn check_failed(ds: &Dataset, input: &PlanInput, failures: &[usize]) -> PlanError {
+    PlanError::CheckFailed {
+        count: failures.len(),
+        first: tier_label(ds, input, failures.first().copied().unwrap_or(0)),
+    }
 }
 
 /// The search's cost weights.
@@ -276,11 +274,8 @@ pub fn plan_with_progress(
     };
     stage(Stage::Check);
     let checked = check(input, req, &plan);
-    if let Some(&first) = checked.failures.first() {
-        return Err(PlanError::CheckFailed {
-            count: checked.failures.len(),
-            first: tier_name(ds, input, first),
-        });
+    if !checked.ok() {
+        return Err(check_failed(ds, input, &checked.failures));
     }
     let holding: Fen = money(ds, input, &plan)
         .iter()
@@ -358,11 +353,8 @@ fn curve_point(
     let req = requirements(input, &Targets::from(target));
     let plan = optimise(input, costs, &req).map_err(|e| infeasible(ds, input, e))?;
     let checked = check(input, &req, &plan);
-    if let Some(&first) = checked.failures.first() {
-        return Err(PlanError::CheckFailed {
-            count: checked.failures.len(),
-            first: tier_name(ds, input, first),
-        });
+    if !checked.ok() {
+        return Err(check_failed(ds, input, &checked.failures));
     }
     Ok((point_of(ds, input, target, &plan, &checked), plan))
 }
@@ -392,24 +384,21 @@ pub fn raise(
     let costs = costs(ds, input);
     let start = result.plan.stock.clone();
     let plan = optimise_from(input, &costs, &req, start).ok_or_else(|| {
-        let r = (0..req.len())
-            .find(|&r| asks.iter().any(|a| a.0 == r))
-            .unwrap_or(0);
-        PlanError::Infeasible {
-            hospital: ds
-                .hospital(HospitalId::from_index(r % input.hospitals()))
-                .code
-                .clone(),
-            deadline: input.groups[r / input.hospitals()].deadline_hours,
-            detail: "no stock gives the on-time the check by simulation asks".to_owned(),
-        }
+        let r = asks.iter().map(|a| a.0).min().unwrap_or(0);
+        let nh = input.hospitals();
+        infeasible(
+            ds,
+            input,
+            Infeasible {
+                hospital: r % nh,
+                group: r / nh,
+                detail: "no stock gives the on-time the check by simulation asks".to_owned(),
+            },
+        )
     })?;
     let checked = check(input, &req, &plan);
-    if let Some(&first) = checked.failures.first() {
-        return Err(PlanError::CheckFailed {
-            count: checked.failures.len(),
-            first: tier_name(ds, input, first),
-        });
+    if !checked.ok() {
+        return Err(check_failed(ds, input, &checked.failures));
     }
     Ok(result.replaced(ds, plan, checked, req))
 }

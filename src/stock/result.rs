@@ -88,11 +88,6 @@ impl HospitalFigures {
     pub fn below_target(&self) -> bool {
         self.worst.is_some_and(|t| t.below_target())
     }
-
-    /// `target - on_time` of the worst tier (negative when every tier is above its target).
-    pub fn shortfall(&self) -> Option<f64> {
-        self.worst.map(|t| t.target - t.on_time)
-    }
 }
 
 /// Why a depot holds what it holds.
@@ -326,6 +321,24 @@ impl PlanResult {
         }
     }
 
+    /// Every hospital-tier with demand, in the order of [`PlanResult::tier_index`] (tier by
+    /// tier, hospitals in id order): its index, hospital, group and figures.
+    pub fn tiers_with_demand(&self) -> Vec<(usize, HospitalId, usize, TierFigures)> {
+        let nh = self.input.hospitals();
+        (0..self.requirements.len())
+            .filter(|&i| self.checked.tiers[i].demand > 0.0)
+            .map(|i| {
+                let (g, h) = (i / nh, HospitalId::from_index(i % nh));
+                (i, h, g, self.tier(h, g))
+            })
+            .collect()
+    }
+
+    /// A hospital-tier named for a message: `H110100-01 (72 h)`.
+    pub fn tier_label(&self, ds: &Dataset, i: usize) -> String {
+        tier_label(ds, &self.input, i)
+    }
+
     /// Hospital-tiers with demand, within reach and below their target.
     pub fn tiers_below_target(&self) -> usize {
         self.checked
@@ -471,6 +484,16 @@ impl PlanResult {
         }
         rows
     }
+}
+
+/// Hospital-tier `i` ([`req_index`]) named for a message: `H110100-01 (72 h)`.
+pub(in crate::stock) fn tier_label(ds: &Dataset, input: &PlanInput, i: usize) -> String {
+    let nh = input.hospitals();
+    format!(
+        "{} ({} h)",
+        ds.hospital(HospitalId::from_index(i % nh)).code,
+        input.groups[i / nh].deadline_hours
+    )
 }
 
 fn gap_of(cost: Fen, lower_bound: Fen) -> Option<f64> {
