@@ -1,4 +1,5 @@
-//! `plan`: the least-cost stock plan that meets every hospital's delivery target in every tier, checked by simulation.
+//! `plan`: the least-cost stock plan that meets every hospital's delivery target in every
+//! deadline tier, checked by simulation.
 
 use std::path::PathBuf;
 

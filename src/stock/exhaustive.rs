@@ -3,8 +3,8 @@
 //!
 //! Parts are searched one after another, depot by depot, with the plan's cost as the budget; a
 //! branch is cut when its cost reaches the best plan found, or when some hospital can no longer
-//! reach the requirement of one of its tiers even if every later part were on time everywhere. Depots whose stock
-//! can change no on-time probability ([`useful_depots`]) hold nothing.
+//! reach the requirement of one of its tiers even if every later part were on time everywhere.
+//! Depots whose stock can change no on-time probability ([`useful_depots`]) hold nothing.
 
 use super::input::PlanInput;
 use super::problem::{add_change, Costs, Plan};

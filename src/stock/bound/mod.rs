@@ -45,22 +45,22 @@
 //! nor the master's value fell by 1e-4 of it, or after [`MAX_ROUNDS`] rounds. The bound
 //! reported is the largest Lagrangian value seen, so inexact duals never make it invalid.
 //!
-//! **Exact pricing.** A part whose relaxed pricing enumerates at most [`EXACT_PRICING`] vectors
-//! is priced with the service model itself: every vector within the cost pruning whose relaxed
-//! value (a lower bound on its model value) can beat the best known is a candidate (at most
-//! 50,000; a part with more keeps the relaxation that round), and the candidates are evaluated in increasing order of relaxed value (at most
-//! [`EXACT_EVALUATIONS`] new ones a round, cached across rounds, the fixed point warm-started)
-//! until the next relaxed value cannot beat the best. The minimum less a margin for the fixed
-//! point's tolerance enters the Lagrangian; when the budget runs out first, the smaller of the
-//! best evaluated and the next relaxed value does, which is still a bound and above the
-//! relaxation's. A part that runs out of evaluations is priced from its cache alone for 2, then
-//! 4, 8, ... rounds before new evaluations are tried again (brought forward once when no new
-//! column comes). Where every part is priced exactly, only the duality gap of the model's own
-//! problem remains: on the generated national set (5,000 hospitals, 2,000 parts) the bound
-//! meets the master's value and the gap is 0.01 %. Pooled parts at high service (data/china's
-//! 72 h parts, shared by five depots at 0.9999 on time; the dearest parts of smaller generated
-//! sets) run out of evaluations, and their bound stays between the relaxation, which is loose
-//! for them, and the model.
+//! **Exact pricing.** A part whose relaxed pricing enumerates at most [`EXACT_PRICING`] vectors is
+//! priced with the service model itself: every vector within the cost pruning whose relaxed value
+//! (a lower bound on its model value) can beat the best known is a candidate (at most 50,000; a
+//! part with more keeps the relaxation that round), and the candidates are evaluated in increasing
+//! order of relaxed value (at most [`EXACT_EVALUATIONS`] new ones a round, cached across rounds,
+//! the fixed point warm-started) until the next relaxed value cannot beat the best. The minimum
+//! less a margin for the fixed point's tolerance enters the Lagrangian; when the budget runs out
+//! first, the smaller of the best evaluated and the next relaxed value does, which is still a bound
+//! and above the relaxation's. A part that runs out of evaluations is priced from its cache alone
+//! for 2, then 4, 8, ... rounds before new evaluations are tried again (brought forward once when
+//! no new column comes). Where every part is priced exactly, only the duality gap of the model's
+//! own problem remains: on the generated national set (5,000 hospitals, 2,000 parts) the bound
+//! meets the master's value and the gap is 0.01 %. Pooled parts at high service (data/china's 72 h
+//! parts, shared by five depots at 0.9999 on time; the dearest parts of smaller generated sets) run
+//! out of evaluations, and their bound stays between the relaxation, which is loose for them, and
+//! the model.
 //!
 //! **Minimisers.** The stock vectors that minimise the Lagrangian at the best multipliers are
 //! returned with the bound: cheap for the service they give, they start the plan's Lagrangian

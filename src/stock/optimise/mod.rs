@@ -5,10 +5,11 @@
 //! `sum_{p in k} lambda(h,p) x ontime(h,p)` at least `target x demand` of tier k. The optimiser
 //! keeps each hospital-tier's shortfall below that line and repeatedly buys the stock increment
 //! (one to a few units of one part at one depot) with the largest reduction of the total
-//! shortfall per unit of annual holding cost, until no hospital-tier falls short. Looking a few units ahead gets past the flat start of a fill-rate curve (the first
-//! unit of a part with a long pipeline adds little; the third may add much). Increments are kept
-//! in a lazily re-evaluated heap: a hospital's shortfall only shrinks, so an increment's value only
-//! falls, and the top of the heap is re-priced before it is bought.
+//! shortfall per unit of annual holding cost, until no hospital-tier falls short. Looking a few
+//! units ahead gets past the flat start of a fill-rate curve (the first unit of a part with a long
+//! pipeline adds little; the third may add much). Increments are kept in a lazily re-evaluated
+//! heap: a hospital's shortfall only shrinks, so an increment's value only falls, and the top of
+//! the heap is re-priced before it is bought.
 //!
 //! Then every unit whose removal keeps every target is removed, dearest first; on instances of at
 //! most [`EXCHANGE_LIMIT`] units each unit is also tried out in turn (remove it, buy back greedily,
