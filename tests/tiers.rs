@@ -282,7 +282,7 @@ fn a_verified_plan_meets_every_reachable_target_when_simulated_again() {
     let reps = sim::run(&spec, 40, 99, &|| {});
     let (mut tiers, mut checked) = (0, 0);
     for h in ds.hospital_ids() {
-        for (g, _) in r.tiers() {
+        for &(g, _) in r.tiers() {
             let t = r.tier(h, g);
             if !t.reachable || t.demand <= 0.0 {
                 continue;

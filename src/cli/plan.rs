@@ -230,7 +230,7 @@ fn print_plan(ds: &Dataset, r: &PlanResult) {
         r.system_on_time(),
         r.min_hospital_on_time()
     );
-    for (g, deadline) in r.tiers() {
+    for &(g, deadline) in r.tiers() {
         outln!(
             "  on time within {deadline} h: {:.4} of the tier's requests",
             r.tier_on_time(g)

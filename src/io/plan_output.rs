@@ -68,7 +68,7 @@ pub fn service_csv(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> Ve
     for h in ds.hospital_ids() {
         let hospital = ds.hospital(h);
         let fastest = r.fastest(h);
-        for &(g, _) in &tiers {
+        for &(g, _) in tiers {
             let q = r.tier(h, g);
             if q.demand <= 0.0 {
                 continue;
@@ -243,8 +243,8 @@ struct TierRow {
 fn tier_rows(r: &PlanResult, v: Option<&Verified>) -> Vec<TierRow> {
     let all = r.tiers_with_demand();
     r.tiers()
-        .into_iter()
-        .map(|(g, deadline_hours)| {
+        .iter()
+        .map(|&(g, deadline_hours)| {
             let figures: Vec<(usize, TierFigures)> = all
                 .iter()
                 .filter(|x| x.2 == g)

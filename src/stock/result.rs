@@ -151,6 +151,9 @@ pub struct PlanResult {
     pub(in crate::stock) money: Vec<Vec<Money>>,
     /// Index in the input's parts of each data-set part.
     pub(in crate::stock) slot: Vec<Option<usize>>,
+    /// The deadline tiers in increasing deadline (computed once: every per-hospital figure
+    /// walks them).
+    pub(in crate::stock) tiers: Vec<(usize, f64)>,
 }
 
 impl PlanResult {
@@ -183,6 +186,7 @@ impl PlanResult {
             curve: Vec::new(),
             meets_targets,
             slot: input.slots(ds.parts.len()),
+            tiers: input.tiers(),
             input,
             requirements,
             plan,
@@ -258,8 +262,8 @@ impl PlanResult {
     }
 
     /// The deadline tiers, fastest last: `(group, deadline hours)` in increasing deadline.
-    pub fn tiers(&self) -> Vec<(usize, f64)> {
-        self.input.tiers()
+    pub fn tiers(&self) -> &[(usize, f64)] {
+        &self.tiers
     }
 
     /// One hospital in the tier of group `group` (see [`PlanResult::tiers`]).
@@ -279,9 +283,9 @@ impl PlanResult {
 
     /// One hospital's tiers with demand, in increasing deadline.
     pub fn hospital_tiers(&self, h: HospitalId) -> Vec<TierFigures> {
-        self.tiers()
-            .into_iter()
-            .map(|(g, _)| self.tier(h, g))
+        self.tiers
+            .iter()
+            .map(|&(g, _)| self.tier(h, g))
             .filter(|t| t.demand > 0.0)
             .collect()
     }
