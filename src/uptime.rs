@@ -24,6 +24,7 @@
 use chrono::{Duration, Months, NaiveDate, NaiveDateTime, NaiveTime};
 
 use crate::model::{Dataset, UnitId};
+use crate::money::{div_round_half_away, Fen};
 
 /// Warranty days owed per day short of the uptime target (the contract clause).
 pub const EXTENSION_DAYS_PER_DAY_SHORT: i64 = 5;
@@ -308,6 +309,95 @@ fn judge(
         days_short: short,
         extension_days: extension,
         warranty_end: last + Duration::days(extension),
+    }
+}
+
+/// The planned year starts the day after the data set's last record.
+pub fn planned_year_from(ds: &Dataset) -> NaiveDate {
+    default_as_of(ds).map_or(NaiveDate::MIN, |d| d + Duration::days(1))
+}
+
+/// Each unit's share of the 365 days from `from` that its warranty period covers.
+pub fn in_warranty_shares(ds: &Dataset, from: NaiveDate) -> Vec<f64> {
+    let to = from + Duration::days(364);
+    ds.units
+        .iter()
+        .map(|u| {
+            let last = warranty_last_day(u.accepted_on, u.warranty_months);
+            let (a, b) = (u.accepted_on.max(from), last.min(to));
+            if b < a {
+                0.0
+            } else {
+                ((b - a).num_days() + 1) as f64 / 365.0
+            }
+        })
+        .collect()
+}
+
+/// Expected days short and extension days of every unit in the planned year, from the plan's
+/// model or from its simulation: each unit's figures for a year wholly in warranty times the
+/// share of the planned year it is in warranty (model.md: only units in warranty during the
+/// planned year count, each for the part of the year it is), priced at its
+/// `warranty_day_cost`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expected {
+    /// Per unit, for a year wholly in warranty.
+    pub year_days_short: Vec<f64>,
+    pub year_extension_days: Vec<f64>,
+    /// Per unit, the share of the planned year it is in warranty.
+    pub in_warranty: Vec<f64>,
+    /// Per unit, what one extended warranty day costs (`None`: not priced).
+    pub day_cost: Vec<Option<Fen>>,
+    /// The planned year's first day.
+    pub year_from: NaiveDate,
+}
+
+impl Expected {
+    pub fn unit_days_short(&self, unit: usize) -> f64 {
+        self.year_days_short[unit] * self.in_warranty[unit]
+    }
+
+    pub fn unit_extension_days(&self, unit: usize) -> f64 {
+        self.year_extension_days[unit] * self.in_warranty[unit]
+    }
+
+    /// Expected extension days of all units in the planned year.
+    pub fn extension_days(&self) -> f64 {
+        (0..self.in_warranty.len())
+            .map(|u| self.unit_extension_days(u))
+            .sum()
+    }
+
+    /// Extension days a year if every unit were in warranty all year.
+    pub fn extension_days_all_units(&self) -> f64 {
+        self.year_extension_days.iter().sum()
+    }
+
+    /// Units in warranty for some of the planned year.
+    pub fn units_in_warranty(&self) -> usize {
+        self.in_warranty.iter().filter(|&&f| f > 0.0).count()
+    }
+
+    /// A unit's expected extension cost in the planned year in fen (the days read to the
+    /// millionth, rounded half away from zero); `None` without a cost.
+    pub fn unit_extension_cost(&self, unit: usize) -> Option<Fen> {
+        let cost = self.day_cost[unit]?;
+        let micro_days = (self.unit_extension_days(unit) * 1e6).round() as i128;
+        Some(Fen(
+            div_round_half_away(i128::from(cost.0) * micro_days, 1_000_000) as i64,
+        ))
+    }
+
+    /// The expected extension cost a year over all units (zero for units without a cost).
+    pub fn extension_cost(&self) -> Fen {
+        (0..self.day_cost.len())
+            .filter_map(|u| self.unit_extension_cost(u))
+            .sum()
+    }
+
+    /// Whether any unit's extension is priced.
+    pub fn priced(&self) -> bool {
+        self.day_cost.iter().any(Option::is_some)
     }
 }
 

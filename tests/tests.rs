@@ -20,3 +20,4 @@ mod stock;
 mod tiers;
 mod uptime;
 mod verdicts;
+mod warranty;

@@ -242,6 +242,15 @@ fn target_arg(s: &str) -> Result<crate::stock::problem::Targets, String> {
 }
 
 /// A date given on the command line, `YYYY-MM-DD`.
+/// A money amount in yuan (at most two decimals), not negative.
+fn yuan_arg(s: &str) -> Result<crate::money::Fen, String> {
+    match crate::money::Fen::parse(s.trim()) {
+        Ok(f) if f.0 >= 0 => Ok(f),
+        Ok(_) => Err(format!("{s}: an amount in yuan is not negative")),
+        Err(e) => Err(format!("{s}: not an amount in yuan ({e})")),
+    }
+}
+
 fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("{s:?} is not a YYYY-MM-DD date"))

@@ -40,6 +40,11 @@ pub struct Args {
     /// comes first (default: 0.95 for every tier).
     #[arg(long, value_parser = super::target_arg)]
     pub target: Option<crate::stock::problem::Targets>,
+    /// What one extended warranty day costs, in yuan, for every scanner in place of each one's
+    /// warranty_day_cost; the plan then minimises holding plus expected extension cost (0:
+    /// the clause is reported, not priced).
+    #[arg(long, value_name = "YUAN", value_parser = super::yuan_arg)]
+    pub warranty_day_cost: Option<crate::money::Fen>,
     /// Skip the lower bound (and the Lagrangian heuristic that starts from it).
     #[arg(long)]
     pub no_bound: bool,
@@ -73,6 +78,7 @@ impl Args {
             } else {
                 CURVE_TARGETS.to_vec()
             },
+            warranty_day_cost: self.warranty_day_cost,
             ..PlanParams::default()
         }
     }
@@ -90,9 +96,9 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         ds.hospitals.len()
     );
     let bar = super::spinner(&what);
-    // Four stages of planning, and the check by simulation as the fifth.
+    // Five stages of planning, and the check by simulation as the sixth.
     let result = stock::plan_with_progress(&ds, &a.params(), &|s: Stage| {
-        bar.set_message(format!("{what}: stage {} of 5, {}", s.number(), s.name()));
+        bar.set_message(format!("{what}: stage {} of 6, {}", s.number(), s.name()));
     });
     bar.finish_and_clear();
     let result = match result {
@@ -117,7 +123,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             seed: a.seed,
             ..VerifyParams::default()
         };
-        let stage = format!("{what}: stage 5 of 5, check by simulation");
+        let stage = format!("{what}: stage 6 of 6, check by simulation");
         let bar = super::spinner(&stage);
         let verified = sim::verified::verified_plan(&ds, result, &params, &|p| match p {
             Progress::Replication { round, done } => bar.set_message(format!(
@@ -172,20 +178,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             v.on_time.high,
             result.system_on_time(),
         );
-        outln!(
-            "  warranty extension in the year from {}: {} days expected ({} scanners in warranty for some of it; {} days if every scanner were)",
-            v.year_from,
-            grouped_f(v.expected_extension_days(), 1),
-            group_digits(v.in_warranty.iter().filter(|&&f| f > 0.0).count() as u64),
-            grouped_f(v.extension_days_all_units.mean, 1)
-        );
-        let cost = v.extension_cost(&ds);
-        outln!(
-            "  expected warranty-extension cost {} yuan a year (each scanner's warranty_day_cost); holding + extension {} yuan a year",
-            cost.grouped(),
-            (result.annual_holding_cost + cost).grouped()
-        );
     }
+    print_extension(&result, verification);
     for w in written {
         outln!("wrote {}", w.display());
     }
@@ -319,6 +313,48 @@ fn print_out_of_reach(ds: &Dataset, r: &PlanResult) {
         if list.len() > 5 {
             outln!("  ... and {} more", list.len() - 5);
         }
+    }
+}
+
+/// The uptime clause: holding, expected extension days and cost, their total; the simulation's
+/// days beside the model's.
+fn print_extension(r: &PlanResult, v: Option<&sim::Verification>) {
+    let e = &r.extension;
+    outln!(
+        "uptime clause in the year from {} ({} scanners in warranty for some of it){}:",
+        e.year_from,
+        group_digits(e.units_in_warranty() as u64),
+        if r.priced() {
+            ", priced in the plan"
+        } else {
+            ", reported, not priced"
+        }
+    );
+    outln!(
+        "  expected warranty extension {} days ({} if every scanner were in warranty all year){}",
+        grouped_f(e.extension_days(), 1),
+        grouped_f(e.extension_days_all_units(), 1),
+        v.map(|v| format!(
+            "; simulated {} days ({})",
+            grouped_f(v.extension.extension_days(), 1),
+            grouped_f(v.extension_days_all_units.mean, 1)
+        ))
+        .unwrap_or_default()
+    );
+    outln!(
+        "  holding {} + expected extension {} = {} yuan a year",
+        r.annual_holding_cost.grouped(),
+        e.extension_cost().grouped(),
+        r.total_annual_cost().grouped()
+    );
+    for p in &r.extension_curve {
+        outln!(
+            "  priced at {} x the warranty-day cost: holding {} yuan, extension {} days ({} yuan)",
+            p.multiplier,
+            p.annual_holding_cost.grouped(),
+            grouped_f(p.expected_extension_days, 1),
+            p.expected_extension_cost.grouped()
+        );
     }
 }
 

@@ -106,8 +106,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             });
             bar.finish_and_clear();
             let checked = result?;
-            let v = &checked.verification;
-            let extension = Some((v.expected_extension_days(), v.extension_cost(&ds)));
+            let e = &checked.result.extension;
+            let extension = Some((e.extension_days(), e.extension_cost()));
             (checked.result, extension)
         }
     };

@@ -23,12 +23,10 @@ pub fn files(
         (contract::CURVE_OUT.name, curve_csv(r)),
     ]
     .into_iter()
-    .chain(v.map(|v| {
-        (
-            contract::PLAN_UPTIME_OUT.name,
-            uptime_csv(ds, v, &v.unit_days_short),
-        )
-    }))
+    .chain(std::iter::once((
+        contract::PLAN_UPTIME_OUT.name,
+        uptime_csv(ds, r, v),
+    )))
     .collect()
 }
 
@@ -100,21 +98,27 @@ pub fn service_csv(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> Ve
     t.into_bytes()
 }
 
-/// `uptime.csv`: each scanner's share of the planned year in warranty and its expected days short,
-/// extension days and their cost (from the plan's verification).
-pub fn uptime_csv(ds: &Dataset, v: &Verification, days_short: &[f64]) -> Vec<u8> {
+/// `uptime.csv`: each scanner's share of the planned year in warranty and its expected days
+/// short, extension days and their cost in the plan's model; its depot region and uptime target;
+/// with a verification, the extension days the simulation measured.
+pub fn uptime_csv(ds: &Dataset, r: &PlanResult, v: Option<&Verification>) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::PLAN_UPTIME_OUT);
+    let e = &r.extension;
     for (i, u) in ds.units.iter().enumerate() {
-        let share = v.in_warranty[i];
-        let days = v.unit_expected_extension_days(i);
-        let cost = v.unit_extension_cost(ds, i);
+        let region = r.region(u.hospital).map(|d| ds.depot(d).code.clone());
         t.row([
             u.serial.clone(),
             ds.hospital(u.hospital).code.clone(),
-            format!("{share:.6}"),
-            format!("{:.4}", days_short.get(i).copied().unwrap_or(0.0) * share),
-            format!("{days:.4}"),
-            cost.map(|c| c.to_string()).unwrap_or_default(),
+            format!("{:.6}", e.in_warranty[i]),
+            format!("{:.4}", e.unit_days_short(i)),
+            format!("{:.4}", e.unit_extension_days(i)),
+            e.unit_extension_cost(i)
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            region.unwrap_or_default(),
+            u.uptime_target.to_string(),
+            v.map(|v| format!("{:.4}", v.extension.unit_extension_days(i)))
+                .unwrap_or_default(),
         ]);
     }
     t.into_bytes()
@@ -288,12 +292,28 @@ struct Summary<'a> {
     annual_holding_cost: String,
     /// Holding plus the expected extension cost (zero where no warranty_day_cost is given).
     total_annual_cost: String,
-    expected_extension_days: Option<f64>,
+    /// The plan's own model: expected extension days in the planned year, and their cost.
+    expected_extension_days: f64,
+    expected_extension_cost: String,
     /// The same with every scanner counted as in warranty all year.
-    expected_extension_days_all_units: Option<f64>,
-    expected_extension_cost: Option<String>,
+    expected_extension_days_all_units: f64,
+    /// Whether the plan was priced (some scanner in warranty has a warranty-day cost).
+    uptime_clause_priced: bool,
+    scanners_in_warranty: usize,
+    planned_year_from: String,
+    /// The analytic plan's extension cost, and the least any stock gives (the bound's share).
+    analytic_extension_cost: String,
+    extension_cost_floor: Option<String>,
+    /// As the check by simulation measured them.
+    simulated_expected_extension_days: Option<f64>,
+    simulated_expected_extension_cost: Option<String>,
+    simulated_expected_extension_days_all_units: Option<f64>,
+    /// Per depot region: model and simulation side by side.
+    extension_by_region: Vec<RegionRow<'a>>,
     /// How the extension figures were made.
-    extension_basis: Option<String>,
+    extension_basis: String,
+    /// Holding cost against expected extension cost as the warranty-day price is scaled.
+    holding_versus_extension: Vec<ExtensionRow>,
     system_on_time: f64,
     simulated_system_on_time: Option<f64>,
     simulated_system_on_time_ci95: Option<[f64; 2]>,
@@ -323,10 +343,67 @@ struct Summary<'a> {
     cost_versus_target: Vec<CurveRow>,
 }
 
+#[derive(serde::Serialize)]
+struct RegionRow<'a> {
+    depot_id: &'a str,
+    scanners: usize,
+    scanners_in_warranty: usize,
+    expected_extension_days: f64,
+    simulated_expected_extension_days: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
+struct ExtensionRow {
+    day_cost_multiplier: f64,
+    annual_holding_cost: String,
+    expected_extension_days: f64,
+    /// At each scanner's own warranty-day cost.
+    expected_extension_cost: String,
+    total_annual_cost: String,
+    units: u32,
+}
+
+/// Model and simulation of the extension days per depot region (the regional centre, or the
+/// central depot, that a scanner's fastest depot belongs to).
+fn region_rows<'a>(
+    ds: &'a Dataset,
+    r: &PlanResult,
+    v: Option<&Verification>,
+) -> Vec<RegionRow<'a>> {
+    let e = &r.extension;
+    ds.depot_ids()
+        .filter_map(|d| {
+            let units: Vec<usize> = ds
+                .units
+                .iter()
+                .enumerate()
+                .filter(|(_, u)| r.region(u.hospital) == Some(d))
+                .map(|(i, _)| i)
+                .collect();
+            (!units.is_empty()).then(|| RegionRow {
+                depot_id: &ds.depot(d).code,
+                scanners: units.len(),
+                scanners_in_warranty: units.iter().filter(|&&u| e.in_warranty[u] > 0.0).count(),
+                expected_extension_days: round1(
+                    units.iter().map(|&u| e.unit_extension_days(u)).sum(),
+                ),
+                simulated_expected_extension_days: v.map(|v| {
+                    round1(
+                        units
+                            .iter()
+                            .map(|&u| v.extension.unit_extension_days(u))
+                            .sum(),
+                    )
+                }),
+            })
+        })
+        .collect()
+}
+
 /// `summary.json`: money as decimal strings in yuan.
 pub fn summary_json(ds: &Dataset, r: &PlanResult, verified: Option<&Verified>) -> String {
     let v = verified.map(|v| &v.verification);
-    let extension_cost = v.map(|v| v.extension_cost(ds));
+    let e = &r.extension;
     let stock_by_depot = ds
         .depot_ids()
         .map(|d| DepotStock {
@@ -355,16 +432,37 @@ pub fn summary_json(ds: &Dataset, r: &PlanResult, verified: Option<&Verified>) -
     let summary = Summary {
         total_investment: money_json(r.investment),
         annual_holding_cost: money_json(r.annual_holding_cost),
-        total_annual_cost: money_json(r.annual_holding_cost + extension_cost.unwrap_or(Fen::ZERO)),
-        expected_extension_days: v.map(|v| round1(v.expected_extension_days())),
-        expected_extension_days_all_units: v.map(|v| round1(v.extension_days_all_units.mean)),
-        expected_extension_cost: extension_cost.map(money_json),
-        extension_basis: v.map(|v| {
-            format!(
-                "the year from {}: each scanner's simulated extension days for a year in warranty ({} years after {} of warm-up, {} replications, seed {}) times the share of the year it is in warranty; cost at its warranty_day_cost (zero where none is given)",
-                v.year_from, v.params.years, v.params.warmup_years, v.params.replications, v.params.seed
-            )
-        }),
+        total_annual_cost: money_json(r.total_annual_cost()),
+        expected_extension_days: round1(e.extension_days()),
+        expected_extension_cost: money_json(e.extension_cost()),
+        expected_extension_days_all_units: round1(e.extension_days_all_units()),
+        uptime_clause_priced: r.priced(),
+        scanners_in_warranty: e.units_in_warranty(),
+        planned_year_from: e.year_from.to_string(),
+        analytic_extension_cost: money_json(r.analytic_extension_cost),
+        extension_cost_floor: r.extension_floor.map(money_json),
+        simulated_expected_extension_days: v.map(|v| round1(v.extension.extension_days())),
+        simulated_expected_extension_cost: v.map(|v| money_json(v.extension.extension_cost())),
+        simulated_expected_extension_days_all_units: v
+            .map(|v| round1(v.extension_days_all_units.mean)),
+        extension_by_region: region_rows(ds, r, v),
+        extension_basis: format!(
+            "the year from {}: each scanner's expected days short for a year in warranty in the plan's model (Poisson failures per part; each failure's downtime from stock on hand or a wait up the chain, the engineer's travel and the repair; their compound sum against the scanner's allowance) times the share of the year it is in warranty, 5 extension days per day short; cost at its warranty_day_cost (zero where none is given){}",
+            e.year_from,
+            v.map(|v| format!("; simulated: the same scanners' extension days in {} replications of a warranty year", v.params.replications)).unwrap_or_default()
+        ),
+        holding_versus_extension: r
+            .extension_curve
+            .iter()
+            .map(|p| ExtensionRow {
+                day_cost_multiplier: p.multiplier,
+                annual_holding_cost: money_json(p.annual_holding_cost),
+                expected_extension_days: round1(p.expected_extension_days),
+                expected_extension_cost: money_json(p.expected_extension_cost),
+                total_annual_cost: money_json(p.annual_holding_cost + p.expected_extension_cost),
+                units: p.units,
+            })
+            .collect(),
         system_on_time: prob6(r.system_on_time()),
         simulated_system_on_time: v.map(|v| prob6(v.on_time.mean)),
         simulated_system_on_time_ci95: v.map(|v| [prob6(v.on_time.low), prob6(v.on_time.high)]),

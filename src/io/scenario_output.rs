@@ -61,6 +61,8 @@ pub fn summary_json(rows: &[Row<'_>]) -> String {
                 "hospitals_out_of_reach": o.hospitals_out_of_reach,
                 "extension_days_per_year": (o.extension_days_per_year * 10.0).round() / 10.0,
                 "extension_cost_per_year": o.extension_cost_per_year.to_string(),
+                "simulated_extension_days_per_year": (o.simulated_extension_days_per_year * 10.0).round() / 10.0,
+                "total_annual_cost": (o.annual_holding_cost + o.extension_cost_per_year).to_string(),
                 "meets_targets": o.meets_targets,
                 "change_holding_cost": (o.annual_holding_cost - r.baseline.annual_holding_cost).to_string(),
                 "file": r.file,

@@ -3,9 +3,10 @@
 //! Each scenario, and the unchanged data set it starts from, is planned by the one planning entry
 //! ([`crate::stock::plan()`], with the bound and its heuristic as the `plan` command, so a
 //! baseline is the plan `plan` writes; within the budget when one is set), checked, costed
-//! exactly, and simulated briefly by the plan's own verification (`sim::verify` with
-//! [`crate::sim::VerifyParams`]'s defaults, as `plan` does) for the expected warranty-extension
-//! days a year and their cost at each scanner's `warranty_day_cost`.
+//! exactly, priced as `plan` prices it (each scanner's `warranty_day_cost`), and checked by the
+//! plan's own verification (`sim::verify` with [`crate::sim::VerifyParams`]'s defaults, as
+//! `plan` does); the expected warranty-extension days a year and their cost are the plan's
+//! model's, the simulated days beside them.
 
 use rayon::prelude::*;
 use rustc_hash::FxHashSet;
@@ -28,9 +29,12 @@ pub struct Outcome {
     pub worst_hospital_on_time: f64,
     /// Hospitals out of reach of every depot for some part.
     pub hospitals_out_of_reach: usize,
+    /// Expected warranty-extension days a year in the plan's own model.
     pub extension_days_per_year: f64,
     /// Their cost at each scanner's `warranty_day_cost` (zero without one).
     pub extension_cost_per_year: Fen,
+    /// The extension days a year the plan's check by simulation measured.
+    pub simulated_extension_days_per_year: f64,
     /// Whether every hospital's requirement is met (false when a budget binds).
     pub meets_targets: bool,
     /// Depot, units and investment.
@@ -96,8 +100,9 @@ pub fn measure(
         system_on_time: plan.system_on_time(),
         worst_hospital_on_time: plan.min_hospital_on_time(),
         hospitals_out_of_reach: out.len(),
-        extension_days_per_year: verified.expected_extension_days(),
-        extension_cost_per_year: verified.extension_cost(ds),
+        extension_days_per_year: plan.extension.extension_days(),
+        extension_cost_per_year: plan.extension.extension_cost(),
+        simulated_extension_days_per_year: verified.extension.extension_days(),
         meets_targets: plan.meets_targets,
         stock_by_depot,
     }

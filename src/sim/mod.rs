@@ -205,49 +205,9 @@ pub struct Verification {
     pub tier_requests_per_year: Vec<f64>,
     /// Extension days a simulated year with every unit in warranty (its 95 % interval).
     pub extension_days_all_units: stats::Estimate,
-    /// Per unit, the mean extension days and days short a simulated year in warranty.
-    pub unit_extension_days: Vec<f64>,
-    pub unit_days_short: Vec<f64>,
-    /// Per unit, the share of the planned year (the year after the data set's last record) it
-    /// is in warranty.
-    pub in_warranty: Vec<f64>,
-    /// The planned year's first day.
-    pub year_from: chrono::NaiveDate,
-}
-
-impl Verification {
-    /// A unit's expected extension days in the planned year: its simulated days for a year in
-    /// warranty times the share of the planned year it is in warranty (model.md: only units in
-    /// warranty during the planned year count, each for the part of the year it is).
-    pub fn unit_expected_extension_days(&self, unit: usize) -> f64 {
-        self.unit_extension_days[unit] * self.in_warranty[unit]
-    }
-
-    /// Expected extension days of all units in the planned year.
-    pub fn expected_extension_days(&self) -> f64 {
-        (0..self.in_warranty.len())
-            .map(|u| self.unit_expected_extension_days(u))
-            .sum()
-    }
-
-    /// A unit's expected extension cost in the planned year: its `warranty_day_cost` times its
-    /// expected extension days, in fen (the days read to the millionth, rounded half away from
-    /// zero); `None` without a cost.
-    pub fn unit_extension_cost(&self, ds: &Dataset, unit: usize) -> Option<crate::money::Fen> {
-        let cost = ds.units[unit].warranty_day_cost?;
-        let micro_days = (self.unit_expected_extension_days(unit) * 1e6).round() as i128;
-        Some(crate::money::Fen(crate::money::div_round_half_away(
-            i128::from(cost.0) * micro_days,
-            1_000_000,
-        ) as i64))
-    }
-
-    /// The expected extension cost a year over all units (zero for units without a cost).
-    pub fn extension_cost(&self, ds: &Dataset) -> crate::money::Fen {
-        (0..ds.units.len())
-            .filter_map(|u| self.unit_extension_cost(ds, u))
-            .sum()
-    }
+    /// Each unit's mean days short and extension days a simulated year in warranty, weighted by
+    /// its share of the planned year in warranty and priced as the plan prices them.
+    pub extension: crate::uptime::Expected,
 }
 
 /// Simulates a plan with the simulator of `simulate` (same seed, same bytes on any number of
@@ -266,7 +226,7 @@ pub fn verify_with_progress(
     let spec = SimSpec::from_plan(ds, plan, params.years, params.warmup_years);
     let mut reps = run(&spec, params.replications, params.seed, tick);
     let s = stats::summarize(&spec, &mut reps);
-    let from = year_from(ds);
+    let planned = &plan.extension;
     Verification {
         params: *params,
         on_time: s.on_time,
@@ -274,32 +234,12 @@ pub fn verify_with_progress(
         tiers: s.tiers,
         tier_requests_per_year: s.tier_requests_per_year,
         extension_days_all_units: s.extension_days_total,
-        unit_extension_days: s.unit_extension_days,
-        unit_days_short: s.unit_days_short,
-        in_warranty: in_warranty(ds, from),
-        year_from: from,
+        extension: crate::uptime::Expected {
+            year_days_short: s.unit_days_short,
+            year_extension_days: s.unit_extension_days,
+            in_warranty: planned.in_warranty.clone(),
+            day_cost: planned.day_cost.clone(),
+            year_from: planned.year_from,
+        },
     }
-}
-
-/// The planned year starts the day after the data set's last record.
-fn year_from(ds: &Dataset) -> chrono::NaiveDate {
-    crate::uptime::default_as_of(ds)
-        .map_or(chrono::NaiveDate::MIN, |d| d + chrono::Duration::days(1))
-}
-
-/// Each unit's share of the 365 days from `from` that its warranty period covers.
-fn in_warranty(ds: &Dataset, from: chrono::NaiveDate) -> Vec<f64> {
-    let to = from + chrono::Duration::days(364);
-    ds.units
-        .iter()
-        .map(|u| {
-            let last = crate::uptime::warranty_last_day(u.accepted_on, u.warranty_months);
-            let (a, b) = (u.accepted_on.max(from), last.min(to));
-            if b < a {
-                0.0
-            } else {
-                ((b - a).num_days() + 1) as f64 / 365.0
-            }
-        })
-        .collect()
 }

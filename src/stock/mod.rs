@@ -1,7 +1,8 @@
 //! Stock planning: the inventory distributions a base-stock plan is computed from ([`dist`]),
 //! the analytic service model of one part ([`service`]), the planning input built from a data set
 //! and its routes ([`input`]), the optimiser ([`optimise`]), its lower bound ([`bound`]), the
-//! independent checker ([`check`]), and the one planning entry ([`plan()`], [`evaluate`]) whose
+//! independent checker ([`check`]), the uptime clause in the plan's model and the priced plan
+//! ([`warranty`]), and the one planning entry ([`plan()`], [`evaluate`]) whose
 //! [`PlanResult`] and [`StockPlan`] are what every other stage reads of a plan.
 
 pub mod bound;
@@ -15,6 +16,7 @@ pub mod problem;
 mod result;
 pub mod service;
 mod stock_plan;
+pub mod warranty;
 
 pub use plan::{
     costs, evaluate, plan, plan_with_progress, raise, PlanError, PlanParams, Stage, CURVE_TARGETS,

@@ -27,9 +27,12 @@ use super::optimise::{
 use super::problem::MAX_PIPELINE_UNITS;
 use super::result::{money, point_of, tier_label, CurvePoint, PlanResult, Prepared};
 use super::stock_plan::StockPlan;
+use super::warranty::price::price;
+use super::warranty::{expected, floor, ExtensionPoint, Fleet, PartState};
 use crate::coverage::{self, CoverageParams};
 use crate::model::{Dataset, HospitalId, PartId};
 use crate::money::Fen;
+use std::sync::Arc;
 
 /// Targets of the cost-versus-target curve.
 pub const CURVE_TARGETS: [f64; 4] = [0.90, 0.95, 0.98, 0.99];
@@ -45,6 +48,9 @@ pub struct PlanParams {
     pub curve: Vec<f64>,
     /// A cap on the annual holding cost: the best plan within it, targets met or not.
     pub budget: Option<Fen>,
+    /// What one extended warranty day costs for every unit, in place of each unit's
+    /// `warranty_day_cost` (zero: the clause is reported, not priced).
+    pub warranty_day_cost: Option<Fen>,
     /// Network-wide demand per year to plan for, per data-set part (`None`: the installed base's).
     /// Each part's failure rates are scaled so that its demand equals the figure; the installed
     /// base's split between hospitals is kept.
@@ -58,6 +64,7 @@ impl Default for PlanParams {
             bound: true,
             curve: CURVE_TARGETS.to_vec(),
             budget: None,
+            warranty_day_cost: None,
             demand_per_year: None,
         }
     }
@@ -169,11 +176,13 @@ fn prepare(ds: &Dataset, params: &PlanParams) -> Result<Prepared, PlanError> {
     check_pipelines(ds, &input)?;
     let costs = costs(ds, &input);
     let requirements = requirements(&input, &params.target);
+    let fleet = Arc::new(Fleet::new(ds, &cov, &input, params.warranty_day_cost));
     Ok(Prepared {
         coverage: cov,
         input,
         requirements,
         costs,
+        fleet,
     })
 }
 
@@ -204,7 +213,8 @@ pub enum Stage {
     Routes = 1,
     Optimise = 2,
     BoundAndCurve = 3,
-    Check = 4,
+    Price = 4,
+    Check = 5,
 }
 
 impl Stage {
@@ -218,6 +228,7 @@ impl Stage {
             Stage::Routes => "routes and planning input",
             Stage::Optimise => "optimise",
             Stage::BoundAndCurve => "lower bound and cost-versus-target curve",
+            Stage::Price => "price the uptime clause",
             Stage::Check => "independent check",
         }
     }
@@ -272,20 +283,36 @@ pub fn plan_with_progress(
             _ => (plan, Some(bound), None),
         },
     };
-    stage(Stage::Check);
-    let checked = check(input, req, &plan);
-    if !checked.ok() {
-        return Err(check_failed(ds, input, &checked.failures));
-    }
     let holding: Fen = money(ds, input, &plan)
         .iter()
         .flatten()
         .map(|m| m.holding)
         .sum();
     let curve = substitute_cheaper(ds, input, costs, points, &plan, holding);
-    let mut result = PlanResult::new(ds, prepared, plan, checked, true).with_bound(bound);
+    let fleet = Arc::clone(&prepared.fleet);
+    let (plan, extension_curve) = if fleet.priced() {
+        stage(Stage::Price);
+        let priced = price(input, costs, &fleet, &plan);
+        let curve = if params.curve.is_empty() {
+            Vec::new()
+        } else {
+            extension_curve(ds, input, costs, &fleet, &plan, &priced)
+        };
+        (priced.0, curve)
+    } else {
+        (plan, Vec::new())
+    };
+    stage(Stage::Check);
+    let checked = check(input, req, &plan);
+    if !checked.ok() {
+        return Err(check_failed(ds, input, &checked.failures));
+    }
+    let floor = (bound.is_some() && fleet.priced()).then(|| floor(input, &fleet).extension_cost());
+    let mut result =
+        PlanResult::new(ds, prepared, plan, checked, true).with_bound(bound, holding, floor);
     result.bound_error = bound_error;
     result.curve = curve;
+    result.extension_curve = extension_curve;
     Ok(result)
 }
 
@@ -357,6 +384,46 @@ fn curve_point(
         return Err(check_failed(ds, input, &checked.failures));
     }
     Ok((point_of(ds, input, target, &plan, &checked), plan))
+}
+
+/// Multiples of each unit's warranty-day cost at which the extension curve prices the clause.
+pub const EXTENSION_CURVE_MULTIPLIERS: [f64; 5] = [0.0, 0.5, 1.0, 2.0, 4.0];
+
+/// The holding cost the priced plan buys as the price of a warranty day is scaled, and the
+/// expected extension it leaves (costed at the units' own price): how much stock the clause
+/// pays for. Each point prices the targets' plan `plan` anew.
+fn extension_curve(
+    ds: &Dataset,
+    input: &PlanInput,
+    costs: &Costs,
+    fleet: &Fleet,
+    plan: &Plan,
+    priced: &(Plan, Vec<PartState>),
+) -> Vec<ExtensionPoint> {
+    EXTENSION_CURVE_MULTIPLIERS
+        .par_iter()
+        .map(|&m| {
+            let again;
+            let (p, parts) = if m == 1.0 {
+                (&priced.0, &priced.1)
+            } else {
+                again = price(input, costs, &fleet.scaled(m), plan);
+                (&again.0, &again.1)
+            };
+            let e = expected(input, fleet, parts, false);
+            ExtensionPoint {
+                multiplier: m,
+                annual_holding_cost: money(ds, input, p)
+                    .iter()
+                    .flatten()
+                    .map(|x| x.holding)
+                    .sum(),
+                expected_extension_days: e.extension_days(),
+                expected_extension_cost: e.extension_cost(),
+                units: p.units(),
+            }
+        })
+        .collect()
 }
 
 /// The most a correction may ask of a hospital-tier's on-time in the model.

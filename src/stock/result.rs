@@ -12,9 +12,12 @@ use super::input::{OutOfReach, PlanInput};
 use super::problem::Costs;
 use super::problem::{req_index, Plan, Requirement};
 use super::stock_plan::StockPlan;
+use super::warranty::{expected_of_plan, ExtensionPoint, Fleet};
 use crate::coverage::Coverage;
 use crate::model::{Dataset, DepotId, HospitalId, PartId};
 use crate::money::{div_round_half_away, Fen};
+use crate::uptime::Expected;
+use std::sync::Arc;
 
 /// One point of the cost-versus-target curve.
 #[derive(Clone, Debug, PartialEq)]
@@ -120,6 +123,7 @@ pub(in crate::stock) struct Prepared {
     pub(in crate::stock) input: PlanInput,
     pub(in crate::stock) requirements: Vec<Requirement>,
     pub(in crate::stock) costs: Costs,
+    pub(in crate::stock) fleet: Arc<Fleet>,
 }
 
 /// A plan with its figures.
@@ -143,6 +147,18 @@ pub struct PlanResult {
     /// Whether every hospital's requirement is met (false when a budget binds, or for a plan
     /// made elsewhere that falls short).
     pub meets_targets: bool,
+    /// The plan's expected days short and extension days from its own model (every unit, its
+    /// year wholly in warranty and its share of the planned year).
+    pub extension: Expected,
+    /// The expected extension cost of the analytic plan, before any correction by simulation.
+    pub analytic_extension_cost: Fen,
+    /// The least expected extension cost any stock gives (the bound's share of the priced
+    /// objective), when the bound is computed.
+    pub extension_floor: Option<Fen>,
+    /// Holding cost against expected extension cost as the price of a warranty day is scaled
+    /// (empty when the clause is not priced or no curve is asked for).
+    pub extension_curve: Vec<ExtensionPoint>,
+    pub(in crate::stock) fleet: Arc<Fleet>,
     pub(in crate::stock) input: PlanInput,
     pub(in crate::stock) requirements: Vec<Requirement>,
     pub(in crate::stock) plan: Plan,
@@ -169,9 +185,11 @@ impl PlanResult {
             coverage,
             input,
             requirements,
+            fleet,
             ..
         } = prepared;
         let money = money(ds, &input, &plan);
+        let extension = expected_of_plan(&input, &fleet, &plan, &checked);
         let investment = money.iter().flatten().map(|m| m.investment).sum();
         let annual_holding_cost: Fen = money.iter().flatten().map(|m| m.holding).sum();
         PlanResult {
@@ -185,6 +203,11 @@ impl PlanResult {
             bound_error: None,
             curve: Vec::new(),
             meets_targets,
+            analytic_extension_cost: extension.extension_cost(),
+            extension,
+            extension_floor: None,
+            extension_curve: Vec::new(),
+            fleet,
             slot: input.slots(ds.parts.len()),
             tiers: input.tiers(),
             input,
@@ -197,13 +220,24 @@ impl PlanResult {
 
     /// With the lower bound: rounded down to the fen so it stays a bound, the plan's own cost
     /// when the exhaustive search proved it optimal.
-    pub(in crate::stock) fn with_bound(mut self, bound: Option<Bound>) -> PlanResult {
-        self.lower_bound = bound.as_ref().map(|b| match b.method {
-            BoundMethod::Exhaustive => self.annual_holding_cost,
-            BoundMethod::Lagrangian => {
-                Fen((b.lower_bound * 100.0).floor() as i64).min(self.annual_holding_cost)
-            }
+    /// With the lower bound on the plan's objective: the bound on the holding cost (rounded down
+    /// to the fen so it stays a bound; the targets' plan's own cost `holding` when the
+    /// exhaustive search proved it optimal) plus the floor of the expected extension cost when
+    /// the clause is priced.
+    pub(in crate::stock) fn with_bound(
+        mut self,
+        bound: Option<Bound>,
+        holding: Fen,
+        extension_floor: Option<Fen>,
+    ) -> PlanResult {
+        self.lower_bound = bound.as_ref().map(|b| {
+            let h = match b.method {
+                BoundMethod::Exhaustive => holding,
+                BoundMethod::Lagrangian => Fen((b.lower_bound * 100.0).floor() as i64).min(holding),
+            };
+            h + extension_floor.unwrap_or(Fen::ZERO)
         });
+        self.extension_floor = extension_floor;
         self.bound = bound;
         self
     }
@@ -218,7 +252,9 @@ impl PlanResult {
         requirements: Vec<Requirement>,
     ) -> PlanResult {
         let money = money(ds, &self.input, &plan);
+        let extension = expected_of_plan(&self.input, &self.fleet, &plan, &checked);
         PlanResult {
+            extension,
             stock: plan.to_stock_plan(&self.input, ds.parts.len()),
             investment: money.iter().flatten().map(|m| m.investment).sum(),
             annual_holding_cost: money.iter().flatten().map(|m| m.holding).sum(),
@@ -403,14 +439,23 @@ impl PlanResult {
         Some(if demand > 0.0 { on_time / demand } else { 1.0 })
     }
 
-    /// `(cost - lower_bound) / cost` of the analytic plan (before any correction by simulation).
+    /// `(cost - lower_bound) / cost` of the analytic plan (before any correction by simulation),
+    /// its cost the holding cost plus the expected extension cost.
     pub fn gap(&self) -> Option<f64> {
-        gap_of(self.analytic_holding_cost, self.lower_bound?)
+        gap_of(
+            self.analytic_holding_cost + self.analytic_extension_cost,
+            self.lower_bound?,
+        )
     }
 
     /// `(cost - lower_bound) / cost` of this plan, corrections by simulation included.
     pub fn gap_of_plan(&self) -> Option<f64> {
-        gap_of(self.annual_holding_cost, self.lower_bound?)
+        gap_of(self.total_annual_cost(), self.lower_bound?)
+    }
+
+    /// The plan's objective: annual holding cost plus expected extension cost (model.md, Cost).
+    pub fn total_annual_cost(&self) -> Fen {
+        self.annual_holding_cost + self.extension.extension_cost()
     }
 
     /// The annual holding cost the check by simulation added to the analytic plan.

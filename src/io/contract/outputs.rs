@@ -125,6 +125,9 @@ pub const PLAN_UPTIME_OUT: FileSpec = FileSpec {
         req("expected_days_short"),
         req("expected_extension_days"),
         req("expected_extension_cost"),
+        opt("region"),
+        opt("uptime_target"),
+        opt("simulated_extension_days"),
     ],
     defaults: &[],
 };

@@ -1,0 +1,284 @@
+//! How long one failure keeps a scanner down under a plan: the distribution of each part's
+//! delivery (from stock on hand at a candidate depot, or a wait for a replenishment), the
+//! engineer's travel and the repair.
+//!
+//! A request that finds stock at its `j`-th candidate (probability `prod_{i<j} (1 - f_i) f_j`
+//! with the service model's fill rates) is delivered in that depot's delivery hours. One that
+//! finds every candidate empty waits at its primary depot for the depot's next free unit:
+//! - a *claim* on a depot (a request or a child's order that finds it empty) in a
+//!   one-for-one system with a fixed lead time `L` and claims at rate `lambda` waits
+//!   `(t_{n-S} + L - t_n)^+` (first come, first served: the n-th claim gets the unit ordered by
+//!   the (n-S)-th), so `P(W > w) = P(Poisson(lambda (L - w)) >= S)` (Kruse 1981) at the central
+//!   depot. A child's order itself waits at its parent, so below the root
+//!   `P(W > w) = E_D[P(Poisson(lambda (L + D - w)) >= S)]` over the parent's claim wait `D`: a
+//!   parent out of stock delays every order of the child at once, the way stock-outs cluster;
+//! - a request no candidate reaches within the deadline waits at its primary for the next
+//!   arrival whatever the depot holds: `P(W > w) = exp(-lambda w) P(L + D > w)` (arrivals about
+//!   as frequent as orders, and its own order arrives after `L + D` at the latest).
+//!
+//! The downtime of the failure is `max(delivery, engineer travel) + repair` (model.md).
+//! Waits are kept on the grid of [`STEP_HOURS`], each bin at its midpoint.
+//!
+//! Deliberately absent: the service model's fill rates are taken as they are (the probability
+//! of waiting at all is the model's own); only the length of the wait is added here.
+
+use super::compound::STEP_HOURS;
+use crate::stock::dist::poisson_fill;
+use crate::stock::input::{Class, DAYS_PER_YEAR};
+use crate::stock::service::{parents_first, DepotSpec};
+
+/// Hours per year, as lead times in years count them.
+const HOURS_PER_YEAR: f64 = DAYS_PER_YEAR * 24.0;
+
+/// A wait: an atom at zero and the rest in grid bins `[k STEP, (k + 1) STEP)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wait {
+    pub zero: f64,
+    pub bins: Vec<f64>,
+}
+
+impl Wait {
+    /// `P(W > 0)`.
+    fn positive(&self) -> f64 {
+        (1.0 - self.zero).max(0.0)
+    }
+
+    /// A wait from its survival function at the grid points `0, STEP, ..` (`survival[k] =
+    /// P(W > k STEP)`, zero at the end).
+    fn from_survival(survival: &[f64]) -> Wait {
+        let zero = 1.0 - survival.first().copied().unwrap_or(0.0);
+        let bins = survival
+            .windows(2)
+            .map(|w| (w[0] - w[1]).max(0.0))
+            .collect();
+        Wait { zero, bins }
+    }
+}
+
+/// `P(Poisson(mean) >= s)`.
+fn at_least(mean: f64, s: u32) -> f64 {
+    if mean <= 0.0 {
+        return if s == 0 { 1.0 } else { 0.0 };
+    }
+    (1.0 - poisson_fill(mean, s)).clamp(0.0, 1.0)
+}
+
+/// The waits of one part at every depot.
+#[derive(Clone, Debug)]
+pub struct PartWaits {
+    /// A claim's wait at each depot.
+    pub claim: Vec<Wait>,
+    /// The wait for the next arrival at each depot (requests no candidate reaches).
+    pub next_arrival: Vec<Wait>,
+}
+
+/// The waits of one part under base stock `stock` with `claims` per year at each depot (requests
+/// it fills or keeps waiting, and its children's orders).
+pub fn part_waits(depots: &[DepotSpec], stock: &[u32], claims: &[f64]) -> PartWaits {
+    let n = depots.len();
+    let mut claim: Vec<Option<Wait>> = vec![None; n];
+    let mut next_arrival: Vec<Option<Wait>> = vec![None; n];
+    for d in parents_first(depots) {
+        let lead = depots[d].lead_years * HOURS_PER_YEAR;
+        let per_hour = claims[d] / HOURS_PER_YEAR;
+        let parent = depots[d]
+            .parent
+            .map(|p| claim[p].as_ref().expect("parents first"));
+        let longest = lead + parent.map_or(0.0, |w| w.bins.len() as f64 * STEP_HOURS);
+        let k_max = (longest / STEP_HOURS).ceil() as usize + 1;
+        // F(z) = P(Poisson(per_hour z) >= S) on the half-step grid z = lead + h STEP / 2.
+        let half = STEP_HOURS / 2.0;
+        let h_min = -2 * k_max as i64;
+        let h_max = 2 * k_max as i64 + 1;
+        let f: Vec<f64> = (h_min..=h_max)
+            .map(|h| {
+                let z = lead + h as f64 * half;
+                if z <= 0.0 {
+                    0.0
+                } else {
+                    at_least(per_hour * z, stock[d])
+                }
+            })
+            .collect();
+        let f_at = |h: i64| f[(h.clamp(h_min, h_max) - h_min) as usize];
+        let mut survival = vec![0.0; k_max + 1];
+        let mut arrival = vec![0.0; k_max + 1];
+        for (i, (s, a)) in survival.iter_mut().zip(arrival.iter_mut()).enumerate() {
+            let w = i as f64 * STEP_HOURS;
+            let i = i as i64;
+            // P(L + D > w) and E_D[F(L + D - w)].
+            let (mut late, mut g) = match parent {
+                None => (if lead > w { 1.0 } else { 0.0 }, f_at(-2 * i)),
+                Some(p) => (if lead > w { p.zero } else { 0.0 }, p.zero * f_at(-2 * i)),
+            };
+            if let Some(p) = parent {
+                for (k, &m) in p.bins.iter().enumerate() {
+                    if m == 0.0 {
+                        continue;
+                    }
+                    g += m * f_at(2 * k as i64 + 1 - 2 * i);
+                    if lead + (k as f64 + 0.5) * STEP_HOURS > w {
+                        late += m;
+                    }
+                }
+            }
+            *s = g.clamp(0.0, 1.0);
+            *a = ((-per_hour * w).exp() * late).clamp(0.0, 1.0);
+        }
+        survival[k_max] = 0.0;
+        arrival[k_max] = 0.0;
+        let trim = |v: &mut Vec<f64>| {
+            while v.len() > 1 && v[v.len() - 2] < 1e-15 {
+                v.pop();
+                let last = v.len() - 1;
+                v[last] = 0.0;
+            }
+        };
+        trim(&mut survival);
+        trim(&mut arrival);
+        claim[d] = Some(Wait::from_survival(&survival));
+        next_arrival[d] = Some(Wait::from_survival(&arrival));
+    }
+    let claim: Vec<Wait> = claim.into_iter().map(|w| w.expect("every depot")).collect();
+    PartWaits {
+        claim,
+        next_arrival: next_arrival
+            .into_iter()
+            .map(|w| w.expect("every depot"))
+            .collect(),
+    }
+}
+
+/// Claims per year at each depot: its own requests (`flow`) and its descendants' orders.
+pub fn claims(depots: &[DepotSpec], flow: &[f64]) -> Vec<f64> {
+    let mut total = flow.to_vec();
+    for &d in parents_first(depots).iter().rev() {
+        if let Some(p) = depots[d].parent {
+            total[p] += total[d];
+        }
+    }
+    total
+}
+
+/// What a failure at one hospital sees of one part: its class, the delivery hours of each
+/// depot, the engineer's travel and the repair.
+pub struct Failure<'a> {
+    pub class: &'a Class,
+    /// Delivery hours of every depot to every hospital with a route, depot-major.
+    pub hours: &'a [Option<f64>],
+    pub hospitals: usize,
+    pub hospital: usize,
+    pub engineer_hours: f64,
+    pub repair_hours: f64,
+}
+
+impl Failure<'_> {
+    /// Delivery hours from depot `d` (infinite without a route).
+    pub fn hours(&self, d: usize) -> f64 {
+        self.hours[d * self.hospitals + self.hospital].unwrap_or(f64::INFINITY)
+    }
+}
+
+/// Calls `f(downtime hours, probability)` for every outcome of one failure of a part whose
+/// depots fill at `fill` and wait as `waits`; the probabilities sum to 1.
+pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, mut f: impl FnMut(f64, f64)) {
+    let down = |delivery: f64| delivery.max(x.engineer_hours) + x.repair_hours;
+    let primary = x.class.primary;
+    let t = x.hours(primary);
+    let candidates = &x.class.candidates;
+    let mut reach = 1.0;
+    for &d in candidates {
+        let p = reach * fill[d];
+        if p > 0.0 {
+            f(down(x.hours(d)), p);
+        }
+        reach *= 1.0 - fill[d];
+    }
+    if reach <= 0.0 {
+        return;
+    }
+    let claim = &waits.claim[primary];
+    // Found every candidate empty: a claim's wait given that it waits; no candidate: the next
+    // arrival. A depot the wait model never finds empty falls back to its next arrival.
+    let (wait, positive) = if !candidates.is_empty() && claim.positive() > 1e-12 {
+        (claim, claim.positive())
+    } else {
+        let w = &waits.next_arrival[primary];
+        (w, w.positive().max(f64::MIN_POSITIVE))
+    };
+    let scale = reach / positive;
+    let mut placed = 0.0;
+    for (k, &m) in wait.bins.iter().enumerate() {
+        if m > 0.0 {
+            f(down((k as f64 + 0.5) * STEP_HOURS + t), scale * m);
+            placed += scale * m;
+        }
+    }
+    if placed < reach * (1.0 - 1e-9) {
+        // Rounding left some of the wait's mass unplaced (a wait without bins): at no wait.
+        f(down(t), reach - placed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_depot(lead_days: f64) -> Vec<DepotSpec> {
+        vec![DepotSpec {
+            parent: None,
+            lead_years: lead_days / 365.0,
+        }]
+    }
+
+    #[test]
+    fn a_central_claim_waits_as_kruse_says() {
+        // 20 claims a year, 21 days' lead time, S = 2: P(W > w) = P(Poisson(20 (504 - w) /
+        // 8760) >= 2).
+        let w = part_waits(&one_depot(21.0), &[2], &[20.0]);
+        let c = &w.claim[0];
+        let tail = |w: f64| at_least(20.0 * (504.0 - w) / 8760.0, 2);
+        assert!((c.positive() - tail(0.0)).abs() < 1e-12);
+        let beyond_100: f64 = c.bins[bin_of(100.0)..].iter().sum();
+        assert!((beyond_100 - tail(100.0)).abs() < 1e-12);
+        // Nothing waits longer than the lead time.
+        assert!(c.bins.len() as f64 * STEP_HOURS <= 504.0 + 2.0 * STEP_HOURS);
+        let total: f64 = c.zero + c.bins.iter().sum::<f64>();
+        assert!((total - 1.0).abs() < 1e-12);
+    }
+
+    fn bin_of(hours: f64) -> usize {
+        (hours / STEP_HOURS) as usize
+    }
+
+    #[test]
+    fn no_stock_waits_the_lead_time_and_the_parents_delay() {
+        let depots = vec![
+            DepotSpec {
+                parent: None,
+                lead_years: 21.0 / 365.0,
+            },
+            DepotSpec {
+                parent: Some(0),
+                lead_years: 3.0 / 365.0,
+            },
+        ];
+        // The root never runs out (huge stock): a child without stock waits exactly 72 h.
+        let w = part_waits(&depots, &[1000, 0], &[5.0, 5.0]);
+        assert!((w.claim[0].zero - 1.0).abs() < 1e-12);
+        let child = &w.claim[1];
+        assert!(child.zero.abs() < 1e-12);
+        let mass_at_72: f64 = child.bins[bin_of(72.0) - 1..].iter().sum();
+        assert!((mass_at_72 - 1.0).abs() < 1e-9, "{:?}", child.bins);
+        // A root without stock: the child's claim waits 72 h plus the root's 504 h.
+        let w = part_waits(&depots, &[0, 0], &[5.0, 5.0]);
+        let child = &w.claim[1];
+        let mean: f64 = child
+            .bins
+            .iter()
+            .enumerate()
+            .map(|(k, m)| (k as f64 + 0.5) * STEP_HOURS * m)
+            .sum();
+        assert!((mean - 576.0).abs() < 2.0, "{mean}");
+    }
+}
