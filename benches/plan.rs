@@ -2,7 +2,8 @@
 //! bound's minimisers, on `data/china` and on a generated national set (5,000 hospitals, 2,000
 //! parts); the whole planning entry (bound and curve) on `data/china`, on `data/china` with a
 //! forward stocking location in every provincial capital (31 locations) and on the national set;
-//! and the check by simulation with its correction rounds on `data/china`.
+//! and the check by simulation with its correction rounds on `data/china`; the uptime clause
+//! (every scanner's expected extension days, and the pricing) on the three.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use spareplan::coverage::{self, CoverageParams};
@@ -96,5 +97,36 @@ fn entry(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, plan, entry);
+/// The uptime clause in the plan's model: every scanner's expected extension days under a plan,
+/// and the pricing that adds the stock the clause pays for, from the plan meeting the targets.
+fn warranty(c: &mut Criterion) {
+    use spareplan::stock::warranty::{expected, price, Fleet};
+    let mut group = c.benchmark_group("warranty");
+    group.sample_size(10);
+    for (name, dir) in [
+        ("china", common::china_dir()),
+        ("china_31_locations", common::china_forward_capitals()),
+        ("generated_5000h_2000p", common::generated(5_000, 2_000)),
+    ] {
+        let ds = io::load_planning(&DirSource::new(&dir))
+            .expect("valid")
+            .data;
+        let cov = coverage::compute(&ds, &CoverageParams::default());
+        let input = build(&ds, &cov);
+        let costs = costs(&ds, &input);
+        let req = requirements(&input, &spareplan::stock::problem::Targets::default());
+        let plan = optimise(&input, &costs, &req).expect("feasible");
+        let fleet = Fleet::new(&ds, &cov, &input, None);
+        let parts = price::states(&input, &plan);
+        group.bench_function(format!("{name}/expected_extension"), |b| {
+            b.iter(|| expected(&input, &fleet, &parts, true).extension_days())
+        });
+        group.bench_function(format!("{name}/price"), |b| {
+            b.iter(|| price::price(&input, &costs, &fleet, &plan).0.units())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, plan, entry, warranty);
 criterion_main!(benches);

@@ -134,7 +134,10 @@ fn without_stock_every_failure_waits_the_resupply_time() {
         }
     }
     let got = model_days_short(0);
-    assert!((got - want).abs() / want < 0.02, "model {got}, by hand {want}");
+    assert!(
+        (got - want).abs() / want < 0.02,
+        "model {got}, by hand {want}"
+    );
 }
 
 /// One unit of stock: a failure finds it with probability `exp(-lambda L)` (19 h down), and
@@ -166,7 +169,10 @@ fn one_unit_of_stock_against_enumeration_over_failure_counts() {
     let want = enumerated_days_short(&downtime, step);
     let got = model_days_short(1);
     assert!(want > 0.01);
-    assert!((got - want).abs() / want < 0.03, "model {got}, enumerated {want}");
+    assert!(
+        (got - want).abs() / want < 0.03,
+        "model {got}, enumerated {want}"
+    );
     // More stock, fewer days short.
     assert!(model_days_short(2) < got);
 }
@@ -250,7 +256,11 @@ fn the_bound_covers_the_priced_objective() {
     let floor = r.extension_floor.expect("a floor");
     assert!(floor <= r.extension.extension_cost());
     let lb = r.lower_bound.expect("a bound");
-    assert!(lb <= r.total_annual_cost(), "{lb} > {}", r.total_annual_cost());
+    assert!(
+        lb <= r.total_annual_cost(),
+        "{lb} > {}",
+        r.total_annual_cost()
+    );
     assert!(lb >= floor);
 }
 
@@ -280,8 +290,14 @@ fn the_model_extension_days_match_the_simulation_on_data_china() {
         let units: Vec<usize> = (0..ds.units.len())
             .filter(|&u| r.region(ds.units[u].hospital) == Some(d))
             .collect();
-        let m: f64 = units.iter().map(|&u| r.extension.unit_extension_days(u)).sum();
-        let s: f64 = units.iter().map(|&u| v.extension.unit_extension_days(u)).sum();
+        let m: f64 = units
+            .iter()
+            .map(|&u| r.extension.unit_extension_days(u))
+            .sum();
+        let s: f64 = units
+            .iter()
+            .map(|&u| v.extension.unit_extension_days(u))
+            .sum();
         if s > 100.0 {
             assert!(
                 (m - s).abs() / s < 0.10,
