@@ -65,7 +65,7 @@ fn model_days_short(s: u32) -> f64 {
             model: 0,
             allowance_hours: ALLOWANCE,
             in_warranty: 1.0,
-            day_cost: Some(Fen(100_00)),
+            day_cost: Some(Fen(10_000)),
         }],
         vec![ENGINEER],
         vec![REPAIR],
@@ -207,7 +207,7 @@ fn the_priced_plan_costs_no_more_than_the_unpriced_one() {
     let ds = small_set();
     assert!(ds.units.iter().any(|u| u.warranty_day_cost.is_some()));
     // Ten times the generated day costs, so that the clause pays for stock.
-    let price = Fen(2_000_00);
+    let price = Fen(200_000);
     let priced = stock::plan(&ds, &quick(Some(price))).expect("a priced plan");
     assert!(priced.priced());
     let unpriced = stock::plan(&ds, &quick(Some(Fen::ZERO))).expect("a plan");
@@ -249,7 +249,7 @@ fn the_bound_covers_the_priced_objective() {
     let ds = small_set();
     let params = PlanParams {
         curve: Vec::new(),
-        warranty_day_cost: Some(Fen(2_000_00)),
+        warranty_day_cost: Some(Fen(200_000)),
         ..PlanParams::default()
     };
     let r = stock::plan(&ds, &params).expect("a plan");
