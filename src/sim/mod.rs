@@ -12,7 +12,6 @@ pub mod verified;
 use rayon::prelude::*;
 
 use crate::model::Dataset;
-use crate::network::to_hours;
 use crate::stock::input::PlanInput;
 use crate::stock::PlanResult;
 use engine::{replicate, Alias, Replication};
@@ -109,17 +108,9 @@ impl<'a> SimSpec<'a> {
                 target: u.uptime_target,
             })
             .collect();
-        let repair = input
-            .parts
-            .iter()
-            .map(|p| ds.part(p.part).repair_hours)
-            .collect();
-        let engineer = plan
-            .coverage
-            .hospitals
-            .iter()
-            .map(|h| h.engineer_micros.map_or(f64::INFINITY, to_hours))
-            .collect();
+        // The same repair and engineer hours as the plan's model of the uptime clause.
+        let fleet = plan.fleet();
+        let (repair, engineer) = (fleet.repair_hours.clone(), fleet.engineer_hours.clone());
         let mut spec = SimSpec::new(input, stock, units, repair, engineer, years, warmup_years);
         for u in &ds.usage {
             spec.pm_parts_per_visit[u.model.index()] += u.pm_qty_per_visit;

@@ -6,7 +6,7 @@ use super::SimSpec;
 use crate::uptime::{days_short, EXTENSION_DAYS_PER_DAY_SHORT};
 
 /// Days of the simulated warranty year.
-pub const WARRANTY_DAYS: i64 = 365;
+pub const WARRANTY_DAYS: i64 = crate::stock::warranty::WARRANTY_DAYS;
 
 /// A mean with its 95 % confidence interval.
 #[derive(Clone, Copy, Debug, PartialEq)]

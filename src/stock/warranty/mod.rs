@@ -368,6 +368,11 @@ pub struct ExtensionPoint {
 }
 
 impl super::PlanResult {
+    /// The installed base as the plan's model of the uptime clause sees it.
+    pub fn fleet(&self) -> &Fleet {
+        &self.fleet
+    }
+
     /// Whether the plan prices the uptime clause (some scanner in warranty in the planned year
     /// has a warranty-day cost).
     pub fn priced(&self) -> bool {
