@@ -88,7 +88,17 @@ fn the_report_is_self_contained_and_shows_the_plan() {
         html.contains(&investment),
         "the total investment {investment} is on the page"
     );
-    for needle in ["<script", " src=", " href=", "url(", "@import"] {
+    // One inline script (sorting and filtering the tables), nothing loaded.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script>"));
+    for needle in [
+        " src=",
+        " href=",
+        "url(",
+        "@import",
+        "fetch(",
+        "XMLHttpRequest",
+    ] {
         assert!(
             !html.contains(needle),
             "the page fetches nothing: found {needle:?}"
@@ -133,6 +143,13 @@ fn the_report_is_self_contained_and_shows_the_plan() {
         "the browser's page shows {investment}"
     );
     assert!(text.contains("Cost versus target"));
+    // The script ran: every sortable table got its filter box; the province tiles and the run's
+    // inputs are on the page.
+    let tables = text.matches("class=\"sortable\"").count();
+    assert!(tables >= 2, "{tables} sortable tables");
+    assert_eq!(text.matches("class=\"filter\"").count(), tables);
+    assert_eq!(text.matches("class=\"tile\"").count(), 31);
+    assert!(text.contains("This run") && text.contains("records up to"));
     // The screenshot is not blank: many colours, and not all background.
     let decoder = png::Decoder::new(std::fs::File::open(&png).expect("screenshot"));
     let mut reader = decoder.read_info().expect("a PNG");
@@ -270,7 +287,15 @@ fn hospitals_below_target_are_listed_by_shortfall_and_drawn_on_top() {
         ..PlanParams::quick(None)
     };
     let r = plan(&ds, &params).expect("plan");
-    let html = spareplan::report::html(&ds, &r, "test", None, None, None);
+    let html = spareplan::report::html(
+        &ds,
+        &r,
+        "test",
+        None,
+        None,
+        None,
+        &spareplan::report::RunInfo::default(),
+    );
     let below: Vec<&str> = ds
         .hospital_ids()
         .filter(|&h| r.hospital(h).below_target())

@@ -97,8 +97,13 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     );
     let bar = super::spinner(&what);
     // Five stages of planning, and the check by simulation as the sixth.
-    let result = stock::plan_with_progress(&ds, &a.params(), &|s: Stage| {
-        bar.set_message(format!("{what}: stage {} of 6, {}", s.number(), s.name()));
+    let result = stock::plan_with_progress(&ds, &a.params(), &|s: Stage, share| {
+        let done = share.map_or(String::new(), |(d, of)| format!(", {d} of {of} finished"));
+        bar.set_message(format!(
+            "{what}: stage {} of 6, {}{done}",
+            s.number(),
+            s.name()
+        ));
     });
     bar.finish_and_clear();
     let result = match result {
@@ -125,11 +130,27 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         };
         let stage = format!("{what}: stage 6 of 6, check by simulation");
         let bar = super::spinner(&stage);
+        // Each round's replications take about as long as each other: the time left in the round
+        // from the ones done.
+        let round_start = std::sync::Mutex::new((0usize, std::time::Instant::now()));
         let verified = sim::verified::verified_plan(&ds, result, &params, &|p| match p {
-            Progress::Replication { round, done } => bar.set_message(format!(
-                "{stage}: round {round}, {done} of {} replications",
-                params.replications
-            )),
+            Progress::Replication { round, done } => {
+                let mut start = round_start.lock().unwrap_or_else(|e| e.into_inner());
+                if start.0 != round {
+                    *start = (round, std::time::Instant::now());
+                }
+                let left = (done > 0).then(|| {
+                    let per = start.1.elapsed().as_secs_f64() / done as f64;
+                    per * params.replications.saturating_sub(done) as f64
+                });
+                bar.set_message(format!(
+                    "{stage}: round {round}, {done} of {} replications{}",
+                    params.replications,
+                    left.map_or(String::new(), |s| format!(
+                        ", about {s:.0} s left in the round"
+                    ))
+                ));
+            }
             Progress::Raising { round } => {
                 bar.set_message(format!("{stage}: raising the plan after round {round}"));
             }

@@ -6,16 +6,17 @@ use anyhow::Context;
 
 use super::{load_planning, reported, Exit};
 use crate::io::{self, stock_plan};
-use crate::report::{html, Table};
+use crate::report::{html, RunInfo, Table};
 use crate::sim;
 use crate::stock::{self, PlanParams};
 
 /// The planner's report: one self-contained HTML page.
 ///
 /// Shows the plan `spareplan plan` wrote (--plan; without it, DIR is planned here through the
-/// same entry, with the curve and the lower bound): key figures, a map of depots and hospitals
-/// coloured by on-time with each depot's 72-hour reach, the curve, stock by depot and part
-/// category, the hospitals with the lowest on-time, with --sim the simulated figures beside the
+/// same entry, with the curve and the lower bound): the run's inputs and data date, key
+/// figures, a tile map of the provinces with the 4-hour reach and the hospitals below target, a
+/// map of depots and hospitals coloured by on-time with each depot's 72-hour and 4-hour reach,
+/// the curve, stock by depot and part category (tables sortable and filterable), the hospitals with the lowest on-time, with --sim the simulated figures beside the
 /// analytic ones, and with --scenarios the comparison written by `spareplan scenarios`.
 #[derive(clap::Args, Debug)]
 #[command(after_help = concat!(
@@ -47,6 +48,61 @@ pub struct Args {
     /// comes first (default: 0.95 for every tier).
     #[arg(long, value_parser = super::target_arg)]
     pub target: Option<crate::stock::problem::Targets>,
+}
+
+/// The run's inputs, parameters and data date, as the page shows them.
+fn run_info(a: &Args, ds: &crate::model::Dataset, r: &stock::PlanResult) -> RunInfo {
+    let shown = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+    let data_date = crate::uptime::default_as_of(ds).map_or("no dated records".to_owned(), |d| {
+        format!("records up to {d}")
+    });
+    let plan = shown(&a.plan).map_or_else(
+        || {
+            format!(
+                "planned for this page as `plan` plans: lower bound, curve, check by simulation ({})",
+                sim::VerifyParams::default()
+            )
+        },
+        |p| format!("{p} (written by `spareplan plan`)"),
+    );
+    let lines = vec![
+        (
+            "Data set".to_owned(),
+            format!("{} ({data_date})", a.dir.display()),
+        ),
+        ("Plan".to_owned(), plan),
+        (
+            "Delivery targets".to_owned(),
+            format!(
+                "{} per deadline tier; a hospital's service_target comes first",
+                a.target.clone().unwrap_or_default()
+            ),
+        ),
+        (
+            "Uptime clause".to_owned(),
+            if r.priced() {
+                format!(
+                    "priced at each scanner's warranty_day_cost, the year from {}",
+                    r.extension.year_from
+                )
+            } else {
+                "reported, not priced".to_owned()
+            },
+        ),
+        (
+            "Simulation shown".to_owned(),
+            shown(&a.sim).unwrap_or_else(|| "none".to_owned()),
+        ),
+        (
+            "Scenarios".to_owned(),
+            shown(&a.scenarios).unwrap_or_else(|| "none".to_owned()),
+        ),
+        (
+            "spareplan".to_owned(),
+            format!("version {}", env!("CARGO_PKG_VERSION")),
+        ),
+    ];
+    RunInfo { lines }
 }
 
 fn read_table(path: &Path) -> anyhow::Result<Table> {
@@ -120,6 +176,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         None => None,
     };
     let title = format!("Spare-parts plan: {}", a.dir.display());
+    let run = run_info(a, &ds, &result);
     let page = html(
         &ds,
         &result,
@@ -127,6 +184,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         table.as_ref(),
         sim.as_ref(),
         extension,
+        &run,
     );
     output.stage("report.html", page.as_bytes())?;
     for w in output.commit()? {

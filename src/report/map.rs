@@ -1,11 +1,12 @@
 //! The report's map: an equirectangular projection of longitude and latitude (longitude
 //! compressed by the cosine of 35 degrees north), hospitals coloured by their on-time probability
-//! against their target, depots as squares, and each depot's 72-hour reach as the convex hull of
-//! the hospitals it serves within 72 hours.
+//! against their target, depots as squares, and each depot's 72-hour and 4-hour reach as the
+//! convex hulls of the hospitals it serves within them (a ring round the depot where it reaches
+//! too few to outline).
 
 use std::fmt::Write as _;
 
-use super::{esc, PALETTE, REACH_HOURS};
+use super::{esc, EMERGENCY_HOURS, PALETTE, REACH_HOURS};
 use crate::model::{Dataset, HospitalId};
 use crate::stock::PlanResult;
 
@@ -106,30 +107,59 @@ pub(super) fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
             y - 2.0
         );
     }
-    // 72-hour reach of each depot.
+    // 72-hour reach of each depot (dashed), then its 4-hour reach (solid, shaded).
     let nh = ds.hospitals.len();
-    let mut within = vec![Vec::new(); ds.depots.len()];
-    for p in &cov.pairs {
-        if crate::network::to_hours(p.delivery_micros) <= REACH_HOURS {
-            let hh = ds.hospital(p.hospital);
-            within[p.depot.index()].push(m.xy(hh.lat, hh.lon));
+    for (hours, style) in [
+        (
+            REACH_HOURS,
+            r#"fill-opacity="0.05" stroke-width="1.2" stroke-dasharray="5 3""#,
+        ),
+        (EMERGENCY_HOURS, r#"fill-opacity="0.25" stroke-width="1.5""#),
+    ] {
+        let mut within = vec![Vec::new(); ds.depots.len()];
+        let mut reached: Vec<Vec<usize>> = vec![Vec::new(); ds.depots.len()];
+        for p in &cov.pairs {
+            if crate::network::to_hours(p.delivery_micros) <= hours {
+                let hh = ds.hospital(p.hospital);
+                within[p.depot.index()].push(m.xy(hh.lat, hh.lon));
+                reached[p.depot.index()].push(p.hospital.index());
+            }
         }
-    }
-    for (d, pts) in within.into_iter().enumerate() {
-        let depot = &ds.depots[d];
-        let mut pts = pts;
-        pts.push(m.xy(depot.lat, depot.lon));
-        let poly: Vec<String> = hull(pts)
-            .iter()
-            .map(|(x, y)| format!("{x:.1},{y:.1}"))
-            .collect();
-        let c = PALETTE[d % PALETTE.len()];
-        let _ = write!(
-            s,
-            r#"<polygon points="{}" fill="{c}" fill-opacity="0.05" stroke="{c}" stroke-width="1.2" stroke-dasharray="5 3"><title>{} reaches these hospitals within {REACH_HOURS} h</title></polygon>"#,
-            poly.join(" "),
-            esc(&depot.code)
-        );
+        let mut drawn: Vec<Vec<usize>> = Vec::new();
+        for (d, mut pts) in within.into_iter().enumerate() {
+            let depot = &ds.depots[d];
+            // A reach of every hospital says nothing on a map (the caption says so), and a reach
+            // another depot drew already would hide under it.
+            let mut set = reached[d].clone();
+            set.sort_unstable();
+            if set.len() == nh || drawn.contains(&set) {
+                continue;
+            }
+            drawn.push(set);
+            let (x, y) = m.xy(depot.lat, depot.lon);
+            pts.push((x, y));
+            let outline = hull(pts);
+            let c = PALETTE[d % PALETTE.len()];
+            let tip = format!("{} reaches these hospitals within {hours} h", depot.code);
+            if outline.len() < 3 {
+                let _ = write!(
+                    s,
+                    r#"<circle cx="{x:.1}" cy="{y:.1}" r="9" fill="{c}" stroke="{c}" {style} class="reach-{hours}"><title>{}</title></circle>"#,
+                    esc(&tip)
+                );
+                continue;
+            }
+            let poly: Vec<String> = outline
+                .iter()
+                .map(|(x, y)| format!("{x:.1},{y:.1}"))
+                .collect();
+            let _ = write!(
+                s,
+                r#"<polygon points="{}" fill="{c}" stroke="{c}" {style} class="reach-{hours}"><title>{}</title></polygon>"#,
+                poly.join(" "),
+                esc(&tip)
+            );
+        }
     }
     // Hospitals, coloured by on-time against target; those below it drawn last (on top), larger
     // and outlined, so that none hides under the others.

@@ -1,18 +1,23 @@
-//! The planner's report: one self-contained HTML page (inline CSS and SVG, no scripts, nothing
-//! fetched) with the plan's key figures, a map of the network, the cost-versus-target curve, stock
-//! by depot and part category, and the scenario comparison when one is given.
+//! The planner's report: one self-contained HTML page (inline CSS, SVG and one small script that
+//! sorts and filters the tables; nothing fetched) with the run's inputs and parameters, the
+//! plan's key figures, a tile map of the provinces ([`tiles`]), a map of the network, the
+//! cost-versus-target curve, stock by depot and part category, and the scenario comparison when
+//! one is given.
 //!
-//! The map is an equirectangular projection of longitude and latitude (longitude compressed by the
-//! cosine of 35 degrees north): hospitals coloured by their on-time probability against their
-//! target, depots as squares, and each depot's 72-hour reach as the convex hull of the hospitals it
-//! serves within 72 hours.
+//! The network map is an equirectangular projection of longitude and latitude (longitude
+//! compressed by the cosine of 35 degrees north): hospitals coloured by their on-time probability
+//! against their target, depots as squares, and each depot's 72-hour and 4-hour reach as the
+//! convex hulls of the hospitals it serves within them.
 
 use std::fmt::Write as _;
 
 mod charts;
+mod interact;
 mod map;
+mod tiles;
 use charts::{curve_svg, stock_svg};
 use map::map_svg;
+use tiles::tiles_svg;
 
 use crate::model::{Dataset, HospitalId};
 use crate::money::Fen;
@@ -27,8 +32,26 @@ pub struct SimView {
     pub hospitals: Vec<Option<f64>>,
 }
 
-/// The reach drawn on the map, in hours.
+/// The reaches drawn on the map, in hours: the parts' promise and the emergency promise.
 pub const REACH_HOURS: f64 = 72.0;
+pub const EMERGENCY_HOURS: f64 = 4.0;
+
+/// What the page says of the run that made it: its inputs, parameters and the data's date.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunInfo {
+    /// `(what, value)` lines, in order: data folder, where the plan comes from, targets, the
+    /// check by simulation, the simulation shown, the scenarios.
+    pub lines: Vec<(String, String)>,
+}
+
+fn run_html(run: &RunInfo) -> String {
+    let mut s = String::from(r#"<h2>This run</h2><table class="run"><tbody>"#);
+    for (k, v) in &run.lines {
+        let _ = write!(s, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(v));
+    }
+    s.push_str("</tbody></table>");
+    s
+}
 
 const PALETTE: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
@@ -50,7 +73,7 @@ pub struct Table {
 }
 
 fn table_html(t: &Table) -> String {
-    let mut s = String::from("<table><thead><tr>");
+    let mut s = String::from("<table class=\"sortable\"><thead><tr>");
     for h in &t.header {
         let _ = write!(s, "<th>{}</th>", esc(h));
     }
@@ -74,6 +97,7 @@ pub fn html(
     scenarios: Option<&Table>,
     sim: Option<&SimView>,
     extension: Option<(f64, Fen)>,
+    run: &RunInfo,
 ) -> String {
     let units: usize = ds.units.len();
     let mut s = String::new();
@@ -86,7 +110,8 @@ h1{{font-size:24px;margin-bottom:4px}} h2{{font-size:18px;margin-top:28px;border
 .figures{{display:flex;flex-wrap:wrap;gap:12px}} .fig{{background:#f4f8fb;border-radius:6px;padding:10px 14px;min-width:170px}}
 .fig b{{display:block;font-size:20px}} table{{border-collapse:collapse;font-size:12px}} td,th{{border:1px solid #dde5ec;padding:3px 6px;text-align:right}}
 th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{{color:#5b6b7a;font-size:12px}}
-.worse{{color:#c62828}} .better{{color:#2e7d32}}
+.worse{{color:#c62828}} .better{{color:#2e7d32}} th.sort{{cursor:pointer}} input.filter{{margin:6px 0;padding:3px 6px;font-size:12px}}
+table.run th{{text-align:left}} table.run td{{text-align:left}}
 </style></head><body><h1>{t}</h1><p class="note">{} depots, {} hospitals, {units} scanners, {} parts. {}</p>"#,
         ds.depots.len(),
         ds.hospitals.len(),
@@ -132,11 +157,16 @@ th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{
             v.on_time.0 - r.system_on_time()
         );
     }
+    s.push_str(&run_html(run));
+    s.push_str("<h2>Provinces: the 4-hour reach and hospitals below target</h2>");
+    let (tiles, note) = tiles_svg(ds, r);
+    s.push_str(&tiles);
+    let _ = write!(s, r#"<p class="note">{}</p>"#, esc(&note));
     s.push_str(
-        "<h2>Network: hospitals by on-time probability, depots and their 72-hour reach</h2>",
+        "<h2>Network: hospitals by on-time probability, stocking locations and their 72-hour and 4-hour reach</h2>",
     );
     s.push_str(&map_svg(ds, r));
-    s.push_str(r#"<p class="note">Hospitals: green at or above their target, amber within 2 points below, red further below (out of reach of every depot for some parts). Dashed outlines: the hospitals each depot reaches within 72 h.</p>"#);
+    s.push_str(r#"<p class="note">Hospitals: green at or above their target, amber within 2 points below, red further below (out of reach of every depot for some parts), those below their target drawn on top. Dashed outlines: the hospitals each stocking location reaches within 72 h (none is drawn for one that reaches every hospital, nor twice for the same hospitals); solid, shaded: within 4 h (a ring round a location that reaches too few to outline).</p>"#);
     s.push_str("<h2>Cost versus target</h2>");
     s.push_str(&curve_svg(r));
     if !r.curve.is_empty() {
@@ -170,6 +200,7 @@ th{{background:#f4f8fb}} td:first-child,th:first-child{{text-align:left}} .note{
         s.push_str(&scenario_svg(sc));
         s.push_str(&scenario_table(sc));
     }
+    s.push_str(interact::SCRIPT);
     s.push_str("</body></html>\n");
     s
 }
@@ -227,7 +258,9 @@ fn scenario_table(t: &Table) -> String {
         .iter()
         .filter_map(|c| t.header.iter().position(|h| h == c.field).map(|i| (i, c)))
         .collect();
-    let mut s = String::from("<div class=\"scroll\"><table id=\"scenarios\"><thead><tr>");
+    let mut s = String::from(
+        "<div class=\"scroll\"><table id=\"scenarios\" class=\"sortable\"><thead><tr>",
+    );
     for (_, c) in &shown {
         let _ = write!(s, "<th>{}</th>", esc(c.heading));
     }

@@ -19,8 +19,8 @@ mod stock_plan;
 pub mod warranty;
 
 pub use plan::{
-    costs, evaluate, plan, plan_with_progress, raise, PlanError, PlanParams, Stage, CURVE_TARGETS,
-    MAX_ASKED_ON_TIME,
+    costs, evaluate, plan, plan_with_progress, raise, PlanError, PlanParams, Progress, Stage,
+    CURVE_TARGETS, MAX_ASKED_ON_TIME,
 };
 pub use result::{
     CurvePoint, DepotLine, HospitalFigures, Money, OutOfReachRow, PlanResult, Reason, TierFigures,

@@ -204,7 +204,7 @@ fn check_pipelines(ds: &Dataset, input: &PlanInput) -> Result<(), PlanError> {
 
 /// Plans, checks and bounds a data set: the one way a stock plan is made.
 pub fn plan(ds: &Dataset, params: &PlanParams) -> Result<PlanResult, PlanError> {
-    plan_with_progress(ds, params, &|_| {})
+    plan_with_progress(ds, params, &|_, _| {})
 }
 
 /// A stage of [`plan_with_progress`], as a planner reads it.
@@ -234,12 +234,18 @@ impl Stage {
     }
 }
 
-/// [`plan`], calling `stage` as each stage begins (a terminal's progress line).
+/// Where a plan stands: its stage, and within it the share done where it can be known
+/// (`Some((done, of))`: the bound and the curve's points finished, the pricing's curve points).
+pub type Progress<'a> = &'a (dyn Fn(Stage, Option<(usize, usize)>) + Sync);
+
+/// [`plan`], calling `progress` as each stage begins and as parts of a stage end (a terminal's
+/// progress line).
 pub fn plan_with_progress(
     ds: &Dataset,
     params: &PlanParams,
-    stage: &(dyn Fn(Stage) + Sync),
+    progress: Progress<'_>,
 ) -> Result<PlanResult, PlanError> {
+    let stage = |s: Stage| progress(s, None);
     stage(Stage::Routes);
     let prepared = prepare(ds, params)?;
     let (input, costs, req) = (&prepared.input, &prepared.costs, &prepared.requirements);
@@ -252,18 +258,35 @@ pub fn plan_with_progress(
     stage(Stage::Optimise);
     let (plan, proven) =
         optimise_proven(input, costs, req).map_err(|e| infeasible(ds, input, e))?;
+    // The bound and the curve's points, as they finish.
+    let parts = usize::from(params.bound && !proven) + params.curve.len();
+    let finished = std::sync::atomic::AtomicUsize::new(0);
+    let one_done = || {
+        let done = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress(Stage::BoundAndCurve, Some((done, parts)));
+    };
     if params.bound || !params.curve.is_empty() {
-        stage(Stage::BoundAndCurve);
+        progress(Stage::BoundAndCurve, Some((0, parts)));
     }
     // The bound and the curve's plans are independent: on two cores the one's sequential parts
     // (the master programme, the greedy's main loop) overlap the other's parallel ones.
     let (bounded, points) = rayon::join(
-        || (params.bound && !proven).then(|| bound_and_minimisers(input, costs, req, &plan)),
+        || {
+            (params.bound && !proven).then(|| {
+                let b = bound_and_minimisers(input, costs, req, &plan);
+                one_done();
+                b
+            })
+        },
         || {
             params
                 .curve
                 .par_iter()
-                .map(|&t| curve_point(ds, input, costs, t))
+                .map(|&t| {
+                    let p = curve_point(ds, input, costs, t);
+                    one_done();
+                    p
+                })
                 .collect::<Result<Vec<_>, _>>()
         },
     );
