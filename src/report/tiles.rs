@@ -12,7 +12,7 @@ use super::esc;
 use crate::model::{Dataset, HospitalId};
 use crate::stock::PlanResult;
 
-/// Short name, English name, column and row of each province's tile.
+/// Short name, English name, column (from 1) and row of each province's tile.
 const TILES: [(&str, &str, u32, u32); 31] = [
     ("黑龙江", "Heilongjiang", 9, 0),
     ("新疆", "Xinjiang", 1, 1),
@@ -113,7 +113,7 @@ pub(super) fn tiles_svg(ds: &Dataset, r: &PlanResult) -> (String, String) {
     let (tiles, unplaced) = counts(ds, r);
     let near_hours = r.tiers().first().map_or(4.0, |t| t.1);
     let far_hours = r.tiers().last().map_or(72.0, |t| t.1);
-    let (w, h) = (10.0 * (SIDE + GAP), 8.0 * (SIDE + GAP));
+    let (w, h) = (9.0 * (SIDE + GAP) + GAP, 8.0 * (SIDE + GAP) + GAP);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -122,7 +122,7 @@ pub(super) fn tiles_svg(ds: &Dataset, r: &PlanResult) -> (String, String) {
     for (t, c) in tiles.iter().enumerate() {
         let (short, english, col, row) = TILES[t];
         let (x, y) = (
-            f64::from(col) * (SIDE + GAP) + GAP,
+            f64::from(col - 1) * (SIDE + GAP) + GAP,
             f64::from(row) * (SIDE + GAP) + GAP,
         );
         let share = if c.hospitals > 0 {
