@@ -175,6 +175,11 @@ pub fn grouped_f(x: f64, decimals: usize) -> String {
 }
 
 /// A whole number with its thousands grouped: `1234567` -> `1,234,567`.
+/// A count with its noun, grouped and in the right number: `1 error`, `1,204 errors`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", group_digits(n), if n == 1 { one } else { many })
+}
+
 pub fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

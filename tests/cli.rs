@@ -160,7 +160,7 @@ fn reconcile_writes_findings_and_a_balanced_summary() {
         .expect("unexplained line");
     assert!(unexplained.ends_with(" 0.00 yuan"), "{stdout}");
     assert!(
-        stdout.contains("findings: 13 error(s), 83 warning(s), 2 informational"),
+        stdout.contains("findings: 13 errors, 83 warnings, 2 informational"),
         "{stdout}"
     );
     assert!(stdout.contains("588,839,904.99 yuan"), "{stdout}");
@@ -638,7 +638,7 @@ fn thousands_of_errors_of_one_kind_are_summarised() {
         ),
         "{stderr}"
     );
-    assert!(stderr.contains("2000 error(s)"), "{stderr}");
+    assert!(stderr.contains("2,000 errors"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -291,12 +291,12 @@ fn print_summary(rec: &Reconciliation, folder: &Path, a: &Args, exit: Exit) {
     for (what, amount) in money {
         outln!("  {what:<30} {:>20} yuan", amount.grouped());
     }
-    let count = |s| group_digits(out::severity_count(rec, s) as u64);
+    let count = |s, one, many| crate::money::counted(out::severity_count(rec, s) as u64, one, many);
     outln!(
-        "findings: {} error(s), {} warning(s), {} informational",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info)
+        "findings: {}, {}, {} informational",
+        count(Severity::Error, "error", "errors"),
+        count(Severity::Warning, "warning", "warnings"),
+        group_digits(out::severity_count(rec, Severity::Info) as u64)
     );
     outln!(
         "  {:<24} {:>9} {:>20} {:>20} {:>20}",

@@ -76,15 +76,23 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
 
 fn print_coverage(s: &coverage::Summary) {
     outln!(
-        "routes: {} hospitals, {} depots, {} depot-hospital routes ({} pairs unreachable); deadline {} h",
-        s.hospitals, s.depots, s.routes, s.unreachable_pairs, s.deadline_hours
+        "routes: {}, {}, {} ({} unreachable); deadline {} h",
+        crate::money::counted(s.hospitals as u64, "hospital", "hospitals"),
+        crate::money::counted(s.depots as u64, "depot", "depots"),
+        crate::money::counted(
+            s.routes as u64,
+            "depot-hospital route",
+            "depot-hospital routes"
+        ),
+        crate::money::counted(s.unreachable_pairs as u64, "pair", "pairs"),
+        s.deadline_hours
     );
     outln!("reach from the fastest depot:");
     for r in &s.reach {
         outln!(
             "  within {:>3} h: {:>6} hospitals ({:>5.1} %), {:>5.1} % of the installed base",
             r.hours,
-            r.hospitals,
+            crate::money::group_digits(r.hospitals as u64),
             100.0 * r.share_of_hospitals,
             100.0 * r.share_of_installed_base
         );

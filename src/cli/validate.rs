@@ -130,13 +130,16 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         if errors == 0 {
             writeln!(
                 out,
-                "ok: {} is valid ({warnings} warning(s))",
-                dir.display()
+                "ok: {} is valid ({})",
+                dir.display(),
+                crate::money::counted(warnings as u64, "warning", "warnings")
             )?;
         } else {
             writeln!(
                 out,
-                "{errors} error(s), {warnings} warning(s) in {}; fix the errors above, nothing can be planned from this data set",
+                "{}, {} in {}; fix the errors above, nothing can be planned from this data set",
+                crate::money::counted(errors as u64, "error", "errors"),
+                crate::money::counted(warnings as u64, "warning", "warnings"),
                 dir.display()
             )?;
         }

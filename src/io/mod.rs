@@ -47,7 +47,7 @@ pub struct Loaded<T> {
 /// Why a data set could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{source_name}: {} error(s); nothing was computed or written from it", count_errors(.problems))]
+    #[error("{source_name}: {}; nothing was computed or written from it", crate::money::counted(count_errors(.problems) as u64, "error", "errors"))]
     Invalid {
         source_name: String,
         problems: Vec<Problem>,
