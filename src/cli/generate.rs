@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::Exit;
 use crate::gen::{self, GenParams};
 use crate::io::{self, DirSource, MemorySource};
+use crate::money::group_digits;
 
 /// Write a data set on the real geography.
 ///
@@ -78,8 +79,8 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             "wrote {} files to {}: {} slip lines, {} invoice lines",
             files.len(),
             a.out.display(),
-            set.slips.len(),
-            set.invoices.len()
+            group_digits(set.slips.len() as u64),
+            group_digits(set.invoices.len() as u64)
         );
         return Ok(Exit::Success);
     }
@@ -138,13 +139,13 @@ fn generate(
         "wrote {} files to {}: {} depots, {} hubs, {} hospitals, {} lanes, {} parts, {} installed units, {} fault records",
         files.len(),
         out.display(),
-        d.depots.len(),
-        d.hubs.len(),
-        d.hospitals.len(),
-        d.lanes.len(),
-        d.parts.len(),
-        d.units.len(),
-        d.faults.len()
+        group_digits(d.depots.len() as u64),
+        group_digits(d.hubs.len() as u64),
+        group_digits(d.hospitals.len() as u64),
+        group_digits(d.lanes.len() as u64),
+        group_digits(d.parts.len() as u64),
+        group_digits(d.units.len() as u64),
+        group_digits(d.faults.len() as u64)
     );
     Ok(Exit::Success)
 }

@@ -162,10 +162,17 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     }
     let (transfers, transfer_units) = batch.totals(Kind::Transfer);
     let (purchases, purchase_units) = batch.totals(Kind::Purchase);
-    let mut methods = serde_json::Map::new();
-    for (m, n) in batch.methods_chosen() {
-        methods.insert(m.as_str().to_owned(), n.into());
-    }
+    let methods: Vec<String> = batch
+        .methods_chosen()
+        .into_iter()
+        .map(|(m, n)| {
+            format!(
+                "{} {}",
+                m.as_str().replace('_', "-"),
+                crate::money::counted(n as u64, "part", "parts")
+            )
+        })
+        .collect();
     outln!(
         "replenishment {batch_month} (history {history_from} to {}, {} months): {} transfer orders ({} units), {} purchase orders ({} units)",
         batch_month.plus(-1),
@@ -175,10 +182,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         group_digits(purchases as u64),
         group_digits(purchase_units)
     );
-    outln!(
-        "  methods chosen per part: {}",
-        serde_json::Value::Object(methods)
-    );
+    outln!("  forecast method chosen per part: {}", methods.join(", "));
     if batch.shortages.is_empty() {
         outln!("  every transfer is covered by its parent's stock");
     } else {
