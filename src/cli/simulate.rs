@@ -111,7 +111,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
     };
     let json = sim_output::summary_json(&summary, &plan, &run);
     output.stage("summary.json", json.as_bytes())?;
-    output.stage("units.csv", &sim_output::units_csv(&ds, &summary))?;
+    output.stage("units.csv", &sim_output::units_csv(&ds, &summary, &plan))?;
     output.stage(
         "hospitals.csv",
         &sim_output::hospitals_csv(&ds, &summary, &plan),
@@ -185,11 +185,12 @@ fn print_summary(
         grouped_f(s.units_below_target.high, 1)
     );
     outln!(
-        "  days short {} a year, warranty extension owed {} days a year (CI {} to {})",
+        "  days short {} a year, warranty extension owed {} days a year (CI {} to {}); the plan's model says {}",
         grouped_f(s.days_short_total.mean, 1),
         grouped_f(s.extension_days_total.mean, 1),
         grouped_f(s.extension_days_total.low, 1),
-        grouped_f(s.extension_days_total.high, 1)
+        grouped_f(s.extension_days_total.high, 1),
+        grouped_f(plan.extension.extension_days_all_units(), 1)
     );
     outln!(
         "  quarterly maintenance: {} visits and {} parts a year, ordered ahead outside the base stock",

@@ -25,8 +25,9 @@ fn f6(x: f64) -> String {
     }
 }
 
-/// `units.csv`: per unit, means across replications.
-pub fn units_csv(ds: &Dataset, s: &Summary) -> Vec<u8> {
+/// `units.csv`: per unit, means across replications, and the extension days the plan's model
+/// expects for a year in warranty.
+pub fn units_csv(ds: &Dataset, s: &Summary, plan: &crate::stock::PlanResult) -> Vec<u8> {
     let mut t = CsvBuf::of(&contract::SIM_UNITS_OUT);
     for (u, unit) in ds.units.iter().enumerate() {
         t.row([
@@ -36,6 +37,7 @@ pub fn units_csv(ds: &Dataset, s: &Summary) -> Vec<u8> {
             format!("{:.3}", s.unit_days_short[u]),
             format!("{:.3}", s.unit_extension_days[u]),
             unit.uptime_target.to_string(),
+            format!("{:.3}", plan.extension.year_extension_days[u]),
         ]);
     }
     t.into_bytes()
@@ -132,6 +134,7 @@ pub fn summary_json(s: &Summary, a: &PlanResult, run: &RunInfo) -> String {
             "units_below_target": est_json(&s.units_below_target),
             "days_short_total": est_json(&s.days_short_total),
             "extension_days_total": est_json(&s.extension_days_total),
+            "model_extension_days_total": (a.extension.extension_days_all_units() * 10.0).round() / 10.0,
         },
         "units": s.unit_uptime.len(),
         "failures_simulated": s.failures,

@@ -155,6 +155,7 @@ pub const SIM_UNITS_OUT: FileSpec = FileSpec {
         req("days_short"),
         req("extension_days"),
         opt("target"),
+        opt("model_extension_days"),
     ],
     defaults: &[],
 };
