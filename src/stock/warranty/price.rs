@@ -9,7 +9,9 @@
 //! pen(s)` to first order in the part's failure rate, where `pen(s)` is the expected cost of a
 //! year with `s` more hours of downtime (the exact derivative of a compound Poisson sum in its
 //! rate). Parts are then separable: an addition changes only its own part's term, so only that
-//! part's candidates are evaluated again. After a pass the penalties are recomputed from the
+//! part's candidates are evaluated again, and within a pass each part's term is a sum over the
+//! classes of its deadline of weights computed once (every outcome's penalty summed over the
+//! class's hospital-models), not a walk over every hospital. After a pass the penalties are recomputed from the
 //! exact distributions and the search goes on; at the end the exact objective decides, and the
 //! start plan is kept where the search found nothing better.
 //!
@@ -19,7 +21,6 @@
 use rayon::prelude::*;
 
 use super::compound::{bin, YearDowntime, STEP_HOURS};
-use super::wait::outcomes;
 use super::{expected, Fleet, PartState, YEAR_HOURS};
 use crate::stock::input::PlanInput;
 use crate::stock::problem::{Costs, Plan};
@@ -29,8 +30,20 @@ use crate::uptime::EXTENSION_DAYS_PER_DAY_SHORT;
 /// Passes of the greedy search between recomputations of the penalties.
 const MAX_PASSES: usize = 6;
 
-/// Additions per part and pass at most (a guard: each is a whole unit of stock).
+/// Additions per pass at most (a guard: each is a whole unit of stock).
 const MAX_ADDITIONS: usize = 100_000;
+
+/// Per class of a part's deadline, the linearised cost of each outcome of a failure, summed
+/// over the class's priced hospital-models.
+#[derive(Clone, Debug)]
+struct ClassWeights {
+    /// Per candidate (class order): delivered from it.
+    near: Vec<f64>,
+    /// Per grid bin of the wait at the primary (at its midpoint).
+    wait: Vec<f64>,
+    /// Delivered from the primary without a wait.
+    zero: f64,
+}
 
 /// `pen(s)` of one hospital-model on the grid, and its slope beyond.
 struct Penalty {
@@ -136,9 +149,27 @@ impl<'a> Priced<'a> {
             .collect()
     }
 
-    /// The linearised extension cost of part `p` in `state`.
-    fn part_cost(&self, pen: &[Option<Penalty>], p: usize, state: &PartState) -> f64 {
-        let mut total = 0.0;
+    /// The linearised cost's weights of part `p` at the penalties `pen`, per class of its
+    /// deadline: summed over the priced hospital-models of each class, for every outcome of a
+    /// failure (a candidate's delivery, a wait of each grid length at the primary), so that a
+    /// stock is evaluated by a pass over the classes. Waits are tabulated up to the longest the
+    /// current state has: more stock only shortens them.
+    fn class_weights(
+        &self,
+        pen: &[Option<Penalty>],
+        p: usize,
+        state: &PartState,
+    ) -> Vec<Option<ClassWeights>> {
+        let group = &self.input.groups[self.input.parts[p].group];
+        let longest = state
+            .waits
+            .claim
+            .iter()
+            .chain(&state.waits.next_arrival)
+            .map(|w| w.bins.len())
+            .max()
+            .unwrap_or(0);
+        let mut out: Vec<Option<ClassWeights>> = vec![None; group.classes.len()];
         for &(g, rate) in &self.users[p] {
             let (Some(pen), (h, _, _)) = (&pen[g], &self.fleet.groups[g]) else {
                 continue;
@@ -146,11 +177,63 @@ impl<'a> Priced<'a> {
             let Some(x) = self.fleet.failure(self.input, *h, p) else {
                 continue;
             };
-            let mut s = 0.0;
-            outcomes(&state.fill, &state.waits, &x, |t, prob| {
-                s += prob * pen.at(t)
+            let Some(k) = group.class_of[*h] else {
+                continue;
+            };
+            let down = |delivery: f64| delivery.max(x.engineer_hours) + x.repair_hours;
+            let w = out[k as usize].get_or_insert_with(|| ClassWeights {
+                near: vec![0.0; x.class.candidates.len()],
+                wait: vec![0.0; longest],
+                zero: 0.0,
             });
-            total += rate * s;
+            for (j, &d) in x.class.candidates.iter().enumerate() {
+                w.near[j] += rate * pen.at(down(x.hours(d)));
+            }
+            let t = x.hours(x.class.primary);
+            for (kk, v) in w.wait.iter_mut().enumerate() {
+                *v += rate * pen.at(down((kk as f64 + 0.5) * STEP_HOURS + t));
+            }
+            w.zero += rate * pen.at(down(t));
+        }
+        out
+    }
+
+    /// The linearised extension cost of part `p` in `state`, from its class weights (the same
+    /// outcomes as [`super::wait::outcomes`]).
+    fn part_cost(&self, weights: &[Option<ClassWeights>], p: usize, state: &PartState) -> f64 {
+        let group = &self.input.groups[self.input.parts[p].group];
+        let (fill, waits) = (&state.fill, &state.waits);
+        let mut total = 0.0;
+        for (k, w) in weights.iter().enumerate() {
+            let Some(w) = w else { continue };
+            let class = &group.classes[k];
+            let mut reach = 1.0;
+            for (j, &d) in class.candidates.iter().enumerate() {
+                total += reach * fill[d] * w.near[j];
+                reach *= 1.0 - fill[d];
+            }
+            if reach <= 0.0 {
+                continue;
+            }
+            let claim = &waits.claim[class.primary];
+            let (wait, positive) = if !class.candidates.is_empty() && claim.positive() > 1e-12 {
+                (claim, claim.positive())
+            } else {
+                let a = &waits.next_arrival[class.primary];
+                (a, a.positive().max(f64::MIN_POSITIVE))
+            };
+            let scale = reach / positive;
+            let mut placed = 0.0;
+            let last = w.wait.last().copied().unwrap_or(w.zero);
+            for (kk, &m) in wait.bins.iter().enumerate() {
+                if m > 0.0 {
+                    total += scale * m * w.wait.get(kk).copied().unwrap_or(last);
+                    placed += scale * m;
+                }
+            }
+            if placed < reach * (1.0 - 1e-9) {
+                total += (reach - placed) * w.zero;
+            }
         }
         total
     }
@@ -189,7 +272,7 @@ pub fn states(input: &PlanInput, plan: &Plan) -> Vec<PartState> {
 /// The best addition to part `p`: `(net gain a year, depot, state)`.
 fn best_addition(
     priced: &Priced<'_>,
-    pen: &[Option<Penalty>],
+    weights: &[Option<ClassWeights>],
     costs: &Costs,
     p: usize,
     stock: &[u32],
@@ -198,18 +281,22 @@ fn best_addition(
     if priced.users[p].is_empty() {
         return None;
     }
-    let base = priced.part_cost(pen, p, current);
-    let mut best: Option<(f64, usize, PartState)> = None;
-    for d in 0..stock.len() {
-        let mut s = stock.to_vec();
-        s[d] += 1;
-        let state = priced.state(p, &s, &current.fill);
-        let gain = base - priced.part_cost(pen, p, &state) - costs.at(p, d);
-        if gain > 1e-9 && best.as_ref().is_none_or(|b| gain > b.0) {
-            best = Some((gain, d, state));
-        }
-    }
-    best
+    let base = priced.part_cost(weights, p, current);
+    // No stock saves more than the part's whole linearised cost (it never goes below zero): a
+    // depot where one unit costs more a year is not worth evaluating.
+    let worth: Vec<usize> = (0..stock.len())
+        .filter(|&d| costs.at(p, d) + 1e-9 < base)
+        .collect();
+    worth
+        .into_par_iter()
+        .filter_map(|d| {
+            let mut s = stock.to_vec();
+            s[d] += 1;
+            let state = priced.state(p, &s, &current.fill);
+            let gain = base - priced.part_cost(weights, p, &state) - costs.at(p, d);
+            (gain > 1e-9).then_some((gain, d, state))
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
 }
 
 /// The plan `plan` (meeting the targets) with the stock whose extension saving exceeds its
@@ -230,9 +317,19 @@ pub fn price(
     let mut parts = start_states.clone();
     for _ in 0..MAX_PASSES {
         let pen = priced.penalties(&parts);
+        let weights: Vec<Vec<Option<ClassWeights>>> = (0..input.parts.len())
+            .into_par_iter()
+            .map(|p| {
+                if priced.users[p].is_empty() {
+                    Vec::new()
+                } else {
+                    priced.class_weights(&pen, p, &parts[p])
+                }
+            })
+            .collect();
         let mut best: Vec<Option<(f64, usize, PartState)>> = (0..input.parts.len())
             .into_par_iter()
-            .map(|p| best_addition(&priced, &pen, costs, p, &current.stock[p], &parts[p]))
+            .map(|p| best_addition(&priced, &weights[p], costs, p, &current.stock[p], &parts[p]))
             .collect();
         let mut added = 0usize;
         loop {
@@ -249,7 +346,7 @@ pub fn price(
             if added >= MAX_ADDITIONS {
                 break;
             }
-            best[p] = best_addition(&priced, &pen, costs, p, &current.stock[p], &parts[p]);
+            best[p] = best_addition(&priced, &weights[p], costs, p, &current.stock[p], &parts[p]);
         }
         if added == 0 {
             break;

@@ -23,7 +23,7 @@
 //! of waiting at all is the model's own); only the length of the wait is added here.
 
 use super::compound::STEP_HOURS;
-use crate::stock::dist::poisson_fill;
+use crate::stock::dist::ln_gamma;
 use crate::stock::input::{Class, DAYS_PER_YEAR};
 use crate::stock::service::{parents_first, DepotSpec};
 
@@ -35,11 +35,13 @@ const HOURS_PER_YEAR: f64 = DAYS_PER_YEAR * 24.0;
 pub struct Wait {
     pub zero: f64,
     pub bins: Vec<f64>,
+    /// `E[W | W > 0]`, each bin at its midpoint (0 when it never waits).
+    pub mean_if_waiting: f64,
 }
 
 impl Wait {
     /// `P(W > 0)`.
-    fn positive(&self) -> f64 {
+    pub fn positive(&self) -> f64 {
         (1.0 - self.zero).max(0.0)
     }
 
@@ -47,20 +49,78 @@ impl Wait {
     /// P(W > k STEP)`, zero at the end).
     fn from_survival(survival: &[f64]) -> Wait {
         let zero = 1.0 - survival.first().copied().unwrap_or(0.0);
-        let bins = survival
+        let bins: Vec<f64> = survival
             .windows(2)
             .map(|w| (w[0] - w[1]).max(0.0))
             .collect();
-        Wait { zero, bins }
+        let mass: f64 = bins.iter().sum();
+        let mean_if_waiting = if mass > 0.0 {
+            bins.iter()
+                .enumerate()
+                .map(|(k, m)| (k as f64 + 0.5) * STEP_HOURS * m)
+                .sum::<f64>()
+                / mass
+        } else {
+            0.0
+        };
+        Wait {
+            zero,
+            bins,
+            mean_if_waiting,
+        }
     }
 }
 
-/// `P(Poisson(mean) >= s)`.
+/// `P(Poisson(mean) >= s)`: the regularised lower incomplete gamma function `P(s, mean)`, by its
+/// series below `s + 1` and its continued fraction (Lentz) above (Numerical Recipes' `gammp`),
+/// a few dozen terms whatever `s`, where summing the Poisson terms takes `s`.
 fn at_least(mean: f64, s: u32) -> f64 {
-    if mean <= 0.0 {
-        return if s == 0 { 1.0 } else { 0.0 };
+    if s == 0 {
+        return 1.0;
     }
-    (1.0 - poisson_fill(mean, s)).clamp(0.0, 1.0)
+    if mean <= 0.0 {
+        return 0.0;
+    }
+    let a = f64::from(s);
+    let log_front = -mean + a * mean.ln() - ln_gamma(a);
+    let p = if mean < a + 1.0 {
+        let (mut term, mut sum, mut n) = (1.0 / a, 1.0 / a, a);
+        for _ in 0..10_000 {
+            n += 1.0;
+            term *= mean / n;
+            sum += term;
+            if term.abs() < sum.abs() * 1e-16 {
+                break;
+            }
+        }
+        sum * log_front.exp()
+    } else {
+        let tiny = 1e-300;
+        let mut b = mean + 1.0 - a;
+        let mut c = 1.0 / tiny;
+        let mut d = 1.0 / b;
+        let mut h = d;
+        for i in 1..10_000 {
+            let an = -f64::from(i) * (f64::from(i) - a);
+            b += 2.0;
+            d = an * d + b;
+            if d.abs() < tiny {
+                d = tiny;
+            }
+            c = b + an / c;
+            if c.abs() < tiny {
+                c = tiny;
+            }
+            d = 1.0 / d;
+            let delta = d * c;
+            h *= delta;
+            if (delta - 1.0).abs() < 1e-16 {
+                break;
+            }
+        }
+        1.0 - (log_front.exp() * h)
+    };
+    p.clamp(0.0, 1.0)
 }
 
 /// The waits of one part at every depot.
@@ -179,6 +239,9 @@ impl Failure<'_> {
     }
 }
 
+/// The chance of a wait below which its length is taken at its mean.
+const COLLAPSE: f64 = 1e-4;
+
 /// Calls `f(downtime hours, probability)` for every outcome of one failure of a part whose
 /// depots fill at `fill` and wait as `waits`; the probabilities sum to 1.
 pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, mut f: impl FnMut(f64, f64)) {
@@ -206,6 +269,12 @@ pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, mut f: impl Fn
         let w = &waits.next_arrival[primary];
         (w, w.positive().max(f64::MIN_POSITIVE))
     };
+    if reach < COLLAPSE {
+        // A wait this unlikely changes the year's days short by less than it could cost to
+        // spread it: at its mean.
+        f(down(wait.mean_if_waiting + t), reach);
+        return;
+    }
     let scale = reach / positive;
     let mut placed = 0.0;
     for (k, &m) in wait.bins.iter().enumerate() {
@@ -245,6 +314,26 @@ mod tests {
         assert!(c.bins.len() as f64 * STEP_HOURS <= 504.0 + 2.0 * STEP_HOURS);
         let total: f64 = c.zero + c.bins.iter().sum::<f64>();
         assert!((total - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn at_least_is_the_poisson_tail() {
+        for &(mean, s) in &[
+            (0.3, 1u32),
+            (2.5, 3),
+            (7.0, 4),
+            (7.0, 12),
+            (40.0, 30),
+            (40.0, 55),
+            (300.0, 280),
+            (300.0, 330),
+        ] {
+            let want = 1.0 - crate::stock::dist::poisson_fill(mean, s);
+            let got = at_least(mean, s);
+            assert!((got - want).abs() < 1e-10, "{mean} {s}: {got} vs {want}");
+        }
+        assert_eq!(at_least(0.0, 0), 1.0);
+        assert_eq!(at_least(0.0, 3), 0.0);
     }
 
     fn bin_of(hours: f64) -> usize {
