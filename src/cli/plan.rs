@@ -354,7 +354,7 @@ fn print_extension(r: &PlanResult, v: Option<&sim::Verification>) {
     outln!(
         "  expected warranty extension {} days ({} if every scanner were in warranty all year){}",
         grouped_f(e.extension_days(), 1),
-        grouped_f(e.extension_days_all_units(), 1),
+        grouped_f(r.extension_all_units().extension_days_all_units(), 1),
         v.map(|v| format!(
             "; simulated {} days ({})",
             grouped_f(v.extension.extension_days(), 1),

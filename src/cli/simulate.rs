@@ -190,7 +190,7 @@ fn print_summary(
         grouped_f(s.extension_days_total.mean, 1),
         grouped_f(s.extension_days_total.low, 1),
         grouped_f(s.extension_days_total.high, 1),
-        grouped_f(plan.extension.extension_days_all_units(), 1)
+        grouped_f(plan.extension_all_units().extension_days_all_units(), 1)
     );
     outln!(
         "  quarterly maintenance: {} visits and {} parts a year, ordered ahead outside the base stock",

@@ -435,7 +435,7 @@ pub fn summary_json(ds: &Dataset, r: &PlanResult, verified: Option<&Verified>) -
         total_annual_cost: money_json(r.total_annual_cost()),
         expected_extension_days: round1(e.extension_days()),
         expected_extension_cost: money_json(e.extension_cost()),
-        expected_extension_days_all_units: round1(e.extension_days_all_units()),
+        expected_extension_days_all_units: round1(r.extension_all_units().extension_days_all_units()),
         uptime_clause_priced: r.priced(),
         scanners_in_warranty: e.units_in_warranty(),
         planned_year_from: e.year_from.to_string(),

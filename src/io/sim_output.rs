@@ -37,7 +37,7 @@ pub fn units_csv(ds: &Dataset, s: &Summary, plan: &crate::stock::PlanResult) -> 
             format!("{:.3}", s.unit_days_short[u]),
             format!("{:.3}", s.unit_extension_days[u]),
             unit.uptime_target.to_string(),
-            format!("{:.3}", plan.extension.year_extension_days[u]),
+            format!("{:.3}", plan.extension_all_units().year_extension_days[u]),
         ]);
     }
     t.into_bytes()
@@ -134,7 +134,7 @@ pub fn summary_json(s: &Summary, a: &PlanResult, run: &RunInfo) -> String {
             "units_below_target": est_json(&s.units_below_target),
             "days_short_total": est_json(&s.days_short_total),
             "extension_days_total": est_json(&s.extension_days_total),
-            "model_extension_days_total": (a.extension.extension_days_all_units() * 10.0).round() / 10.0,
+            "model_extension_days_total": (a.extension_all_units().extension_days_all_units() * 10.0).round() / 10.0,
         },
         "units": s.unit_uptime.len(),
         "failures_simulated": s.failures,

@@ -414,7 +414,7 @@ pub const EXTENSION_CURVE_MULTIPLIERS: [f64; 5] = [0.0, 0.5, 1.0, 2.0, 4.0];
 
 /// The holding cost the priced plan buys as the price of a warranty day is scaled, and the
 /// expected extension it leaves (costed at the units' own price): how much stock the clause
-/// pays for. Each point prices the targets' plan `plan` anew.
+/// pays for.
 fn extension_curve(
     ds: &Dataset,
     input: &PlanInput,
@@ -423,30 +423,45 @@ fn extension_curve(
     plan: &Plan,
     priced: &(Plan, Vec<PartState>),
 ) -> Vec<ExtensionPoint> {
-    EXTENSION_CURVE_MULTIPLIERS
-        .par_iter()
-        .map(|&m| {
-            let again;
-            let (p, parts) = if m == 1.0 {
-                (&priced.0, &priced.1)
-            } else {
-                again = price(input, costs, &fleet.scaled(m), plan);
-                (&again.0, &again.1)
-            };
-            let e = expected(input, fleet, parts, false);
-            ExtensionPoint {
-                multiplier: m,
-                annual_holding_cost: money(ds, input, p)
-                    .iter()
-                    .flatten()
-                    .map(|x| x.holding)
-                    .sum(),
-                expected_extension_days: e.extension_days(),
-                expected_extension_cost: e.extension_cost(),
-                units: p.units(),
+    // Each point above 1 prices anew from the point below it (a dearer day buys at least the
+    // stock a cheaper one bought: the search only adds), the points below 1 from the plan that
+    // meets the targets; the two chains run side by side.
+    let point = |m: f64, p: &Plan, parts: &[PartState]| {
+        let e = expected(input, fleet, parts, false);
+        ExtensionPoint {
+            multiplier: m,
+            annual_holding_cost: money(ds, input, p)
+                .iter()
+                .flatten()
+                .map(|x| x.holding)
+                .sum(),
+            expected_extension_days: e.extension_days(),
+            expected_extension_cost: e.extension_cost(),
+            units: p.units(),
+        }
+    };
+    let (below, above) = rayon::join(
+        || {
+            EXTENSION_CURVE_MULTIPLIERS
+                .iter()
+                .filter(|&&m| m < 1.0)
+                .map(|&m| {
+                    let (p, parts) = price(input, costs, &fleet.scaled(m), plan);
+                    point(m, &p, &parts)
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            let mut from = priced.clone();
+            let mut points = vec![point(1.0, &from.0, &from.1)];
+            for &m in EXTENSION_CURVE_MULTIPLIERS.iter().filter(|&&m| m > 1.0) {
+                from = price(input, costs, &fleet.scaled(m), &from.0);
+                points.push(point(m, &from.0, &from.1));
             }
-        })
-        .collect()
+            points
+        },
+    );
+    below.into_iter().chain(above).collect()
 }
 
 /// The most a correction may ask of a hospital-tier's on-time in the model.

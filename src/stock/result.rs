@@ -147,9 +147,12 @@ pub struct PlanResult {
     /// Whether every hospital's requirement is met (false when a budget binds, or for a plan
     /// made elsewhere that falls short).
     pub meets_targets: bool,
-    /// The plan's expected days short and extension days from its own model (every unit, its
-    /// year wholly in warranty and its share of the planned year).
+    /// The plan's expected days short and extension days from its own model (the units in
+    /// warranty in the planned year, each for its share of it; [`PlanResult::extension_all_units`]
+    /// has every unit's year).
     pub extension: Expected,
+    /// Every unit's, computed when first asked for.
+    pub(in crate::stock) extension_all: std::sync::OnceLock<Expected>,
     /// The expected extension cost of the analytic plan, before any correction by simulation.
     pub analytic_extension_cost: Fen,
     /// The least expected extension cost any stock gives (the bound's share of the priced
@@ -189,7 +192,7 @@ impl PlanResult {
             ..
         } = prepared;
         let money = money(ds, &input, &plan);
-        let extension = expected_of_plan(&input, &fleet, &plan, &checked);
+        let extension = expected_of_plan(&input, &fleet, &plan, &checked, false);
         let investment = money.iter().flatten().map(|m| m.investment).sum();
         let annual_holding_cost: Fen = money.iter().flatten().map(|m| m.holding).sum();
         PlanResult {
@@ -205,6 +208,7 @@ impl PlanResult {
             meets_targets,
             analytic_extension_cost: extension.extension_cost(),
             extension,
+            extension_all: std::sync::OnceLock::new(),
             extension_floor: None,
             extension_curve: Vec::new(),
             fleet,
@@ -252,9 +256,10 @@ impl PlanResult {
         requirements: Vec<Requirement>,
     ) -> PlanResult {
         let money = money(ds, &self.input, &plan);
-        let extension = expected_of_plan(&self.input, &self.fleet, &plan, &checked);
+        let extension = expected_of_plan(&self.input, &self.fleet, &plan, &checked, false);
         PlanResult {
             extension,
+            extension_all: std::sync::OnceLock::new(),
             stock: plan.to_stock_plan(&self.input, ds.parts.len()),
             investment: money.iter().flatten().map(|m| m.investment).sum(),
             annual_holding_cost: money.iter().flatten().map(|m| m.holding).sum(),

@@ -334,13 +334,15 @@ pub fn floor(input: &PlanInput, fleet: &Fleet) -> Expected {
 /// The grid step of the downtime distributions, in hours (for the README and tests).
 pub const GRID_HOURS: f64 = STEP_HOURS;
 
-/// The expected extension of a checked plan (every unit, for the comparison with the
-/// simulation), from the fill rates and flows the checker found.
+/// The expected extension of a checked plan, from the fill rates and flows the checker found;
+/// with `all_units`, every unit's year (for the comparison with the simulation), else only the
+/// units in warranty in the planned year.
 pub fn expected_of_plan(
     input: &PlanInput,
     fleet: &Fleet,
     plan: &Plan,
     checked: &Checked,
+    all_units: bool,
 ) -> Expected {
     let parts: Vec<PartState> = plan
         .stock
@@ -352,7 +354,7 @@ pub fn expected_of_plan(
             PartState::of(input, stock, &fill, &flow)
         })
         .collect();
-    expected(input, fleet, &parts, true)
+    expected(input, fleet, &parts, all_units)
 }
 
 /// One point of the holding-versus-extension curve.
@@ -371,6 +373,14 @@ impl super::PlanResult {
     /// The installed base as the plan's model of the uptime clause sees it.
     pub fn fleet(&self) -> &Fleet {
         &self.fleet
+    }
+
+    /// Every unit's expected days short and extension days for a year wholly in warranty (the
+    /// figure the simulation measures for every scanner), computed once when first asked for.
+    pub fn extension_all_units(&self) -> &Expected {
+        self.extension_all.get_or_init(|| {
+            expected_of_plan(&self.input, &self.fleet, &self.plan, &self.checked, true)
+        })
     }
 
     /// Whether the plan prices the uptime clause (some scanner in warranty in the planned year
