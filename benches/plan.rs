@@ -57,17 +57,27 @@ fn plan(c: &mut Criterion) {
     group.finish();
 }
 
-fn entry(c: &mut Criterion) {
-    let mut group = c.benchmark_group("plan_entry");
-    group.sample_size(10);
-    for (name, dir) in [
+/// data/china, data/china with 31 stocking locations and the national set, loaded.
+fn sizes() -> Vec<(&'static str, spareplan::model::Dataset)> {
+    [
         ("china", common::china_dir()),
         ("china_31_locations", common::china_forward_capitals()),
         ("generated_5000h_2000p", common::generated(5_000, 2_000)),
-    ] {
+    ]
+    .into_iter()
+    .map(|(name, dir)| {
         let ds = io::load_planning(&DirSource::new(&dir))
             .expect("valid")
             .data;
+        (name, ds)
+    })
+    .collect()
+}
+
+fn entry(c: &mut Criterion) {
+    let mut group = c.benchmark_group("plan_entry");
+    group.sample_size(10);
+    for (name, ds) in sizes() {
         group.bench_function(format!("{name}/plan_bound_curve"), |b| {
             b.iter(|| {
                 spareplan::stock::plan(&ds, &spareplan::stock::PlanParams::default())
@@ -103,14 +113,7 @@ fn warranty(c: &mut Criterion) {
     use spareplan::stock::warranty::{expected, price, Fleet};
     let mut group = c.benchmark_group("warranty");
     group.sample_size(10);
-    for (name, dir) in [
-        ("china", common::china_dir()),
-        ("china_31_locations", common::china_forward_capitals()),
-        ("generated_5000h_2000p", common::generated(5_000, 2_000)),
-    ] {
-        let ds = io::load_planning(&DirSource::new(&dir))
-            .expect("valid")
-            .data;
+    for (name, ds) in sizes() {
         let cov = coverage::compute(&ds, &CoverageParams::default());
         let input = build(&ds, &cov);
         let costs = costs(&ds, &input);
