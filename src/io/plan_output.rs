@@ -371,15 +371,15 @@ fn region_rows<'a>(
     v: Option<&Verification>,
 ) -> Vec<RegionRow<'a>> {
     let e = &r.extension;
+    let mut by_region: Vec<Vec<usize>> = vec![Vec::new(); ds.depots.len()];
+    for (i, u) in ds.units.iter().enumerate() {
+        if let Some(d) = r.region(u.hospital) {
+            by_region[d.index()].push(i);
+        }
+    }
     ds.depot_ids()
-        .filter_map(|d| {
-            let units: Vec<usize> = ds
-                .units
-                .iter()
-                .enumerate()
-                .filter(|(_, u)| r.region(u.hospital) == Some(d))
-                .map(|(i, _)| i)
-                .collect();
+        .zip(by_region)
+        .filter_map(|(d, units)| {
             (!units.is_empty()).then(|| RegionRow {
                 depot_id: &ds.depot(d).code,
                 scanners: units.len(),

@@ -331,9 +331,6 @@ pub fn floor(input: &PlanInput, fleet: &Fleet) -> Expected {
     expected_of(fleet, days)
 }
 
-/// The grid step of the downtime distributions, in hours (for the README and tests).
-pub const GRID_HOURS: f64 = STEP_HOURS;
-
 /// The expected extension of a checked plan, from the fill rates and flows the checker found;
 /// with `all_units`, every unit's year (for the comparison with the simulation), else only the
 /// units in warranty in the planned year.

@@ -21,7 +21,7 @@
 use rayon::prelude::*;
 
 use super::compound::{bin, YearDowntime, STEP_HOURS};
-use super::{expected, Fleet, PartState, YEAR_HOURS};
+use super::{Fleet, PartState, YEAR_HOURS};
 use crate::stock::input::PlanInput;
 use crate::stock::problem::{Costs, Plan};
 use crate::stock::service::evaluate_from;
@@ -245,15 +245,10 @@ impl<'a> Priced<'a> {
     }
 }
 
-/// The expected extension cost a year (yuan) of the fleet under `parts`.
-fn exact_cost(input: &PlanInput, fleet: &Fleet, parts: &[PartState]) -> f64 {
-    let e = expected(input, fleet, parts, false);
-    (0..fleet.units.len())
-        .filter_map(|u| {
-            let c = e.day_cost[u]?.0 as f64 / 100.0;
-            Some(c * e.unit_extension_days(u))
-        })
-        .sum()
+/// The expected extension cost a year (yuan) of the priced units under the state the penalties
+/// were computed at: each group's penalty without extra downtime is exactly its units' cost.
+fn exact_cost(pen: &[Option<Penalty>]) -> f64 {
+    pen.iter().flatten().map(|p| p.values[0]).sum()
 }
 
 /// Each part's state under `plan`.
@@ -312,11 +307,18 @@ pub fn price(
         return (plan.clone(), start_states);
     }
     let priced = Priced::new(input, fleet);
-    let start_total = plan.cost(costs) + exact_cost(input, fleet, &start_states);
+    // The penalties at the state the search stands at; their cost without extra downtime is
+    // the exact objective there, so each recomputation also costs the state exactly.
+    let mut pen = priced.penalties(&start_states);
+    let start_total = plan.cost(costs) + exact_cost(&pen);
     let mut current = plan.clone();
     let mut parts = start_states.clone();
+    let mut stale = false;
     for _ in 0..MAX_PASSES {
-        let pen = priced.penalties(&parts);
+        if stale {
+            pen = priced.penalties(&parts);
+            stale = false;
+        }
         let weights: Vec<Vec<Option<ClassWeights>>> = (0..input.parts.len())
             .into_par_iter()
             .map(|p| {
@@ -351,8 +353,12 @@ pub fn price(
         if added == 0 {
             break;
         }
+        stale = true;
     }
-    let total = current.cost(costs) + exact_cost(input, fleet, &parts);
+    if stale {
+        pen = priced.penalties(&parts);
+    }
+    let total = current.cost(costs) + exact_cost(&pen);
     if total < start_total {
         (current, parts)
     } else {
