@@ -54,7 +54,11 @@ pub fn china_forward_capitals() -> PathBuf {
     let dir = std::env::temp_dir().join("spareplan-bench-china-31-locations");
     if !dir.join("downtime.csv").exists() {
         let geo = io::geo::load_geography(&EmbeddedGeo).expect("geography");
-        let g = gen::china_with(&geo, gen::network::Forward::Capitals);
+        let g = gen::china_with(
+            &geo,
+            gen::network::Forward::Capitals,
+            gen::sites::Candidates::EngineerBases,
+        );
         io::write_dataset(&dir, &g.dataset, None, &[]).expect("write generated set");
     }
     dir

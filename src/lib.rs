@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod coverage;
+pub mod design;
 pub mod forecast;
 pub mod gen;
 pub mod io;

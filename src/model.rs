@@ -249,6 +249,29 @@ pub struct Downtime {
     pub reason: Option<String>,
 }
 
+/// A place where a forward stocking location could be opened (`candidates.csv`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    pub code: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// The hub it connects to, both ways.
+    pub hub: HubId,
+    pub link_hours: f64,
+    /// Per shipment over the link.
+    pub link_cost: Fen,
+    /// What keeping it open costs a year.
+    pub annual_fixed_cost: Fen,
+    pub handling_hours: f64,
+    pub resupply_days: f64,
+    /// The depot it would be replenished from; `None`: the regional depot that reaches it fastest.
+    pub parent: Option<DepotId>,
+    pub holding_rate: f64,
+    /// What the site is (an engineer base, a rented store room).
+    pub kind: Option<String>,
+}
+
 /// A validated planning data set.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
@@ -264,6 +287,9 @@ pub struct Dataset {
     pub engineers: Vec<EngineerBase>,
     pub faults: Vec<Fault>,
     pub downtime: Vec<Downtime>,
+    /// Sites where a forward stocking location could be opened; nothing plans from them until a
+    /// network design opens them.
+    pub candidates: Vec<Candidate>,
 }
 
 impl Dataset {

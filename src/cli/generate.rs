@@ -19,6 +19,7 @@ use crate::money::group_digits;
     "Examples:\n  spareplan generate --china --out data/china\n",
     "  spareplan generate --hospitals 5000 --parts 2000 --seed 1 --out /tmp/national\n",
     "  spareplan generate --china --forward capitals --out /tmp/china-31\n",
+    "  spareplan generate --hospitals 5000 --parts 200 --candidates 300 --out /tmp/design-5k\n",
     "  spareplan generate --finance-slips 1000000 --out /tmp/finance\n\n",
     "Exit status:\n  0  the data set was written\n  2  it could not be written (nothing was)"
 ))]
@@ -54,9 +55,30 @@ pub struct Args {
     /// cities without one.
     #[arg(long, value_name = "capitals|N", value_parser = forward_arg)]
     pub forward: Option<gen::network::Forward>,
+    /// Candidate sites for forward stocking locations (candidates.csv): `engineer-bases` (a
+    /// store room at every engineer base outside the depots' cities; the default), `none`, or a
+    /// number (the engineer bases, then the most populous other cities).
+    #[arg(long, value_name = "engineer-bases|none|N", value_parser = candidates_arg)]
+    pub candidates: Option<gen::sites::Candidates>,
     /// Output folder.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
+}
+
+fn candidates_arg(s: &str) -> Result<gen::sites::Candidates, String> {
+    use gen::sites::Candidates;
+    if s.eq_ignore_ascii_case("engineer-bases") {
+        return Ok(Candidates::EngineerBases);
+    }
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(Candidates::None);
+    }
+    match s.parse::<usize>() {
+        Ok(n) if (1..=2_000).contains(&n) => Ok(Candidates::Count(n)),
+        _ => Err(format!(
+            "{s:?} is neither `engineer-bases`, `none` nor a number of sites from 1 to 2,000"
+        )),
+    }
 }
 
 fn forward_arg(s: &str) -> Result<gen::network::Forward, String> {
@@ -91,6 +113,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         as_of: a.as_of,
         history_months: a.history_months,
         forward: a.forward.unwrap_or_default(),
+        candidates: a.candidates.unwrap_or_default(),
     };
     generate(a.china, &params, a.geo.as_deref(), &a.out)
 }
@@ -115,7 +138,7 @@ fn generate(
     }
     .context("loading the geography")?;
     let generated = if china {
-        gen::china_with(&geography, params.forward)
+        gen::china_with(&geography, params.forward, params.candidates)
     } else {
         gen::synthetic(&geography, params)
     };

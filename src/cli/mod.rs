@@ -22,6 +22,7 @@ macro_rules! out {
     }};
 }
 
+mod design;
 mod generate;
 mod plan;
 mod reconcile;
@@ -88,6 +89,7 @@ pub enum Command {
     Routes(routes::Args),
     Reconcile(reconcile::Args),
     Plan(plan::Args),
+    Design(design::Args),
     Simulate(simulate::Args),
     Replenish(replenish::Args),
     Scenarios(scenarios::Args),
@@ -119,6 +121,7 @@ where
         Command::Routes(a) => routes::run(&a),
         Command::Reconcile(a) => reconcile::run(&a),
         Command::Plan(a) => plan::run(&a),
+        Command::Design(a) => design::run(&a),
         Command::Simulate(a) => simulate::run(&a),
         Command::Replenish(a) => replenish::run(&a),
         Command::Scenarios(a) => scenarios::run(&a),
@@ -243,6 +246,16 @@ fn target_arg(s: &str) -> Result<crate::stock::problem::Targets, String> {
 
 /// A date given on the command line, `YYYY-MM-DD`.
 /// A money amount in yuan (at most two decimals), not negative.
+/// A share in [0, 1] (`0.8`).
+fn share_arg(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a share between 0 and 1 (write 0.8 for 80 %)"
+        )),
+    }
+}
+
 fn yuan_arg(s: &str) -> Result<crate::money::Fen, String> {
     match crate::money::Fen::parse(s.trim()) {
         Ok(f) if f.0 >= 0 => Ok(f),

@@ -95,78 +95,13 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         ds.parts.len(),
         ds.hospitals.len()
     );
-    let bar = super::spinner(&what);
-    // Five stages of planning, and the check by simulation as the sixth.
-    let result = stock::plan_with_progress(&ds, &a.params(), &|s: Stage, share| {
-        let done = share.map_or(String::new(), |(d, of)| format!(", {d} of {of} finished"));
-        bar.set_message(format!(
-            "{what}: stage {} of 6, {}{done}",
-            s.number(),
-            s.name()
-        ));
+    let verify = (!a.no_verify).then(|| VerifyParams {
+        seed: a.seed,
+        ..VerifyParams::default()
     });
-    bar.finish_and_clear();
-    let result = match result {
-        Ok(r) => r,
-        Err(e @ PlanError::CheckFailed { .. }) => {
-            eprintln!("error: {e}; nothing was written");
-            return Ok(Exit::Failed);
-        }
-        Err(e @ (PlanError::Infeasible { .. } | PlanError::TooLarge { .. })) => {
-            eprintln!("error: {e}; nothing was written");
-            return Ok(Exit::DataErrors);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    if let Some(e) = &result.bound_error {
-        eprintln!("warning: the lower bound could not be computed: {e}");
-    }
-    let (result, verified) = if a.no_verify {
-        (result, None)
-    } else {
-        let params = VerifyParams {
-            seed: a.seed,
-            ..VerifyParams::default()
-        };
-        let stage = format!("{what}: stage 6 of 6, check by simulation");
-        let bar = super::spinner(&stage);
-        // Each round's replications take about as long as each other: the time left in the round
-        // from the ones done.
-        let round_start = std::sync::Mutex::new((0usize, std::time::Instant::now()));
-        let verified = sim::verified::verified_plan(&ds, result, &params, &|p| match p {
-            Progress::Replication { round, done } => {
-                let mut start = round_start.lock().unwrap_or_else(|e| e.into_inner());
-                if start.0 != round {
-                    *start = (round, std::time::Instant::now());
-                }
-                let left = (done > 0).then(|| {
-                    let per = start.1.elapsed().as_secs_f64() / done as f64;
-                    per * params.replications.saturating_sub(done) as f64
-                });
-                bar.set_message(format!(
-                    "{stage}: round {round}, {done} of {} replications{}",
-                    params.replications,
-                    left.map_or(String::new(), |s| format!(
-                        ", about {s:.0} s left in the round"
-                    ))
-                ));
-            }
-            Progress::Raising { round } => {
-                bar.set_message(format!("{stage}: raising the plan after round {round}"));
-            }
-        });
-        bar.finish_and_clear();
-        match verified {
-            Ok(v) => (v.result.clone(), Some(v)),
-            Err(e @ PlanError::NotVerified { .. }) => {
-                eprintln!("error: {e}");
-                return Ok(Exit::Failed);
-            }
-            Err(e) => {
-                eprintln!("error: {e}; nothing was written");
-                return Ok(Exit::Failed);
-            }
-        }
+    let (result, verified) = match planned(&ds, &a.params(), verify, &what, 1, 6)? {
+        Ok(planned) => planned,
+        Err(exit) => return Ok(exit),
     };
     let verification = verified.as_ref().map(|v| &v.verification);
     let summary = plan_output::summary_json(&ds, &result, verified.as_ref());
@@ -212,6 +147,86 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         a.out.display()
     );
     Ok(Exit::Success)
+}
+
+/// Plans `ds` and checks the plan by simulation (unless `verify` is `None`), showing progress by
+/// stage numbered from `first` of `of` (five stages of planning, then the check). A plan that
+/// cannot be made or verified is reported on standard error and comes back as its exit status.
+pub(super) fn planned(
+    ds: &Dataset,
+    params: &PlanParams,
+    verify: Option<VerifyParams>,
+    what: &str,
+    first: usize,
+    of: usize,
+) -> anyhow::Result<Result<(PlanResult, Option<Verified>), Exit>> {
+    let bar = super::spinner(what);
+    let result = stock::plan_with_progress(ds, params, &|s: Stage, share| {
+        let done = share.map_or(String::new(), |(d, of)| format!(", {d} of {of} finished"));
+        bar.set_message(format!(
+            "{what}: stage {} of {of}, {}{done}",
+            first - 1 + s.number(),
+            s.name()
+        ));
+    });
+    bar.finish_and_clear();
+    let result = match result {
+        Ok(r) => r,
+        Err(e @ PlanError::CheckFailed { .. }) => {
+            eprintln!("error: {e}; nothing was written");
+            return Ok(Err(Exit::Failed));
+        }
+        Err(e @ (PlanError::Infeasible { .. } | PlanError::TooLarge { .. })) => {
+            eprintln!("error: {e}; nothing was written");
+            return Ok(Err(Exit::DataErrors));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(e) = &result.bound_error {
+        eprintln!("warning: the lower bound could not be computed: {e}");
+    }
+    let Some(params) = verify else {
+        return Ok(Ok((result, None)));
+    };
+    let stage = format!("{what}: stage {} of {of}, check by simulation", first + 5);
+    let bar = super::spinner(&stage);
+    // Each round's replications take about as long as each other: the time left in the round
+    // from the ones done.
+    let round_start = std::sync::Mutex::new((0usize, std::time::Instant::now()));
+    let verified = sim::verified::verified_plan(ds, result, &params, &|p| match p {
+        Progress::Replication { round, done } => {
+            let mut start = round_start.lock().unwrap_or_else(|e| e.into_inner());
+            if start.0 != round {
+                *start = (round, std::time::Instant::now());
+            }
+            let left = (done > 0).then(|| {
+                let per = start.1.elapsed().as_secs_f64() / done as f64;
+                per * params.replications.saturating_sub(done) as f64
+            });
+            bar.set_message(format!(
+                "{stage}: round {round}, {done} of {} replications{}",
+                params.replications,
+                left.map_or(String::new(), |s| format!(
+                    ", about {s:.0} s left in the round"
+                ))
+            ));
+        }
+        Progress::Raising { round } => {
+            bar.set_message(format!("{stage}: raising the plan after round {round}"));
+        }
+    });
+    bar.finish_and_clear();
+    match verified {
+        Ok(v) => Ok(Ok((v.result.clone(), Some(v)))),
+        Err(e @ PlanError::NotVerified { .. }) => {
+            eprintln!("error: {e}");
+            Ok(Err(Exit::Failed))
+        }
+        Err(e) => {
+            eprintln!("error: {e}; nothing was written");
+            Ok(Err(Exit::Failed))
+        }
+    }
 }
 
 fn print_plan(ds: &Dataset, r: &PlanResult) {

@@ -11,6 +11,7 @@
 pub mod catalogue;
 pub mod finance;
 pub mod network;
+pub mod sites;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use rand::{Rng, SeedableRng};
@@ -36,6 +37,8 @@ pub struct GenParams {
     pub history_months: u32,
     /// Forward stocking locations below the regional centres.
     pub forward: network::Forward,
+    /// Candidate sites for forward stocking locations (`candidates.csv`).
+    pub candidates: sites::Candidates,
 }
 
 impl Default for GenParams {
@@ -47,6 +50,7 @@ impl Default for GenParams {
             as_of: NaiveDate::from_ymd_opt(2026, 10, 31).expect("valid date"),
             history_months: 24,
             forward: network::Forward::None,
+            candidates: sites::Candidates::EngineerBases,
         }
     }
 }
@@ -76,14 +80,23 @@ fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
 
 /// The bundled `data/china` data set, with its finance folder.
 pub fn china(geo: &Geography) -> Generated {
-    china_with(geo, network::Forward::None)
+    china_with(
+        geo,
+        network::Forward::None,
+        sites::Candidates::EngineerBases,
+    )
 }
 
 /// The bundled data set with forward stocking locations added (the same hospitals, installed
 /// base and parts; more depots).
-pub fn china_with(geo: &Geography, forward: network::Forward) -> Generated {
+pub fn china_with(
+    geo: &Geography,
+    forward: network::Forward,
+    candidates: sites::Candidates,
+) -> Generated {
     let params = GenParams {
         forward,
+        candidates,
         ..GenParams::default()
     };
     let dataset = build(geo, &params);
@@ -123,6 +136,7 @@ pub fn build(geo: &Geography, params: &GenParams) -> Dataset {
     add_parts(&mut ds, params);
     add_sites_and_units(&mut ds, geo, &idx, params);
     add_engineers(&mut ds, geo, &idx);
+    sites::add_candidates(&mut ds, geo, &idx, params.candidates);
     add_stock(&mut ds, params);
     add_history(&mut ds, params);
     ds

@@ -8,6 +8,7 @@
 //! Deliberately absent: any planning logic, and any reading of `../shared`.
 
 pub mod contract;
+pub mod design_output;
 pub mod diag;
 pub mod finance;
 pub mod geo;

@@ -92,7 +92,7 @@ pub fn num(v: f64) -> String {
 
 /// Serialises a planning data set into the files of the data contract, by file name.
 pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
-    vec![
+    let mut files = vec![
         (contract::DEPOTS.name, depots_csv(ds)),
         (contract::HOSPITALS.name, hospitals_csv(ds)),
         (contract::HUBS.name, hubs_csv(ds)),
@@ -104,7 +104,36 @@ pub fn dataset_files(ds: &Dataset) -> Vec<(&'static str, Vec<u8>)> {
         (contract::ENGINEERS.name, engineers_csv(ds)),
         (contract::FAULT_HISTORY.name, fault_history_csv(ds)),
         (contract::DOWNTIME.name, downtime_csv(ds)),
-    ]
+    ];
+    // Candidates may be absent; a data set without any gets no file.
+    if !ds.candidates.is_empty() {
+        files.push((contract::CANDIDATES.name, candidates_csv(ds)));
+    }
+    files
+}
+
+/// The `candidates` table of the data contract.
+fn candidates_csv(ds: &Dataset) -> Vec<u8> {
+    let mut t = CsvBuf::of(&contract::CANDIDATES);
+    for c in &ds.candidates {
+        let parent = c.parent.map(|p| ds.depot(p).code.as_str()).unwrap_or("");
+        t.row([
+            c.code.as_str(),
+            &c.name,
+            &num(c.lat),
+            &num(c.lon),
+            &ds.hubs[c.hub.index()].code,
+            &num(c.link_hours),
+            &c.annual_fixed_cost.to_string(),
+            &c.link_cost.to_string(),
+            &num(c.handling_hours),
+            &num(c.resupply_days),
+            parent,
+            &num(c.holding_rate),
+            opt_str(&c.kind),
+        ]);
+    }
+    t.into_bytes()
 }
 
 /// The `depots` table of the data contract.

@@ -256,8 +256,49 @@ pub const DOWNTIME: FileSpec = FileSpec {
     defaults: &[],
 };
 
+pub const CANDIDATES: FileSpec = FileSpec {
+    name: "candidates.csv",
+    required: false,
+    columns: &[
+        req("site_id"),
+        req("name"),
+        req("lat"),
+        req("lon"),
+        req("hub_id"),
+        req("link_hours"),
+        req("annual_fixed_cost"),
+        opt("link_cost"),
+        opt("handling_hours"),
+        opt("resupply_days"),
+        opt("parent_id"),
+        opt("holding_rate"),
+        opt("kind"),
+    ],
+    defaults: &[
+        ("link_cost", DefaultValue::Integer(0)),
+        (
+            "handling_hours",
+            DefaultValue::Number(DEFAULT_SITE_HANDLING_HOURS),
+        ),
+        (
+            "resupply_days",
+            DefaultValue::Number(DEFAULT_SITE_RESUPPLY_DAYS),
+        ),
+        (
+            "parent_id",
+            DefaultValue::Text("the regional depot that reaches it fastest"),
+        ),
+        ("holding_rate", DefaultValue::Number(DEFAULT_HOLDING_RATE)),
+    ],
+};
+
+/// A candidate site's handling time (a small store at an engineer base).
+pub const DEFAULT_SITE_HANDLING_HOURS: f64 = 1.0;
+/// A candidate site's replenishment lead time from its parent.
+pub const DEFAULT_SITE_RESUPPLY_DAYS: f64 = 2.0;
+
 /// The planning data set's files, in the order they are written.
-pub const PLANNING: [&FileSpec; 11] = [
+pub const PLANNING: [&FileSpec; 12] = [
     &DEPOTS,
     &HOSPITALS,
     &HUBS,
@@ -269,6 +310,7 @@ pub const PLANNING: [&FileSpec; 11] = [
     &ENGINEERS,
     &FAULT_HISTORY,
     &DOWNTIME,
+    &CANDIDATES,
 ];
 
 // ---- finance data set ----

@@ -6,6 +6,7 @@
 
 use rustc_hash::FxHashMap;
 
+mod candidates;
 mod checks;
 mod records;
 
@@ -56,6 +57,7 @@ pub fn load_planning(src: &dyn Source) -> Result<Loaded<Dataset>, LoadError> {
     b.engineers(src);
     b.faults(src);
     b.downtime(src);
+    b.candidates(src);
     b.check_depot_tree();
     b.check_hospitals_reachable();
     b.check_pipelines();
@@ -76,7 +78,7 @@ fn duplicate(row: &mut Row<'_>, c: usize, value: &str, first_file: &str, first_l
     let message = if first_file == row.file {
         format!("duplicate id: also on line {first_line}")
     } else {
-        format!("duplicate id: {first_file} line {first_line} already uses it (ids are unique across depots, hospitals and hubs)")
+        format!("duplicate id: {first_file} line {first_line} already uses it (ids are unique across depots, hospitals, hubs and candidate sites)")
     };
     row.error(c, value, message, "give every row its own id");
 }
