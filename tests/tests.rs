@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod design;
 mod fixture_cases;
 mod fixtures;
 mod generated;

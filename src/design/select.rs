@@ -331,3 +331,99 @@ impl Cover {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn brute_reach(c: &Cover, n: usize) -> usize {
+        (0..1usize << c.cost.len())
+            .filter(|m| m.count_ones() as usize <= n)
+            .map(|m| c.reach_of(&sites_of(m)))
+            .max()
+            .unwrap_or(c.base)
+    }
+
+    fn brute_cost(c: &Cover, reach: usize, n: usize) -> Option<f64> {
+        (0..1usize << c.cost.len())
+            .filter(|m| m.count_ones() as usize <= n)
+            .filter(|&m| c.reach_of(&sites_of(m)) >= reach)
+            .map(|m| c.cost_of(&sites_of(m)))
+            .min_by(f64::total_cmp)
+    }
+
+    fn sites_of(mask: usize) -> Vec<usize> {
+        (0..usize::BITS as usize)
+            .filter(|s| mask >> s & 1 == 1)
+            .collect()
+    }
+
+    #[test]
+    fn the_greedy_trap_is_solved_by_the_programme() {
+        // Greedy takes the big set first and ends with 5; the two others give 6.
+        let cover = Cover {
+            base: 0,
+            groups: vec![
+                (1, vec![0, 1]),
+                (1, vec![0, 1]),
+                (1, vec![0, 2]),
+                (1, vec![0, 2]),
+                (1, vec![1]),
+                (1, vec![2]),
+            ],
+            cost: vec![1.0, 1.0, 1.0],
+        };
+        let best = cover.max_reach(2).expect("solved");
+        assert_eq!(best.reach, 6);
+        assert_eq!(best.sites, vec![1, 2]);
+        // Least cost of reaching 6: the two, although the big one costs least per hospital.
+        let cover = Cover {
+            cost: vec![1.0, 2.0, 2.0],
+            ..cover
+        };
+        let cheapest = cover.min_cost(6, 3).expect("solved").expect("feasible");
+        assert_eq!(cheapest.sites, vec![1, 2]);
+    }
+
+    #[test]
+    fn random_covers_match_brute_force() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..40 {
+            let k = rng.random_range(3..=9);
+            let groups = (0..rng.random_range(2..14))
+                .map(|_| {
+                    let mut set: Vec<u32> =
+                        (0..k as u32).filter(|_| rng.random_bool(0.3)).collect();
+                    if set.is_empty() {
+                        set.push(rng.random_range(0..k as u32));
+                    }
+                    (rng.random_range(1..5), set)
+                })
+                .collect();
+            let cover = Cover {
+                base: rng.random_range(0..3),
+                groups,
+                cost: (0..k)
+                    .map(|_| f64::from(rng.random_range(1..50)) * 1000.0)
+                    .collect(),
+            };
+            for n in 0..=k {
+                let reach = cover.max_reach(n).expect("solved");
+                assert_eq!(reach.reach, brute_reach(&cover, n));
+                assert!(reach.sites.len() <= n);
+                let cheapest = cover
+                    .min_cost(reach.reach, n)
+                    .expect("solved")
+                    .expect("feasible");
+                let brute = brute_cost(&cover, reach.reach, n).expect("some subset");
+                assert!(
+                    (cheapest.cost - brute).abs() < 1e-6,
+                    "{} vs {brute}",
+                    cheapest.cost
+                );
+                assert!(cheapest.reach >= reach.reach && cheapest.sites.len() <= n);
+            }
+        }
+    }
+}
