@@ -50,6 +50,10 @@ pub struct Args {
     /// What one extended warranty day costs, in yuan, for every scanner (as plan takes it).
     #[arg(long, value_name = "YUAN", value_parser = super::yuan_arg)]
     pub warranty_day_cost: Option<crate::money::Fen>,
+    /// Choose the sites and write the frontier and the network only: the designed network is not
+    /// planned (plan it with `spareplan plan OUT/network`), and the costs are the design model's.
+    #[arg(long)]
+    pub sites_only: bool,
     /// Skip the designed network's lower bound.
     #[arg(long)]
     pub no_bound: bool,
@@ -135,52 +139,69 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         ..VerifyParams::default()
     });
     let what = format!("{what}, planning the designed network");
-    let (result, verified) = match planned(
-        &d.network,
-        &params.plan,
-        verify,
-        &what,
-        DESIGN_STAGES + 1,
-        of,
-    )? {
-        Ok(planned) => planned,
-        Err(exit) => return Ok(exit),
+    let (result, verified) = if a.sites_only {
+        (None, None)
+    } else {
+        match planned(
+            &d.network,
+            &params.plan,
+            verify,
+            &what,
+            DESIGN_STAGES + 1,
+            of,
+        )? {
+            Ok((r, v)) => (Some(r), v),
+            Err(exit) => return Ok(exit),
+        }
     };
-    let summary = design_output::summary_json(&ds, &d, &result, verified.as_ref());
-    output.stage("sites.csv", &design_output::sites_csv(&ds, &d, &result))?;
+    let result = result.as_ref();
+    let summary = design_output::summary_json(&ds, &d, result, verified.as_ref());
+    output.stage("sites.csv", &design_output::sites_csv(&ds, &d, result))?;
     output.stage("frontier.csv", &design_output::frontier_csv(&ds, &d))?;
     output.stage("summary.json", summary.as_bytes())?;
     for (name, bytes) in write::dataset_files(&d.network) {
         output.stage(&format!("network/{name}"), &bytes)?;
     }
-    let verification = verified.as_ref().map(|v| &v.verification);
-    for (name, bytes) in plan_output::files(&d.network, &result, verification) {
-        output.stage(&format!("plan/{name}"), &bytes)?;
+    if let Some(result) = result {
+        let verification = verified.as_ref().map(|v| &v.verification);
+        for (name, bytes) in plan_output::files(&d.network, result, verification) {
+            output.stage(&format!("plan/{name}"), &bytes)?;
+        }
+        let plan_summary = plan_output::summary_json(&d.network, result, verified.as_ref());
+        output.stage("plan/summary.json", plan_summary.as_bytes())?;
     }
-    let plan_summary = plan_output::summary_json(&d.network, &result, verified.as_ref());
-    output.stage("plan/summary.json", plan_summary.as_bytes())?;
     let written = output.commit()?;
     if a.json {
         out!("{summary}");
         return Ok(Exit::Success);
     }
-    print_design(&ds, &d, &result);
+    print_design(&ds, &d, result);
     for w in written {
         outln!("wrote {}", w.display());
     }
-    outln!(
-        "next: spareplan report {} --plan {} --out REPORT_DIR",
-        a.out.join("network").display(),
-        a.out.join("plan").display()
-    );
+    if result.is_some() {
+        outln!(
+            "next: spareplan report {} --plan {} --out REPORT_DIR",
+            a.out.join("network").display(),
+            a.out.join("plan").display()
+        );
+    } else {
+        outln!(
+            "next: spareplan plan {} --out PLAN_DIR",
+            a.out.join("network").display()
+        );
+    }
     Ok(Exit::Success)
 }
 
-fn print_design(ds: &crate::model::Dataset, d: &design::Design, plan: &crate::stock::PlanResult) {
+fn print_design(
+    ds: &crate::model::Dataset,
+    d: &design::Design,
+    plan: Option<&crate::stock::PlanResult>,
+) {
     let k = d.deadlines[0];
     let after = d.reach_of_chosen();
     let fixed = d.fixed_cost(ds);
-    let total = fixed + plan.total_annual_cost();
     outln!(
         "network design: {} of {} candidate sites open; {} of {} hospitals within {k} h (before: {}, the most the candidates give: {})",
         d.chosen.sites.len(),
@@ -191,21 +212,33 @@ fn print_design(ds: &crate::model::Dataset, d: &design::Design, plan: &crate::st
         group_digits(d.covers[0].max_possible() as u64),
     );
     outln!("  annual fixed cost      {:>18} yuan", fixed.grouped());
-    outln!(
-        "  annual holding cost    {:>18} yuan",
-        plan.annual_holding_cost.grouped()
-    );
-    outln!(
-        "  expected extension     {:>18} yuan",
-        plan.extension.extension_cost().grouped()
-    );
+    let total = match plan {
+        Some(plan) => {
+            outln!(
+                "  annual holding cost    {:>18} yuan",
+                plan.annual_holding_cost.grouped()
+            );
+            outln!(
+                "  expected extension     {:>18} yuan",
+                plan.extension.extension_cost().grouped()
+            );
+            fixed + plan.total_annual_cost()
+        }
+        None => {
+            outln!(
+                "  sites' stock estimate  {:>18} yuan (design model; the network not planned)",
+                (d.chosen_cost() - fixed).grouped()
+            );
+            d.base_plan_cost + d.chosen_cost()
+        }
+    };
     outln!("  total annual cost      {:>18} yuan", total.grouped());
     outln!(
         "  the network as it is   {:>18} yuan (the design adds {} yuan a year)",
         d.base_plan_cost.grouped(),
         (total - d.base_plan_cost).grouped()
     );
-    if let Some(lb) = plan.lower_bound {
+    if let Some(lb) = plan.and_then(|p| p.lower_bound) {
         let lb = fixed + lb;
         outln!(
             "  lower bound            {:>18} yuan (gap {:.2} %; site choice {})",

@@ -47,8 +47,9 @@ pub fn fastest_counts(design: &Design) -> Vec<Vec<usize>> {
         .collect()
 }
 
-/// `sites.csv`: one row per candidate; an open site's stock from the designed network's plan.
-pub fn sites_csv(ds: &Dataset, design: &Design, plan: &PlanResult) -> Vec<u8> {
+/// `sites.csv`: one row per candidate; an open site's stock from the designed network's plan
+/// (empty cells when the network was not planned).
+pub fn sites_csv(ds: &Dataset, design: &Design, plan: Option<&PlanResult>) -> Vec<u8> {
     let mut header: Vec<String> = [
         "site_id",
         "open",
@@ -67,18 +68,25 @@ pub fn sites_csv(ds: &Dataset, design: &Design, plan: &PlanResult) -> Vec<u8> {
     let base_depots = ds.depots.len();
     for (c, site) in ds.candidates.iter().enumerate() {
         let position = design.chosen.sites.iter().position(|&s| s == c);
-        let (units, investment, holding) = match position {
-            Some(i) => plan.depot_totals(DepotId::from_index(base_depots + i)),
-            None => (0, Fen::ZERO, Fen::ZERO),
+        let stock = match (position, plan) {
+            (Some(i), Some(p)) => {
+                let (units, investment, holding) =
+                    p.depot_totals(DepotId::from_index(base_depots + i));
+                [
+                    units.to_string(),
+                    investment.to_string(),
+                    holding.to_string(),
+                ]
+            }
+            (None, _) => ["0".to_owned(), Fen::ZERO.to_string(), Fen::ZERO.to_string()],
+            (Some(_), None) => Default::default(),
         };
         let mut row = vec![
             site.code.clone(),
             position.is_some().to_string(),
             site.annual_fixed_cost.to_string(),
-            units.to_string(),
-            investment.to_string(),
-            holding.to_string(),
         ];
+        row.extend(stock);
         row.extend(
             counts
                 .iter()
@@ -128,10 +136,12 @@ struct Summary<'a> {
     open_site_ids: Vec<&'a str>,
     candidates: usize,
     annual_fixed_cost: String,
-    annual_holding_cost: String,
-    expected_extension_cost: String,
-    /// Fixed + holding + expected extension cost of the designed network.
+    annual_holding_cost: Option<String>,
+    expected_extension_cost: Option<String>,
+    /// Fixed + holding + expected extension cost of the designed network (its plan's; with the
+    /// sites only, the design model's: the network as it is plus the sites' estimates).
     total_annual_cost: String,
+    cost_basis: &'static str,
     /// Fixed cost plus the plan's proven lower bound on the designed network's stock cost.
     lower_bound: Option<String>,
     gap: Option<f64>,
@@ -150,9 +160,9 @@ struct Summary<'a> {
     base_total_annual_cost: String,
     /// What the design adds a year over the network as it is.
     added_annual_cost: String,
-    system_on_time: f64,
+    system_on_time: Option<f64>,
     simulated_system_on_time: Option<f64>,
-    added_by_verification: String,
+    added_by_verification: Option<String>,
     frontier_rows: usize,
 }
 
@@ -172,12 +182,15 @@ fn money(f: Fen) -> String {
 pub fn summary_json(
     ds: &Dataset,
     design: &Design,
-    plan: &PlanResult,
+    plan: Option<&PlanResult>,
     verified: Option<&Verified>,
 ) -> String {
     let fixed = design.fixed_cost(ds);
-    let total = fixed + plan.total_annual_cost();
-    let lower_bound = plan.lower_bound.map(|lb| fixed + lb);
+    let total = match plan {
+        Some(p) => fixed + p.total_annual_cost(),
+        None => design.base_plan_cost + design.chosen_cost(),
+    };
+    let lower_bound = plan.and_then(|p| p.lower_bound).map(|lb| fixed + lb);
     let gap = lower_bound.map(|lb| {
         if total.0 <= 0 {
             0.0
@@ -196,9 +209,14 @@ pub fn summary_json(
             .collect(),
         candidates: ds.candidates.len(),
         annual_fixed_cost: money(fixed),
-        annual_holding_cost: money(plan.annual_holding_cost),
-        expected_extension_cost: money(plan.extension.extension_cost()),
+        annual_holding_cost: plan.map(|p| money(p.annual_holding_cost)),
+        expected_extension_cost: plan.map(|p| money(p.extension.extension_cost())),
         total_annual_cost: money(total),
+        cost_basis: if plan.is_some() {
+            "the designed network's plan (holding and expected extension) plus the sites' fixed cost"
+        } else {
+            "the design model: the network as it is plus each open site's fixed cost and stock estimate (the designed network not planned)"
+        },
         lower_bound: lower_bound.map(money),
         gap: gap.map(|g| (g * 1e6).round() / 1e6),
         lower_bound_basis: "the chosen sites' fixed cost plus the plan's proven lower bound on the designed network's holding and extension cost; the site choice itself is exact in the design model (site_choice_proven)",
@@ -224,10 +242,10 @@ pub fn summary_json(
             .collect(),
         base_total_annual_cost: money(design.base_plan_cost),
         added_annual_cost: money(total - design.base_plan_cost),
-        system_on_time: (plan.system_on_time() * 1e6).round() / 1e6,
+        system_on_time: plan.map(|p| (p.system_on_time() * 1e6).round() / 1e6),
         simulated_system_on_time: verified
             .map(|v| (v.verification.on_time.mean * 1e6).round() / 1e6),
-        added_by_verification: money(plan.added_by_verification()),
+        added_by_verification: plan.map(|p| money(p.added_by_verification())),
         frontier_rows: design.frontier.len(),
     };
     serde_json::to_string_pretty(&summary).expect("JSON of plain values") + "\n"

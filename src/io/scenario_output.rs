@@ -62,7 +62,8 @@ pub fn summary_json(rows: &[Row<'_>]) -> String {
                 "extension_days_per_year": (o.extension_days_per_year * 10.0).round() / 10.0,
                 "extension_cost_per_year": o.extension_cost_per_year.to_string(),
                 "simulated_extension_days_per_year": (o.simulated_extension_days_per_year * 10.0).round() / 10.0,
-                "total_annual_cost": (o.annual_holding_cost + o.extension_cost_per_year).to_string(),
+                "annual_fixed_cost": o.annual_fixed_cost.to_string(),
+                "total_annual_cost": o.total_annual_cost().to_string(),
                 "meets_targets": o.meets_targets,
                 "change_holding_cost": (o.annual_holding_cost - r.baseline.annual_holding_cost).to_string(),
                 "file": r.file,
@@ -107,6 +108,7 @@ pub fn scenarios_csv(rows: &[Row<'_>]) -> Vec<u8> {
             r.data.clone(),
             o.extension_cost_per_year.to_string(),
             signed(o.extension_cost_per_year - b.extension_cost_per_year),
+            o.annual_fixed_cost.to_string(),
         ]);
     }
     t.into_bytes()

@@ -39,6 +39,15 @@ pub struct Outcome {
     pub meets_targets: bool,
     /// Depot, units and investment.
     pub stock_by_depot: Vec<(String, u32, Fen)>,
+    /// What the candidate sites the scenario opens cost a year to keep open.
+    pub annual_fixed_cost: Fen,
+}
+
+impl Outcome {
+    /// Holding, expected extension and the opened sites' fixed cost.
+    pub fn total_annual_cost(&self) -> Fen {
+        self.annual_holding_cost + self.extension_cost_per_year + self.annual_fixed_cost
+    }
 }
 
 /// The planning parameters of a scenario (or a baseline): the plan `plan` writes for the same
@@ -105,6 +114,7 @@ pub fn measure(
         simulated_extension_days_per_year: verified.extension.extension_days(),
         meets_targets: plan.meets_targets,
         stock_by_depot,
+        annual_fixed_cost: Fen::ZERO,
     }
 }
 
@@ -115,7 +125,18 @@ pub type Planned = Result<Outcome, String>;
 pub fn plan_scenario(loaded: &Loaded, base: &Dataset) -> Result<Planned, ScenarioError> {
     let (ds, settings) = apply(loaded, base)?;
     let s = &loaded.scenario;
-    Ok(outcome(&s.name, &s.question, &ds, &settings).map_err(|e| e.to_string()))
+    let fixed: Fen = base
+        .candidates
+        .iter()
+        .filter(|c| s.open_sites.contains(&c.code))
+        .map(|c| c.annual_fixed_cost)
+        .sum();
+    Ok(outcome(&s.name, &s.question, &ds, &settings)
+        .map(|o| Outcome {
+            annual_fixed_cost: fixed,
+            ..o
+        })
+        .map_err(|e| e.to_string()))
 }
 
 /// A planned comparison: each data set's baseline and every scenario against its baseline.

@@ -41,6 +41,7 @@
 //! file and the key.
 
 pub mod compare;
+mod sites;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -64,6 +65,12 @@ pub struct Scenario {
     pub close_depots: Vec<String>,
     #[serde(default)]
     pub add_depots: Vec<AddDepot>,
+    /// Candidate sites (`candidates.csv`) opened as forward stocking locations.
+    #[serde(default)]
+    pub open_sites: Vec<String>,
+    /// Forward stocking locations closed.
+    #[serde(default)]
+    pub close_sites: Vec<String>,
     #[serde(default)]
     pub depots: Vec<DepotChange>,
     #[serde(default)]
@@ -242,7 +249,7 @@ fn depot_of(ds: &Dataset, code: &str) -> Option<DepotId> {
 }
 
 /// Applies a scenario's changes to a copy of `ds`, in a fixed order: depot changes, added depots,
-/// closed depots, failure rates, lanes, deadlines; then the planning settings.
+/// opened sites, closed depots, closed sites, failure rates, lanes, deadlines; then the planning settings.
 pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), ScenarioError> {
     let file = loaded.file.display().to_string();
     let c = Ctx { file: &file };
@@ -250,7 +257,9 @@ pub fn apply(loaded: &Loaded, ds: &Dataset) -> Result<(Dataset, Settings), Scena
     let mut ds = ds.clone();
     change_depots(&c, s, &mut ds)?;
     add_depots(&c, s, &mut ds)?;
+    sites::open_sites(&c, s, &mut ds)?;
     close_depots(&c, s, &mut ds)?;
+    sites::close_sites(&c, s, &mut ds)?;
     scale_failure_rates(&c, s, &mut ds)?;
     change_lanes(&c, s, &mut ds)?;
     change_deadlines(&c, s, &mut ds)?;

@@ -346,6 +346,7 @@ pub const SCENARIOS_OUT: FileSpec = FileSpec {
         req("data"),
         opt("extension_cost_per_year"),
         opt("change_extension_cost"),
+        opt("annual_fixed_cost"),
     ],
     defaults: &[],
 };
