@@ -63,3 +63,24 @@ pub fn china_forward_capitals() -> PathBuf {
     }
     dir
 }
+
+/// Writes (once per process) a generated set of `hospitals` hospitals and `parts` parts with
+/// `candidates` candidate sites, and returns its folder.
+pub fn generated_with_candidates(hospitals: usize, parts: usize, candidates: usize) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "spareplan-bench-{hospitals}h-{parts}p-{candidates}c"
+    ));
+    if !dir.join("candidates.csv").exists() {
+        let geo = io::geo::load_geography(&EmbeddedGeo).expect("geography");
+        let params = GenParams {
+            hospitals: Some(hospitals),
+            parts: Some(parts),
+            seed: 1,
+            candidates: gen::sites::Candidates::Count(candidates),
+            ..GenParams::default()
+        };
+        let g = gen::synthetic(&geo, &params);
+        io::write_dataset(&dir, &g.dataset, None, &[]).expect("write generated set");
+    }
+    dir
+}

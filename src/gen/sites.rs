@@ -28,9 +28,9 @@ pub enum Candidates {
 pub const LINK_HOURS: f64 = 0.5;
 /// Courier cost of that link per shipment.
 pub const LINK_COST_YUAN: i64 = 40;
-/// Annual fixed cost of a site by city size: capitals and cities of 5 million people or more,
-/// cities of 2 million or more, the others.
-pub const FIXED_COST_YUAN: [i64; 3] = [96_000, 72_000, 54_000];
+/// Annual fixed cost of a site by the city's 2020 census population: 10 million or more, 5 to 10
+/// million, 2 to 5 million, fewer (rents and wages follow the city's size).
+pub const FIXED_COST_YUAN: [i64; 4] = [120_000, 96_000, 72_000, 54_000];
 
 /// Adds the candidate sites `which` asks for (after the engineer bases are placed).
 pub fn add_candidates(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex, which: Candidates) {
@@ -79,12 +79,11 @@ pub fn add_candidates(ds: &mut Dataset, geo: &Geography, idx: &NetworkIndex, whi
     for (c, kind) in cities {
         let city = &geo.cities[c];
         let people = city.population.unwrap_or(0);
-        let tier = if city.is_capital || people >= 5_000_000 {
-            0
-        } else if people >= 2_000_000 {
-            1
-        } else {
-            2
+        let tier = match people {
+            10_000_000.. => 0,
+            5_000_000.. => 1,
+            2_000_000.. => 2,
+            _ => 3,
         };
         // Resupply by road from the nearest regional centre: a day's handling plus the drive,
         // in half days (the parent itself is left to the planner's default rule).
