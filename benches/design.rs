@@ -27,7 +27,9 @@ fn design_sites(c: &mut Criterion) {
         b.iter(|| design::design(&china, &params(), &|_| {}).expect("designed"))
     });
     let dir = common::generated_with_candidates(5_000, 200, 300);
-    let large = io::load_planning(&DirSource::new(dir)).expect("generated").data;
+    let large = io::load_planning(&DirSource::new(dir))
+        .expect("generated")
+        .data;
     group.bench_function("generated_5000_hospitals_300_candidates", |b| {
         b.iter(|| design::design(&large, &params(), &|_| {}).expect("designed"))
     });

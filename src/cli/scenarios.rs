@@ -152,9 +152,16 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
             crate::money::grouped_f(o.extension_days_per_year, 1),
             o.extension_cost_per_year.grouped(),
             if o.meets_targets {
-                ""
+                String::new()
             } else {
-                "  (budget binds: targets not met)"
+                "  (budget binds: targets not met)".to_owned()
+            } + &if o.annual_fixed_cost > crate::money::Fen::ZERO {
+                format!(
+                    "  (+{} yuan/y fixed cost of the sites opened)",
+                    o.annual_fixed_cost.grouped()
+                )
+            } else {
+                String::new()
             }
         );
     }
