@@ -8,11 +8,9 @@ use super::{load_planning, Exit};
 use crate::design::{self, DesignError, DesignParams, DesignStage};
 use crate::io::{self, design_output, plan_output, write};
 use crate::money::group_digits;
-use crate::sim::VerifyParams;
-use crate::stock::{PlanParams, CURVE_TARGETS};
 
 /// Chooses the forward stocking locations to open (candidates.csv) and plans every location's
-/// stock: the fewest-cost sites that bring the most hospitals (or the share asked) within the
+/// stock: the least-cost sites that bring the most hospitals (or the share asked) within the
 /// emergency deadline, the frontier of reach and cost per number of sites, and the designed
 /// network as a data set ready for plan, simulate, scenarios and report.
 ///
@@ -35,7 +33,7 @@ pub struct Args {
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
     /// The deadline whose reach the design buys, in hours.
-    #[arg(long, default_value_t = design::DESIGN_DEADLINE_HOURS, value_name = "HOURS")]
+    #[arg(long, default_value_t = design::DESIGN_DEADLINE_HOURS, value_name = "HOURS", value_parser = hours_arg)]
     pub deadline: f64,
     /// Hospitals to bring within the deadline, as a share of all hospitals (default: the most
     /// the candidates can give).
@@ -44,47 +42,30 @@ pub struct Args {
     /// Open at most this many sites.
     #[arg(long, value_name = "N")]
     pub max_sites: Option<usize>,
-    /// Delivery targets per deadline tier, as plan takes them (default: 0.95 for every tier).
-    #[arg(long, value_parser = super::target_arg)]
-    pub target: Option<crate::stock::problem::Targets>,
-    /// What one extended warranty day costs, in yuan, for every scanner (as plan takes it).
-    #[arg(long, value_name = "YUAN", value_parser = super::yuan_arg)]
-    pub warranty_day_cost: Option<crate::money::Fen>,
     /// Choose the sites and write the frontier and the network only: the designed network is not
     /// planned (plan it with `spareplan plan OUT/network`), and the costs are the design model's.
     #[arg(long)]
     pub sites_only: bool,
-    /// Skip the designed network's lower bound.
-    #[arg(long)]
-    pub no_bound: bool,
-    /// Skip the cost-versus-target curve of the designed network's plan.
-    #[arg(long)]
-    pub no_curve: bool,
-    /// Skip the check of the designed network's plan by simulation.
-    #[arg(long)]
-    pub no_verify: bool,
-    /// Seed of the verification's simulation.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub options: super::plan::PlanOptions,
     /// Print the summary as JSON instead of text.
     #[arg(long)]
     pub json: bool,
 }
 
+fn hours_arg(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(h) if h > 0.0 && h <= crate::model::limits::MAX_DEADLINE_HOURS => Ok(h),
+        _ => Err(format!(
+            "{s:?} is not a deadline in hours (write a positive number such as 4)"
+        )),
+    }
+}
+
 impl Args {
     fn params(&self) -> DesignParams {
         DesignParams {
-            plan: PlanParams {
-                target: self.target.clone().unwrap_or_default(),
-                bound: !self.no_bound,
-                curve: if self.no_curve {
-                    Vec::new()
-                } else {
-                    CURVE_TARGETS.to_vec()
-                },
-                warranty_day_cost: self.warranty_day_cost,
-                ..PlanParams::default()
-            },
+            plan: self.options.params(),
             deadline_hours: self.deadline,
             reach_share: self.reach,
             max_sites: self.max_sites,
@@ -134,10 +115,7 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         }
         Err(e) => return Err(e.into()),
     };
-    let verify = (!a.no_verify).then(|| VerifyParams {
-        seed: a.seed,
-        ..VerifyParams::default()
-    });
+    let verify = a.options.verify();
     let what = format!("{what}, planning the designed network");
     let (result, verified) = if a.sites_only {
         (None, None)

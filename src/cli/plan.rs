@@ -35,6 +35,20 @@ pub struct Args {
     /// Output folder.
     #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
+    #[command(flatten)]
+    pub options: PlanOptions,
+    /// Print the summary as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write plan.xlsx: a sheet per table, header frozen and filterable, money as numbers
+    /// formatted #,##0.00, Chinese text intact.
+    #[arg(long)]
+    pub xlsx: bool,
+}
+
+/// How a plan is made and checked: the options `plan` and `design` share.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PlanOptions {
     /// Delivery targets per deadline tier, probabilities below 1: `0.95` for every tier, or
     /// per tier in hours (`72=0.95,4=0.9`), or both (`0.95,4=0.9`); a hospital's service_target
     /// comes first (default: 0.95 for every tier).
@@ -59,17 +73,10 @@ pub struct Args {
     /// Seed of the verification's simulation.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Print the summary as JSON instead of text.
-    #[arg(long)]
-    pub json: bool,
-    /// Also write plan.xlsx: a sheet per table, header frozen and filterable, money as numbers
-    /// formatted #,##0.00, Chinese text intact.
-    #[arg(long)]
-    pub xlsx: bool,
 }
 
-impl Args {
-    fn params(&self) -> PlanParams {
+impl PlanOptions {
+    pub(super) fn params(&self) -> PlanParams {
         PlanParams {
             target: self.target.clone().unwrap_or_default(),
             bound: !self.no_bound,
@@ -81,6 +88,14 @@ impl Args {
             warranty_day_cost: self.warranty_day_cost,
             ..PlanParams::default()
         }
+    }
+
+    /// The check by simulation's parameters, `None` with `--no-verify`.
+    pub(super) fn verify(&self) -> Option<VerifyParams> {
+        (!self.no_verify).then(|| VerifyParams {
+            seed: self.seed,
+            ..VerifyParams::default()
+        })
     }
 }
 
@@ -95,14 +110,11 @@ pub(super) fn run(a: &Args) -> anyhow::Result<Exit> {
         ds.parts.len(),
         ds.hospitals.len()
     );
-    let verify = (!a.no_verify).then(|| VerifyParams {
-        seed: a.seed,
-        ..VerifyParams::default()
-    });
-    let (result, verified) = match planned(&ds, &a.params(), verify, &what, 1, 6)? {
-        Ok(planned) => planned,
-        Err(exit) => return Ok(exit),
-    };
+    let (result, verified) =
+        match planned(&ds, &a.options.params(), a.options.verify(), &what, 1, 6)? {
+            Ok(planned) => planned,
+            Err(exit) => return Ok(exit),
+        };
     let verification = verified.as_ref().map(|v| &v.verification);
     let summary = plan_output::summary_json(&ds, &result, verified.as_ref());
     if a.xlsx {
