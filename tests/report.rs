@@ -88,6 +88,12 @@ fn the_report_is_self_contained_and_shows_the_plan() {
         html.contains(&investment),
         "the total investment {investment} is on the page"
     );
+    // data/china's 79 candidate sites, none open, drawn as candidates on the network map.
+    let candidates = std::fs::read_to_string(china().join("candidates.csv")).expect("candidates");
+    assert_eq!(
+        html.matches("<g class=\"candidate\">").count(),
+        candidates.lines().count() - 1
+    );
     // One inline script (sorting and filtering the tables), nothing loaded.
     assert_eq!(html.matches("<script").count(), 1);
     assert!(html.contains("<script>"));

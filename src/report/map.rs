@@ -189,6 +189,23 @@ pub(super) fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
             );
         }
     }
+    // Candidate sites not opened: hollow, unlabelled, beneath the stocking locations.
+    for site in &ds.candidates {
+        let (x, y) = m.xy(site.lat, site.lon);
+        let tip = format!(
+            "{} {}: candidate site, not open (fixed cost {} yuan a year)",
+            site.code,
+            site.name,
+            site.annual_fixed_cost.grouped()
+        );
+        let _ = write!(
+            s,
+            r##"<g class="candidate"><title>{}</title><rect x="{:.1}" y="{:.1}" width="7" height="7" fill="none" stroke="#6b7b8c" stroke-width="1.2"/></g>"##,
+            esc(&tip),
+            x - 3.5,
+            y - 3.5
+        );
+    }
     for (d, depot) in ds.depots.iter().enumerate() {
         let (x, y) = m.xy(depot.lat, depot.lon);
         let c = PALETTE[d % PALETTE.len()];
@@ -196,10 +213,10 @@ pub(super) fn map_svg(ds: &Dataset, r: &PlanResult) -> String {
         let label = depot.city.as_deref().unwrap_or(&depot.name);
         let (units, investment, _) = r.depot_totals(crate::model::DepotId::from_index(d));
         let tip = format!(
-            "{} {} ({:?}): handling {} h, resupply {} days; {} units, {} yuan",
+            "{} {} ({}): handling {} h, resupply {} days; {} units, {} yuan",
             depot.code,
             depot.name,
-            depot.tier,
+            depot.tier.as_str(),
             depot.handling_hours,
             depot.resupply_days,
             crate::money::group_digits(units as u64),

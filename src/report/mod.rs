@@ -166,7 +166,7 @@ table.run th{{text-align:left}} table.run td{{text-align:left}}
         "<h2>Network: hospitals by on-time probability, stocking locations and their 72-hour and 4-hour reach</h2>",
     );
     s.push_str(&map_svg(ds, r));
-    s.push_str(r#"<p class="note">Hospitals: green at or above their target, amber within 2 points below, red further below (out of reach of every depot for some parts), those below their target drawn on top. Dashed outlines: the hospitals each stocking location reaches within 72 h (none is drawn for one that reaches every hospital, nor twice for the same hospitals); solid, shaded: within 4 h (a ring round a location that reaches too few to outline).</p>"#);
+    s.push_str(r#"<p class="note">Hospitals: green at or above their target, amber within 2 points below, red further below (out of reach of every depot for some parts), those below their target drawn on top. Dashed outlines: the hospitals each stocking location reaches within 72 h (none is drawn for one that reaches every hospital, nor twice for the same hospitals); solid, shaded: within 4 h (a ring round a location that reaches too few to outline). Squares: stocking locations (forward sites a network design opened among them); small hollow squares: candidate sites not open.</p>"#);
     s.push_str("<h2>Cost versus target</h2>");
     s.push_str(&curve_svg(r));
     if !r.curve.is_empty() {
