@@ -89,9 +89,12 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
     assert_eq!(stock.len(), n, "one stock level per depot");
     let order = parents_first(&net.depots);
     let roots = RootPipelines::new(net, stock);
-    let has_children: Vec<bool> = (0..n)
-        .map(|d| net.depots.iter().any(|c| c.parent == Some(d)))
-        .collect();
+    let mut has_children = vec![false; n];
+    for c in net.depots.iter() {
+        if let Some(p) = c.parent {
+            has_children[p] = true;
+        }
+    }
     let cells = Cells::new(net, stock);
     let mut fill = start.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
     // A depot without stock fills nothing, whatever its pipeline.
@@ -359,16 +362,23 @@ impl RootPipelines {
             }
             d
         };
-        // The one root every hospital's depots lie under, if there is one.
+        // The one root every hospital's depots lie under, if there is one. When every depot of
+        // the network has the same root (a data set's tree always does) that is it, found in
+        // one walk per depot; otherwise the hospitals' depots are walked.
         let mut only: Option<usize> = None;
         let mut single = true;
-        for h in &net.hospitals {
-            for &d in h.candidates.iter().chain(std::iter::once(&h.primary)) {
-                let r = root_of(d);
-                match only {
-                    None => only = Some(r),
-                    Some(o) if o != r => single = false,
-                    _ => {}
+        let roots: Vec<usize> = (0..n).map(root_of).collect();
+        if !roots.is_empty() && roots.iter().all(|&r| r == roots[0]) {
+            only = (!net.hospitals.is_empty()).then_some(roots[0]);
+        } else {
+            for h in &net.hospitals {
+                for &d in h.candidates.iter().chain(std::iter::once(&h.primary)) {
+                    let r = roots[d];
+                    match only {
+                        None => only = Some(r),
+                        Some(o) if o != r => single = false,
+                        _ => {}
+                    }
                 }
             }
         }
