@@ -175,7 +175,10 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
                     // requests that wait here come whatever it holds (see `partial_loss`). The
                     // lead time is the own resupply plus the parent's METRIC delay.
                     let (ebo, var) = backorders[p];
-                    if waiting[d] >= attempts[d] * (1.0 - 1e-9) {
+                    if stock[d] == 0 && !has_children[d] {
+                        // Nothing on hand ever, and nobody below it: it fills nothing.
+                        new_fill[d] = 0.0;
+                    } else if waiting[d] >= attempts[d] * (1.0 - 1e-9) {
                         // Every request that finds no stock here waits here: METRIC with
                         // Graves' variance correction.
                         let pipe = pipeline_of(total[d], spec.lead_years, total[p], ebo, var, true);
