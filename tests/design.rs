@@ -424,3 +424,38 @@ fn design_writes_sites_frontier_and_a_network_plan_takes_as_it_is() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+#[test]
+fn a_design_writes_the_same_bytes_on_one_thread_or_two() {
+    let net = Net::random(5);
+    let data = temp("threads-data");
+    for (name, bytes) in &net.source().files {
+        std::fs::write(data.join(name), bytes).expect("written");
+    }
+    let run = |threads: &str| {
+        let out = temp(&format!("threads-{threads}")).join("design");
+        let run = Command::new(env!("CARGO_BIN_EXE_spareplan"))
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("design")
+            .arg(&data)
+            .arg("--out")
+            .arg(&out)
+            .args(["--no-verify", "--no-curve"])
+            .output()
+            .expect("runs");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        [
+            "sites.csv",
+            "frontier.csv",
+            "summary.json",
+            "network/depots.csv",
+            "plan/stock_plan.csv",
+        ]
+        .map(|f| std::fs::read(out.join(f)).expect("written"))
+    };
+    assert_eq!(run("1"), run("2"));
+}
