@@ -161,26 +161,50 @@ pub fn part_waits(depots: &[DepotSpec], stock: &[u32], claims: &[f64]) -> PartWa
             })
             .collect();
         let f_at = |h: i64| f[(h.clamp(h_min, h_max) - h_min) as usize];
+        // Where F is exactly 0 (below `h_pos`) and exactly 1 (from `h_sat` on, the clamped
+        // values beyond the grid included), its terms are the parent's bins themselves or
+        // nothing: the sums over them are read off the parent's tail sums, and only the bins
+        // where F is strictly between are multiplied out (a depot without stock has none).
+        let h_pos = h_min + f.iter().take_while(|&&x| x == 0.0).count() as i64;
+        let h_sat = h_max + 1 - f.iter().rev().take_while(|&&x| x == 1.0).count() as i64;
+        let bins: &[f64] = parent.map_or(&[], |p| &p.bins);
+        // tail[k] = sum of the parent's bins from k on.
+        let mut tail = vec![0.0; bins.len() + 1];
+        for k in (0..bins.len()).rev() {
+            tail[k] = tail[k + 1] + bins[k];
+        }
+        // The first bin whose midpoint delay keeps a claim past w: it only moves up with w.
+        let mut k_late = 0usize;
         let mut survival = vec![0.0; k_max + 1];
         let mut arrival = vec![0.0; k_max + 1];
         for (i, (s, a)) in survival.iter_mut().zip(arrival.iter_mut()).enumerate() {
             let w = i as f64 * STEP_HOURS;
             let i = i as i64;
-            // P(L + D > w) and E_D[F(L + D - w)].
+            // P(L + D > w) and E_D[F(L + D - w)], the parent's bin k at h = 2k + 1 - 2i.
             let (mut late, mut g) = match parent {
                 None => (if lead > w { 1.0 } else { 0.0 }, f_at(-2 * i)),
                 Some(p) => (if lead > w { p.zero } else { 0.0 }, p.zero * f_at(-2 * i)),
             };
-            if let Some(p) = parent {
-                for (k, &m) in p.bins.iter().enumerate() {
-                    if m == 0.0 {
-                        continue;
-                    }
-                    g += m * f_at(2 * k as i64 + 1 - 2 * i);
-                    if lead + (k as f64 + 0.5) * STEP_HOURS > w {
-                        late += m;
-                    }
+            if parent.is_some() {
+                while k_late < bins.len() && lead + (k_late as f64 + 0.5) * STEP_HOURS <= w {
+                    k_late += 1;
                 }
+                late += tail[k_late];
+                // Bins k with h_pos <= 2k + 1 - 2i < h_sat, then the rest at F = 1.
+                let first = ((h_pos + 2 * i - 1).max(0) as usize)
+                    .div_ceil(2)
+                    .min(bins.len());
+                let past = if h_sat > h_max {
+                    bins.len()
+                } else {
+                    ((h_sat + 2 * i - 1).max(0) as usize)
+                        .div_ceil(2)
+                        .clamp(first, bins.len())
+                };
+                for k in first..past {
+                    g += bins[k] * f_at(2 * k as i64 + 1 - 2 * i);
+                }
+                g += tail[past];
             }
             *s = g.clamp(0.0, 1.0);
             *a = ((-per_hour * w).exp() * late).clamp(0.0, 1.0);
@@ -369,5 +393,93 @@ mod tests {
             .map(|(k, m)| (k as f64 + 0.5) * STEP_HOURS * m)
             .sum();
         assert!((mean - 576.0).abs() < 2.0, "{mean}");
+    }
+
+    /// The claim waits by the direct double sum over the parent's bins (no tail sums).
+    fn direct(depots: &[DepotSpec], stock: &[u32], claims: &[f64]) -> Vec<Vec<f64>> {
+        let mut out: Vec<Option<Wait>> = vec![None; depots.len()];
+        let mut survivals = vec![Vec::new(); depots.len()];
+        for d in parents_first(depots) {
+            let lead = depots[d].lead_years * HOURS_PER_YEAR;
+            let per_hour = claims[d] / HOURS_PER_YEAR;
+            let parent = depots[d]
+                .parent
+                .map(|p| out[p].clone().expect("parents first"));
+            let longest = lead
+                + parent
+                    .as_ref()
+                    .map_or(0.0, |w| w.bins.len() as f64 * STEP_HOURS);
+            let k_max = (longest / STEP_HOURS).ceil() as usize + 1;
+            let f = |z: f64| {
+                if z <= 0.0 {
+                    0.0
+                } else {
+                    at_least(per_hour * z, stock[d])
+                }
+            };
+            let mut survival = vec![0.0; k_max + 1];
+            for (i, s) in survival.iter_mut().enumerate() {
+                let w = i as f64 * STEP_HOURS;
+                let mut g = parent.as_ref().map_or(1.0, |p| p.zero) * f(lead - w);
+                for (k, &m) in parent.iter().flat_map(|p| p.bins.iter().enumerate()) {
+                    g += m * f(lead + (k as f64 + 0.5) * STEP_HOURS - w);
+                }
+                *s = g.clamp(0.0, 1.0);
+            }
+            survival[k_max] = 0.0;
+            out[d] = Some(Wait::from_survival(&survival));
+            survivals[d] = survival;
+        }
+        survivals
+    }
+
+    #[test]
+    fn claim_waits_match_the_direct_sum_over_the_parents_delay() {
+        // Central, two regionals, a forward site under each: stock from none to plenty.
+        let depots = vec![
+            DepotSpec {
+                parent: None,
+                lead_years: 21.0 / 365.0,
+            },
+            DepotSpec {
+                parent: Some(0),
+                lead_years: 3.0 / 365.0,
+            },
+            DepotSpec {
+                parent: Some(0),
+                lead_years: 2.0 / 365.0,
+            },
+            DepotSpec {
+                parent: Some(1),
+                lead_years: 1.0 / 365.0,
+            },
+            DepotSpec {
+                parent: Some(2),
+                lead_years: 1.5 / 365.0,
+            },
+        ];
+        let claims = [60.0, 25.0, 30.0, 6.0, 0.5];
+        for stock in [
+            [0, 0, 0, 0, 0],
+            [1, 0, 2, 0, 1],
+            [3, 2, 0, 1, 0],
+            [8, 4, 5, 2, 3],
+            [0, 30, 1, 0, 7],
+        ] {
+            let want = direct(&depots, &stock, &claims);
+            let got = part_waits(&depots, &stock, &claims);
+            for d in 0..depots.len() {
+                let w = &got.claim[d];
+                let mut survival = 1.0 - w.zero;
+                for (k, &m) in w.bins.iter().enumerate() {
+                    let expected = want[d].get(k).copied().unwrap_or(0.0);
+                    assert!(
+                        (survival - expected).abs() < 1e-12,
+                        "{stock:?} depot {d} bin {k}"
+                    );
+                    survival -= m;
+                }
+            }
+        }
     }
 }
