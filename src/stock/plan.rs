@@ -9,8 +9,12 @@
 //! drop pass, replaces it when it costs less (on the generated national set it cuts the cost by
 //! 2.1 %, to within 0.01 % of the bound). Without the bound both are skipped. Within a budget the
 //! greedy buys the best increments that fit and the result says whether the targets are met. The
-//! curve's points are the optimiser's plans for each target; any cheaper plan at hand (another
-//! point's, or the plan itself) that meets a point's requirements, checked, stands for that point.
+//! curve's points are the optimiser's plans for each target: a point at the plan's own
+//! requirements is the plan, the points above it are bought greedily from the plan, each from the
+//! one below (on 31 locations the curve in half the time, within 0.4 % of the plans from
+//! nothing; on data/china its 98 % point 7 % cheaper), and the points below from nothing; any
+//! cheaper plan at hand (another point's, or the plan itself) that meets a point's requirements,
+//! checked, stands for that point.
 //!
 //! Deliberately absent: file access and printing; a bound that fails is reported in the result
 //! ([`PlanResult::bound_error`]), not printed.
@@ -24,7 +28,7 @@ use super::optimise::{
     meets, optimise, optimise_from, optimise_proven, optimise_within, requirements, Costs,
     Infeasible, Plan, Targets,
 };
-use super::problem::MAX_PIPELINE_UNITS;
+use super::problem::{Requirement, MAX_PIPELINE_UNITS};
 use super::result::{money, point_of, tier_label, CurvePoint, PlanResult, Prepared};
 use super::stock_plan::StockPlan;
 use super::warranty::price::price;
@@ -278,17 +282,7 @@ pub fn plan_with_progress(
                 b
             })
         },
-        || {
-            params
-                .curve
-                .par_iter()
-                .map(|&t| {
-                    let p = curve_point(ds, input, costs, t);
-                    one_done();
-                    p
-                })
-                .collect::<Result<Vec<_>, _>>()
-        },
+        || curve_points(ds, input, costs, req, &plan, &params.curve, &one_done),
     );
     let points = points?;
     let (plan, bound, bound_error) = match bounded {
@@ -394,19 +388,71 @@ fn substitute_cheaper(
     points.into_iter().map(|(c, _)| c).collect()
 }
 
-fn curve_point(
+/// The curve's points, in the order of `targets`. A point whose requirements are the plan's is
+/// the plan; the points above the plan (every requirement at least the plan's) are bought by
+/// the greedy search from the plan, each from the one below it, in order of target, and trimmed
+/// by the drop pass (the stock of a lower target is a start the higher one only adds to); the
+/// others are optimised from nothing, in parallel with that chain. Every point is checked.
+fn curve_points(
     ds: &Dataset,
     input: &PlanInput,
     costs: &Costs,
-    target: f64,
-) -> Result<(CurvePoint, Plan), PlanError> {
-    let req = requirements(input, &Targets::from(target));
-    let plan = optimise(input, costs, &req).map_err(|e| infeasible(ds, input, e))?;
-    let checked = check(input, &req, &plan);
-    if !checked.ok() {
-        return Err(check_failed(ds, input, &checked.failures));
-    }
-    Ok((point_of(ds, input, target, &plan, &checked), plan))
+    req: &[Requirement],
+    plan: &Plan,
+    targets: &[f64],
+    one_done: &(dyn Fn() + Sync),
+) -> Result<Vec<(CurvePoint, Plan)>, PlanError> {
+    let reqs: Vec<Vec<Requirement>> = targets
+        .iter()
+        .map(|&t| requirements(input, &Targets::from(t)))
+        .collect();
+    let above = |r: &[Requirement]| r.iter().zip(req).all(|(a, b)| a.need >= b.need);
+    let mut chain: Vec<usize> = (0..targets.len()).filter(|&i| above(&reqs[i])).collect();
+    chain.sort_by(|&a, &b| targets[a].total_cmp(&targets[b]).then(a.cmp(&b)));
+    let alone: Vec<usize> = (0..targets.len()).filter(|i| !chain.contains(i)).collect();
+    let point = |i: usize, plan: Plan| -> Result<(CurvePoint, Plan), PlanError> {
+        let checked = check(input, &reqs[i], &plan);
+        if !checked.ok() {
+            return Err(check_failed(ds, input, &checked.failures));
+        }
+        one_done();
+        Ok((point_of(ds, input, targets[i], &plan, &checked), plan))
+    };
+    let (chained, alone) = rayon::join(
+        || {
+            let mut from = plan.clone();
+            let mut out = Vec::with_capacity(chain.len());
+            for &i in &chain {
+                let p = if reqs[i] == req {
+                    from.clone()
+                } else {
+                    match optimise_from(input, costs, &reqs[i], from.stock.clone()) {
+                        Some(p) => p,
+                        // Nothing the greedy can buy from there meets them: the search from
+                        // nothing names the hospital-tier.
+                        None => optimise(input, costs, &reqs[i])
+                            .map_err(|e| infeasible(ds, input, e))?,
+                    }
+                };
+                from = p.clone();
+                out.push((i, point(i, p)?));
+            }
+            Ok::<_, PlanError>(out)
+        },
+        || {
+            alone
+                .par_iter()
+                .map(|&i| {
+                    let p =
+                        optimise(input, costs, &reqs[i]).map_err(|e| infeasible(ds, input, e))?;
+                    Ok((i, point(i, p)?))
+                })
+                .collect::<Result<Vec<_>, PlanError>>()
+        },
+    );
+    let mut all: Vec<(usize, (CurvePoint, Plan))> = chained?.into_iter().chain(alone?).collect();
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, p)| p).collect())
 }
 
 /// Multiples of each unit's warranty-day cost at which the extension curve prices the clause.
