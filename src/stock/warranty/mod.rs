@@ -30,8 +30,8 @@ use crate::uptime::{
     allowance_minutes, in_warranty_shares, planned_year_from, Expected,
     EXTENSION_DAYS_PER_DAY_SHORT,
 };
-use compound::{bin, YearDowntime, STEP_HOURS};
-use wait::{claims, outcomes, part_waits, Failure, PartWaits};
+use compound::{YearDowntime, STEP_HOURS};
+use wait::{claims, outcomes, part_waits, Failure, Grid, PartWaits};
 
 /// Days of a warranty year, as the simulation measures it.
 pub const WARRANTY_DAYS: i64 = 365;
@@ -204,25 +204,16 @@ fn severity(
 ) -> (f64, Vec<f64>) {
     let rates = &fleet.model_parts[model];
     let total: f64 = rates.iter().map(|&(_, r)| r).sum();
-    let mut sev: Vec<f64> = Vec::new();
-    let mut add = |hours: f64, p: f64| {
-        let k = bin(hours.min(YEAR_HOURS));
-        if sev.len() <= k {
-            sev.resize(k + 1, 0.0);
-        }
-        sev[k] += p;
-    };
+    let mut grid = Grid::new(YEAR_HOURS);
     for &(part, r) in rates {
         let w = r / total;
         match fleet.failure(input, h, part) {
-            None => add(YEAR_HOURS, w),
-            Some(x) if floor => floor_outcomes(input, &x, part, |t, p| add(t, w * p)),
-            Some(x) => outcomes(&parts[part].fill, &parts[part].waits, &x, |t, p| {
-                add(t, w * p)
-            }),
+            None => grid.add(YEAR_HOURS, w),
+            Some(x) if floor => floor_outcomes(input, &x, part, |t, p| grid.add(t, w * p)),
+            Some(x) => outcomes(&parts[part].fill, &parts[part].waits, &x, w, &mut grid),
         }
     }
-    (total, sev)
+    (total, grid.sev)
 }
 
 /// The least downtime one failure can have under any stock: delivered at once from the fastest

@@ -22,7 +22,7 @@
 //! Deliberately absent: the service model's fill rates are taken as they are (the probability
 //! of waiting at all is the model's own); only the length of the wait is added here.
 
-use super::compound::STEP_HOURS;
+use super::compound::{bin, STEP_HOURS};
 use crate::stock::dist::ln_gamma;
 use crate::stock::input::{Class, DAYS_PER_YEAR};
 use crate::stock::service::{parents_first, DepotSpec};
@@ -266,9 +266,73 @@ impl Failure<'_> {
 /// The chance of a wait below which its length is taken at its mean.
 const COLLAPSE: f64 = 1e-4;
 
-/// Calls `f(downtime hours, probability)` for every outcome of one failure of a part whose
-/// depots fill at `fill` and wait as `waits`; the probabilities sum to 1.
-pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, mut f: impl FnMut(f64, f64)) {
+/// A per-failure downtime distribution being built on the grid of [`STEP_HOURS`]: each outcome
+/// at the bin nearest its hours, capped at `cap_hours`.
+pub struct Grid {
+    pub sev: Vec<f64>,
+    cap_hours: f64,
+    cap_bin: usize,
+}
+
+impl Grid {
+    pub fn new(cap_hours: f64) -> Grid {
+        Grid {
+            sev: Vec::new(),
+            cap_hours,
+            cap_bin: bin(cap_hours),
+        }
+    }
+
+    /// Probability `p` at `hours`.
+    pub fn add(&mut self, hours: f64, p: f64) {
+        let k = bin(hours.min(self.cap_hours));
+        self.grow(k);
+        self.sev[k] += p;
+    }
+
+    fn grow(&mut self, k: usize) {
+        if self.sev.len() <= k {
+            self.sev.resize(k + 1, 0.0);
+        }
+    }
+
+    /// `scale x` each wait bin `k` (its midpoint `(k + 1/2) STEP`) at the downtime
+    /// `max(t + wait, engineer) + repair`: the bins the engineer's travel covers in the bin of
+    /// `engineer + repair`, the rest one for one shifted by the bin of `STEP / 2 + t + repair`
+    /// (the nearest grid point of a shifted midpoint is the shifted nearest one), none past the
+    /// cap.
+    fn add_wait(&mut self, bins: &[f64], t: f64, engineer: f64, repair: f64, scale: f64) {
+        if !(t + repair).is_finite() {
+            for (k, &m) in bins.iter().enumerate() {
+                let delivery = (k as f64 + 0.5) * STEP_HOURS + t;
+                self.add(delivery.max(engineer) + repair, scale * m);
+            }
+            return;
+        }
+        // The first bin whose delivery is no earlier than the engineer.
+        let covered = bins
+            .iter()
+            .enumerate()
+            .position(|(k, _)| (k as f64 + 0.5) * STEP_HOURS + t >= engineer)
+            .unwrap_or(bins.len());
+        let early: f64 = bins[..covered].iter().sum();
+        if early > 0.0 {
+            self.add(engineer + repair, scale * early);
+        }
+        if covered == bins.len() {
+            return;
+        }
+        let offset = bin(0.5 * STEP_HOURS + t + repair);
+        self.grow((bins.len() - 1 + offset).min(self.cap_bin));
+        for (k, &m) in bins.iter().enumerate().skip(covered) {
+            self.sev[(k + offset).min(self.cap_bin)] += scale * m;
+        }
+    }
+}
+
+/// Adds `weight x` the probability of every outcome of one failure of a part whose depots fill
+/// at `fill` and wait as `waits` to `grid` at its downtime; the probabilities sum to `weight`.
+pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, weight: f64, grid: &mut Grid) {
     let down = |delivery: f64| delivery.max(x.engineer_hours) + x.repair_hours;
     let primary = x.class.primary;
     let t = x.hours(primary);
@@ -277,7 +341,7 @@ pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, mut f: impl Fn
     for &d in candidates {
         let p = reach * fill[d];
         if p > 0.0 {
-            f(down(x.hours(d)), p);
+            grid.add(down(x.hours(d)), weight * p);
         }
         reach *= 1.0 - fill[d];
     }
@@ -296,20 +360,21 @@ pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, mut f: impl Fn
     if reach < COLLAPSE {
         // A wait this unlikely changes the year's days short by less than it could cost to
         // spread it: at its mean.
-        f(down(wait.mean_if_waiting + t), reach);
+        grid.add(down(wait.mean_if_waiting + t), weight * reach);
         return;
     }
     let scale = reach / positive;
-    let mut placed = 0.0;
-    for (k, &m) in wait.bins.iter().enumerate() {
-        if m > 0.0 {
-            f(down((k as f64 + 0.5) * STEP_HOURS + t), scale * m);
-            placed += scale * m;
-        }
-    }
+    let placed = scale * wait.bins.iter().sum::<f64>();
+    grid.add_wait(
+        &wait.bins,
+        t,
+        x.engineer_hours,
+        x.repair_hours,
+        weight * scale,
+    );
     if placed < reach * (1.0 - 1e-9) {
         // Rounding left some of the wait's mass unplaced (a wait without bins): at no wait.
-        f(down(t), reach - placed);
+        grid.add(down(t), weight * (reach - placed));
     }
 }
 
@@ -479,6 +544,40 @@ mod tests {
                     );
                     survival -= m;
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn a_wait_on_the_grid_lands_where_each_bin_would() {
+        // The shifted spread against one add per bin, over engineers before, inside and after
+        // the wait, delays on and off the grid, and a cap inside the wait.
+        let bins: Vec<f64> = (0..40).map(|k| ((k * 7 + 3) % 11) as f64 / 100.0).collect();
+        for &(t, engineer, repair, cap) in &[
+            (0.0, 0.0, 0.0, 1e9),
+            (3.0, 30.0, 4.0, 1e9),
+            (2.5, 7.25, 1.5, 1e9),
+            (11.0, 200.0, 6.0, 1e9),
+            (0.75, 20.0, 0.25, 40.0),
+            (5.0, 1.0, 3.0, 61.0),
+        ] {
+            let mut fast = Grid::new(cap);
+            fast.add_wait(&bins, t, engineer, repair, 0.5);
+            let mut slow = Grid::new(cap);
+            for (k, &m) in bins.iter().enumerate() {
+                let delivery = (k as f64 + 0.5) * STEP_HOURS + t;
+                slow.add(delivery.max(engineer) + repair, 0.5 * m);
+            }
+            let n = fast.sev.len().max(slow.sev.len());
+            for k in 0..n {
+                let (a, b) = (
+                    fast.sev.get(k).copied().unwrap_or(0.0),
+                    slow.sev.get(k).copied().unwrap_or(0.0),
+                );
+                assert!(
+                    (a - b).abs() < 1e-12,
+                    "t {t} engineer {engineer} bin {k}: {a} vs {b}"
+                );
             }
         }
     }
