@@ -53,7 +53,11 @@ struct Penalty {
 
 impl Penalty {
     fn at(&self, hours: f64) -> f64 {
-        let k = bin(hours.min(YEAR_HOURS));
+        self.at_bin(bin(hours.min(YEAR_HOURS)))
+    }
+
+    /// The penalty at grid bin `k` (no further than the year's).
+    fn at_bin(&self, k: usize) -> f64 {
         match self.values.get(k) {
             Some(&v) => v,
             None => {
@@ -190,8 +194,28 @@ impl<'a> Priced<'a> {
                 w.near[j] += rate * pen.at(down(x.hours(d)));
             }
             let t = x.hours(x.class.primary);
-            for (kk, v) in w.wait.iter_mut().enumerate() {
-                *v += rate * pen.at(down((kk as f64 + 0.5) * STEP_HOURS + t));
+            // The wait's bins the engineer's travel covers cost the same; past them, bin kk's
+            // downtime lies in grid bin kk + offset (see `Grid::add_wait`), up to the year's.
+            let covered = w
+                .wait
+                .iter()
+                .enumerate()
+                .position(|(kk, _)| (kk as f64 + 0.5) * STEP_HOURS + t >= x.engineer_hours)
+                .unwrap_or(w.wait.len());
+            if !(t + x.repair_hours).is_finite() {
+                for (kk, v) in w.wait.iter_mut().enumerate() {
+                    *v += rate * pen.at(down((kk as f64 + 0.5) * STEP_HOURS + t));
+                }
+            } else {
+                let early = rate * pen.at(x.engineer_hours + x.repair_hours);
+                for v in &mut w.wait[..covered] {
+                    *v += early;
+                }
+                let offset = bin(0.5 * STEP_HOURS + t + x.repair_hours);
+                let cap = bin(YEAR_HOURS);
+                for (kk, v) in w.wait.iter_mut().enumerate().skip(covered) {
+                    *v += rate * pen.at_bin((kk + offset).min(cap));
+                }
             }
             w.zero += rate * pen.at(down(t));
         }
