@@ -382,11 +382,15 @@ pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, weight: f64, g
 mod tests {
     use super::*;
 
-    fn one_depot(lead_days: f64) -> Vec<DepotSpec> {
-        vec![DepotSpec {
-            parent: None,
+    fn depot(parent: Option<usize>, lead_days: f64) -> DepotSpec {
+        DepotSpec {
+            parent,
             lead_years: lead_days / 365.0,
-        }]
+        }
+    }
+
+    fn one_depot(lead_days: f64) -> Vec<DepotSpec> {
+        vec![depot(None, lead_days)]
     }
 
     #[test]
@@ -431,16 +435,7 @@ mod tests {
 
     #[test]
     fn no_stock_waits_the_lead_time_and_the_parents_delay() {
-        let depots = vec![
-            DepotSpec {
-                parent: None,
-                lead_years: 21.0 / 365.0,
-            },
-            DepotSpec {
-                parent: Some(0),
-                lead_years: 3.0 / 365.0,
-            },
-        ];
+        let depots = vec![depot(None, 21.0), depot(Some(0), 3.0)];
         // The root never runs out (huge stock): a child without stock waits exactly 72 h.
         let w = part_waits(&depots, &[1000, 0], &[5.0, 5.0]);
         assert!((w.claim[0].zero - 1.0).abs() < 1e-12);
@@ -502,26 +497,11 @@ mod tests {
     fn claim_waits_match_the_direct_sum_over_the_parents_delay() {
         // Central, two regionals, a forward site under each: stock from none to plenty.
         let depots = vec![
-            DepotSpec {
-                parent: None,
-                lead_years: 21.0 / 365.0,
-            },
-            DepotSpec {
-                parent: Some(0),
-                lead_years: 3.0 / 365.0,
-            },
-            DepotSpec {
-                parent: Some(0),
-                lead_years: 2.0 / 365.0,
-            },
-            DepotSpec {
-                parent: Some(1),
-                lead_years: 1.0 / 365.0,
-            },
-            DepotSpec {
-                parent: Some(2),
-                lead_years: 1.5 / 365.0,
-            },
+            depot(None, 21.0),
+            depot(Some(0), 3.0),
+            depot(Some(0), 2.0),
+            depot(Some(1), 1.0),
+            depot(Some(2), 1.5),
         ];
         let claims = [60.0, 25.0, 30.0, 6.0, 0.5];
         for stock in [
