@@ -162,3 +162,15 @@ pub fn assert_balanced(rec: &spareplan::recon::Reconciliation) {
         t.matched_value + t.invoiced_not_shipped_value + t.net_difference
     );
 }
+
+/// The output of `cmd`, failing the test with its stdout and stderr unless it succeeded.
+pub fn succeeded(cmd: &mut std::process::Command) -> std::process::Output {
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}

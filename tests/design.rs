@@ -12,6 +12,8 @@ use spareplan::io::{self, MemorySource};
 use spareplan::model::Dataset;
 use spareplan::stock::PlanParams;
 
+use crate::common::succeeded;
+
 /// A small network: one central depot at hub 0, `hubs` city hubs joined by roads, hospitals
 /// hanging off hubs, candidates linked to hubs.
 struct Net {
@@ -344,6 +346,28 @@ fn a_reach_share_opens_the_cheapest_sites_that_give_it() {
     ));
 }
 
+/// The data set of `net` written to a fresh folder named `name`.
+fn written(net: &Net, name: &str) -> PathBuf {
+    let data = temp(name);
+    for (file, bytes) in &net.source().files {
+        std::fs::write(data.join(file), bytes).expect("written");
+    }
+    data
+}
+
+/// `spareplan design DATA --out OUT --no-verify --no-curve`, with `threads` worker threads.
+fn design_run(data: &std::path::Path, out: &std::path::Path, threads: &str) {
+    succeeded(
+        Command::new(env!("CARGO_BIN_EXE_spareplan"))
+            .env("RAYON_NUM_THREADS", threads)
+            .arg("design")
+            .arg(data)
+            .arg("--out")
+            .arg(out)
+            .args(["--no-verify", "--no-curve"]),
+    );
+}
+
 fn temp(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("spareplan-design-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -354,25 +378,9 @@ fn temp(name: &str) -> PathBuf {
 #[test]
 fn design_writes_sites_frontier_and_a_network_plan_takes_as_it_is() {
     let net = Net::random(3);
-    let data = temp("data");
-    for (name, bytes) in &net.source().files {
-        std::fs::write(data.join(name), bytes).expect("written");
-    }
+    let data = written(&net, "data");
     let out = temp("out").join("design");
-    let run = Command::new(env!("CARGO_BIN_EXE_spareplan"))
-        .args(["design"])
-        .arg(&data)
-        .arg("--out")
-        .arg(&out)
-        .args(["--no-verify", "--no-curve"])
-        .output()
-        .expect("runs");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    design_run(&data, &out, "2");
     let sites = std::fs::read_to_string(out.join("sites.csv")).expect("sites.csv");
     assert!(sites.starts_with(
         "site_id,open,annual_fixed_cost,units,investment,annual_holding_cost,hospitals_within_4h,hospitals_within_72h,"
@@ -410,44 +418,23 @@ fn design_writes_sites_frontier_and_a_network_plan_takes_as_it_is() {
         .count();
     assert_eq!(forward, opened);
     let plan_out = temp("plan");
-    let run = Command::new(env!("CARGO_BIN_EXE_spareplan"))
-        .arg("plan")
-        .arg(out.join("network"))
-        .arg("--out")
-        .arg(&plan_out)
-        .args(["--no-verify", "--no-curve"])
-        .output()
-        .expect("runs");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    succeeded(
+        Command::new(env!("CARGO_BIN_EXE_spareplan"))
+            .arg("plan")
+            .arg(out.join("network"))
+            .arg("--out")
+            .arg(&plan_out)
+            .args(["--no-verify", "--no-curve"]),
     );
 }
 
 #[test]
 fn a_design_writes_the_same_bytes_on_one_thread_or_two() {
     let net = Net::random(5);
-    let data = temp("threads-data");
-    for (name, bytes) in &net.source().files {
-        std::fs::write(data.join(name), bytes).expect("written");
-    }
+    let data = written(&net, "threads-data");
     let run = |threads: &str| {
         let out = temp(&format!("threads-{threads}")).join("design");
-        let run = Command::new(env!("CARGO_BIN_EXE_spareplan"))
-            .env("RAYON_NUM_THREADS", threads)
-            .arg("design")
-            .arg(&data)
-            .arg("--out")
-            .arg(&out)
-            .args(["--no-verify", "--no-curve"])
-            .output()
-            .expect("runs");
-        assert!(
-            run.status.success(),
-            "{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        design_run(&data, &out, threads);
         [
             "sites.csv",
             "frontier.csv",

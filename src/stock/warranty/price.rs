@@ -21,6 +21,7 @@
 use rayon::prelude::*;
 
 use super::compound::{bin, YearDowntime, STEP_HOURS};
+use super::wait::wait_shift;
 use super::{Fleet, PartState, YEAR_HOURS};
 use crate::stock::input::PlanInput;
 use crate::stock::problem::{Costs, Plan};
@@ -195,23 +196,18 @@ impl<'a> Priced<'a> {
             }
             let t = x.hours(x.class.primary);
             // The wait's bins the engineer's travel covers cost the same; past them, bin kk's
-            // downtime lies in grid bin kk + offset (see `Grid::add_wait`), up to the year's.
-            let covered = w
-                .wait
-                .iter()
-                .enumerate()
-                .position(|(kk, _)| (kk as f64 + 0.5) * STEP_HOURS + t >= x.engineer_hours)
-                .unwrap_or(w.wait.len());
+            // downtime lies in grid bin kk + offset (`wait_shift`), up to the year's.
             if !(t + x.repair_hours).is_finite() {
                 for (kk, v) in w.wait.iter_mut().enumerate() {
                     *v += rate * pen.at(down((kk as f64 + 0.5) * STEP_HOURS + t));
                 }
             } else {
+                let (covered, offset) =
+                    wait_shift(w.wait.len(), t, x.engineer_hours, x.repair_hours);
                 let early = rate * pen.at(x.engineer_hours + x.repair_hours);
                 for v in &mut w.wait[..covered] {
                     *v += early;
                 }
-                let offset = bin(0.5 * STEP_HOURS + t + x.repair_hours);
                 let cap = bin(YEAR_HOURS);
                 for (kk, v) in w.wait.iter_mut().enumerate().skip(covered) {
                     *v += rate * pen.at_bin((kk + offset).min(cap));

@@ -309,12 +309,7 @@ impl Grid {
             }
             return;
         }
-        // The first bin whose delivery is no earlier than the engineer.
-        let covered = bins
-            .iter()
-            .enumerate()
-            .position(|(k, _)| (k as f64 + 0.5) * STEP_HOURS + t >= engineer)
-            .unwrap_or(bins.len());
+        let (covered, offset) = wait_shift(bins.len(), t, engineer, repair);
         let early: f64 = bins[..covered].iter().sum();
         if early > 0.0 {
             self.add(engineer + repair, scale * early);
@@ -322,12 +317,23 @@ impl Grid {
         if covered == bins.len() {
             return;
         }
-        let offset = bin(0.5 * STEP_HOURS + t + repair);
         self.grow((bins.len() - 1 + offset).min(self.cap_bin));
         for (k, &m) in bins.iter().enumerate().skip(covered) {
             self.sev[(k + offset).min(self.cap_bin)] += scale * m;
         }
     }
+}
+
+/// Where `n` wait bins land on the grid for a delivery `t` hours after the wait, an engineer
+/// `engineer` hours away and a repair of `repair` hours (both finite): the bins before `covered`
+/// end when the engineer arrives (downtime `engineer + repair`), and bin `k` from there on in
+/// grid bin `k + offset` (the nearest grid point of a shifted midpoint is the shifted nearest
+/// one).
+pub fn wait_shift(n: usize, t: f64, engineer: f64, repair: f64) -> (usize, usize) {
+    let covered = (0..n)
+        .position(|k| (k as f64 + 0.5) * STEP_HOURS + t >= engineer)
+        .unwrap_or(n);
+    (covered, bin(0.5 * STEP_HOURS + t + repair))
 }
 
 /// Adds `weight x` the probability of every outcome of one failure of a part whose depots fill
