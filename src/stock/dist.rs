@@ -385,5 +385,9 @@ mod tests {
             assert!(near(e, e0), "{s} {a} {b}: backorders {e} vs {e0}");
             assert!(near(v, v0), "{s} {a} {b}: variance {v} vs {v0}");
         }
+        // Against the sums in exact rational arithmetic (Python's fractions, 2,000 tail terms).
+        let (f, e, _) = partial_loss(60, 10.0, 200.0);
+        assert!((f - 3.514_252_122_049_636e-5).abs() < 1e-14, "{f}");
+        assert!((e - 139.995_080_047_029_12).abs() < 1e-8, "{e}");
     }
 }
