@@ -4,10 +4,12 @@
 //! ([`price`]).
 //!
 //! A scanner's failures are Poisson per part of its model; each failure's downtime has the
-//! distribution of [`wait::outcomes`] (delivery from stock on hand or a wait up the chain, the
+//! distribution of [`wait::Outcomes`] (delivery from stock on hand or a wait up the chain, the
 //! engineer's travel, the repair), and a year's downtime is their compound sum
 //! ([`compound::YearDowntime`]). Scanners of one model at one hospital share that distribution,
-//! so it is computed once per hospital and model and read at each scanner's allowance.
+//! so it is computed once per hospital and model and read at each scanner's allowance; the
+//! outcomes of a model's parts are summed once per class of hospitals (the same candidates and
+//! primary), so each hospital-model applies its own hours to a few sums instead of every part.
 //!
 //! Deliberately absent: the simulation (which checks these figures, README), and the choice of
 //! stock (the optimiser's and [`price`]'s).
@@ -31,7 +33,7 @@ use crate::uptime::{
     EXTENSION_DAYS_PER_DAY_SHORT,
 };
 use compound::{YearDowntime, STEP_HOURS};
-use wait::{claims, outcomes, part_waits, Failure, Grid, PartWaits};
+use wait::{claims, part_waits, Failure, Grid, Outcomes, PartWaits};
 
 /// Days of a warranty year, as the simulation measures it.
 pub const WARRANTY_DAYS: i64 = 365;
@@ -193,27 +195,159 @@ impl PartState {
     }
 }
 
-/// A hospital-model's per-failure downtime distribution on the grid, and its failure rate.
-fn severity(
-    input: &PlanInput,
-    fleet: &Fleet,
-    parts: &[PartState],
-    h: usize,
-    model: usize,
-    floor: bool,
-) -> (f64, Vec<f64>) {
+/// One model's failures in one deadline group of the planning input.
+struct ModelGroup {
+    /// The group's share of the model's failures.
+    share: f64,
+    /// `(repair hours, [(part, share of the model's failures)])`, in order of repair hours.
+    by_repair: Vec<(f64, Vec<(usize, f64)>)>,
+}
+
+/// Each model's failures split by deadline group and repair time: per model, per group.
+fn model_groups(input: &PlanInput, fleet: &Fleet) -> Vec<Vec<ModelGroup>> {
+    fleet
+        .model_parts
+        .iter()
+        .map(|rates| {
+            let total: f64 = rates.iter().map(|&(_, r)| r).sum();
+            (0..input.groups.len())
+                .map(|g| {
+                    let mut by_repair: Vec<(f64, Vec<(usize, f64)>)> = Vec::new();
+                    let mut share = 0.0;
+                    for &(part, r) in rates {
+                        if input.parts[part].group != g {
+                            continue;
+                        }
+                        let w = r / total;
+                        share += w;
+                        let repair = fleet.repair_hours[part];
+                        match by_repair
+                            .iter_mut()
+                            .find(|(h, _)| h.to_bits() == repair.to_bits())
+                        {
+                            Some((_, parts)) => parts.push((part, w)),
+                            None => by_repair.push((repair, vec![(part, w)])),
+                        }
+                    }
+                    by_repair.sort_by(|a, b| a.0.total_cmp(&b.0));
+                    ModelGroup { share, by_repair }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The outcomes of a failure of each model at the hospitals of each class
+/// ([`wait::Outcomes`]), for the (group, class, model) triples some hospital-model needs: the
+/// model's parts of the group summed once per class instead of once per hospital.
+struct Tables {
+    /// Per model and group: the group's share of the model's failures.
+    share: Vec<Vec<f64>>,
+    index: rustc_hash::FxHashMap<(u32, u32, u32), usize>,
+    /// Per triple: one entry per repair time.
+    entries: Vec<Vec<Outcomes>>,
+}
+
+impl Tables {
+    /// The tables at the parts' states `parts` for the hospital-models `needed`.
+    fn new(
+        input: &PlanInput,
+        fleet: &Fleet,
+        parts: &[PartState],
+        needed: impl Iterator<Item = (usize, usize)>,
+    ) -> Tables {
+        let split = model_groups(input, fleet);
+        let mut index: rustc_hash::FxHashMap<(u32, u32, u32), usize> = Default::default();
+        let mut keys: Vec<(usize, usize, usize)> = Vec::new();
+        for (h, m) in needed {
+            for (g, group) in input.groups.iter().enumerate() {
+                let Some(k) = group.class_of[h] else { continue };
+                if split[m][g].by_repair.is_empty() {
+                    continue;
+                }
+                index.entry((g as u32, k, m as u32)).or_insert_with(|| {
+                    keys.push((g, k as usize, m));
+                    keys.len() - 1
+                });
+            }
+        }
+        let entries: Vec<Vec<Outcomes>> = keys
+            .par_iter()
+            .map(|&(g, k, m)| {
+                let class = &input.groups[g].classes[k];
+                split[m][g]
+                    .by_repair
+                    .iter()
+                    .map(|(repair, members)| {
+                        let mut o = Outcomes::new(class.candidates.len(), *repair);
+                        for &(part, w) in members {
+                            o.add_part(&parts[part].fill, &parts[part].waits, class, w);
+                        }
+                        o
+                    })
+                    .collect()
+            })
+            .collect();
+        let share = split
+            .iter()
+            .map(|groups| groups.iter().map(|g| g.share).collect())
+            .collect();
+        Tables {
+            share,
+            index,
+            entries,
+        }
+    }
+
+    /// A hospital-model's per-failure downtime distribution on the grid.
+    fn severity(&self, input: &PlanInput, fleet: &Fleet, h: usize, model: usize) -> Vec<f64> {
+        let mut grid = Grid::new(YEAR_HOURS);
+        for (g, group) in input.groups.iter().enumerate() {
+            let share = self.share[model][g];
+            if share <= 0.0 {
+                continue;
+            }
+            let Some(k) = group.class_of[h] else {
+                grid.add(YEAR_HOURS, share);
+                continue;
+            };
+            let Some(&i) = self.index.get(&(g as u32, k, model as u32)) else {
+                continue;
+            };
+            for o in &self.entries[i] {
+                let x = Failure {
+                    class: &group.classes[k as usize],
+                    hours: &input.hours,
+                    hospitals: input.hospitals(),
+                    hospital: h,
+                    engineer_hours: fleet.engineer_hours[h],
+                    repair_hours: o.repair_hours,
+                };
+                o.apply(&x, 1.0, &mut grid);
+            }
+        }
+        grid.sev
+    }
+}
+
+/// A hospital-model's failure rate per unit-year.
+fn model_rate(fleet: &Fleet, model: usize) -> f64 {
+    fleet.model_parts[model].iter().map(|&(_, r)| r).sum()
+}
+
+/// A hospital-model's per-failure downtime distribution at the floor no stock goes below.
+fn floor_severity(input: &PlanInput, fleet: &Fleet, h: usize, model: usize) -> Vec<f64> {
     let rates = &fleet.model_parts[model];
-    let total: f64 = rates.iter().map(|&(_, r)| r).sum();
+    let total = model_rate(fleet, model);
     let mut grid = Grid::new(YEAR_HOURS);
     for &(part, r) in rates {
         let w = r / total;
         match fleet.failure(input, h, part) {
             None => grid.add(YEAR_HOURS, w),
-            Some(x) if floor => floor_outcomes(input, &x, part, |t, p| grid.add(t, w * p)),
-            Some(x) => outcomes(&parts[part].fill, &parts[part].waits, &x, w, &mut grid),
+            Some(x) => floor_outcomes(input, &x, part, |t, p| grid.add(t, w * p)),
         }
     }
-    (total, grid.sev)
+    grid.sev
 }
 
 /// The least downtime one failure can have under any stock: delivered at once from the fastest
@@ -256,6 +390,14 @@ fn year_days_short(
     floor: bool,
     counted: &(dyn Fn(&FleetUnit) -> bool + Sync),
 ) -> Vec<f64> {
+    let tables = (!floor).then(|| {
+        let needed = fleet
+            .groups
+            .iter()
+            .filter(|(_, _, members)| members.iter().any(|&u| counted(&fleet.units[u])))
+            .map(|&(h, m, _)| (h, m));
+        Tables::new(input, fleet, parts, needed)
+    });
     let per_group: Vec<Vec<(usize, f64)>> = fleet
         .groups
         .par_iter()
@@ -268,7 +410,11 @@ fn year_days_short(
             if members.is_empty() {
                 return Vec::new();
             }
-            let (rate, sev) = severity(input, fleet, parts, *h, *m, floor);
+            let rate = model_rate(fleet, *m);
+            let sev = match &tables {
+                Some(t) => t.severity(input, fleet, *h, *m),
+                None => floor_severity(input, fleet, *h, *m),
+            };
             let widest = members
                 .iter()
                 .map(|&u| fleet.units[u].allowance_hours)

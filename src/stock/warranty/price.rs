@@ -19,9 +19,10 @@
 //! any new delivery requirement.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::compound::{bin, YearDowntime, STEP_HOURS};
-use super::wait::wait_shift;
+use super::wait::{wait_shift, Failure};
 use super::{Fleet, PartState, YEAR_HOURS};
 use crate::stock::input::PlanInput;
 use crate::stock::problem::{Costs, Plan};
@@ -44,6 +45,29 @@ struct ClassWeights {
     wait: Vec<f64>,
     /// Delivered from the primary without a wait.
     zero: f64,
+}
+
+/// The penalties of a failure's outcomes summed over the priced hospital-models of each
+/// (deadline group, class, model), one [`ClassWeights`] per repair time of the model's parts in
+/// the group, for a failure rate of one: a part's class weights are these times its models'
+/// rates, whatever its number of users.
+struct PenaltySums {
+    /// Per (deadline group, model): `(class, entry)` of each class with priced hospital-models.
+    by_model: FxHashMap<(u32, u32), Vec<(usize, usize)>>,
+    /// Per entry: `(repair hours, weights)`.
+    entries: Vec<Vec<(f64, ClassWeights)>>,
+}
+
+/// The longest wait of a part's state, in grid bins.
+fn part_longest(state: &PartState) -> usize {
+    state
+        .waits
+        .claim
+        .iter()
+        .chain(&state.waits.next_arrival)
+        .map(|w| w.bins.len())
+        .max()
+        .unwrap_or(0)
 }
 
 /// `pen(s)` of one hospital-model on the grid, and its slope beyond.
@@ -119,6 +143,14 @@ impl<'a> Priced<'a> {
 
     /// The penalties of every priced group at the parts' current state.
     fn penalties(&self, parts: &[PartState]) -> Vec<Option<Penalty>> {
+        let needed = self
+            .fleet
+            .groups
+            .iter()
+            .zip(&self.weights)
+            .filter(|(_, w)| !w.is_empty())
+            .map(|(&(h, m, _), _)| (h, m));
+        let tables = super::Tables::new(self.input, self.fleet, parts, needed);
         self.fleet
             .groups
             .par_iter()
@@ -128,7 +160,8 @@ impl<'a> Priced<'a> {
                 if w.is_empty() {
                     return None;
                 }
-                let (rate, sev) = super::severity(self.input, self.fleet, parts, *h, *m, false);
+                let rate = super::model_rate(self.fleet, *m);
+                let sev = tables.severity(self.input, self.fleet, *h, *m);
                 let widest = w
                     .iter()
                     .map(|&(u, _)| self.fleet.units[u].allowance_hours)
@@ -154,72 +187,144 @@ impl<'a> Priced<'a> {
             .collect()
     }
 
-    /// The linearised cost's weights of part `p` at the penalties `pen`, per class of its
-    /// deadline: summed over the priced hospital-models of each class, for every outcome of a
-    /// failure (a candidate's delivery, a wait of each grid length at the primary), so that a
-    /// stock is evaluated by a pass over the classes. Waits are tabulated up to the longest the
-    /// current state has: more stock only shortens them.
+    /// The penalties of each outcome of a failure summed over the priced hospital-models of each
+    /// class and model, per repair time of the model's parts in each deadline group (see
+    /// [`PenaltySums`]), with waits tabulated up to `longest` bins per deadline group.
+    fn penalty_sums(&self, pen: &[Option<Penalty>], longest: &[usize]) -> PenaltySums {
+        let split = super::model_groups(self.input, self.fleet);
+        let mut index: FxHashMap<(u32, u32, u32), usize> = FxHashMap::default();
+        let mut members: Vec<((usize, usize, usize), Vec<usize>)> = Vec::new();
+        for (g, &(h, m, _)) in self.fleet.groups.iter().enumerate() {
+            if pen[g].is_none() {
+                continue;
+            }
+            for (gd, group) in self.input.groups.iter().enumerate() {
+                let Some(k) = group.class_of[h] else { continue };
+                if split[m][gd].by_repair.is_empty() {
+                    continue;
+                }
+                let i = *index.entry((gd as u32, k, m as u32)).or_insert_with(|| {
+                    members.push(((gd, k as usize, m), Vec::new()));
+                    members.len() - 1
+                });
+                members[i].1.push(g);
+            }
+        }
+        let cap = bin(YEAR_HOURS);
+        let entries: Vec<Vec<(f64, ClassWeights)>> = members
+            .par_iter()
+            .map(|&((gd, k, m), ref gs)| {
+                let class = &self.input.groups[gd].classes[k];
+                split[m][gd]
+                    .by_repair
+                    .iter()
+                    .map(|&(repair, _)| {
+                        let mut w = ClassWeights {
+                            near: vec![0.0; class.candidates.len()],
+                            wait: vec![0.0; longest[gd]],
+                            zero: 0.0,
+                        };
+                        for &g in gs {
+                            let pen = pen[g].as_ref().expect("priced");
+                            let h = self.fleet.groups[g].0;
+                            let x = Failure {
+                                class,
+                                hours: &self.input.hours,
+                                hospitals: self.input.hospitals(),
+                                hospital: h,
+                                engineer_hours: self.fleet.engineer_hours[h],
+                                repair_hours: repair,
+                            };
+                            let down = |delivery: f64| delivery.max(x.engineer_hours) + repair;
+                            for (j, &d) in class.candidates.iter().enumerate() {
+                                w.near[j] += pen.at(down(x.hours(d)));
+                            }
+                            let t = x.hours(class.primary);
+                            // The wait's bins the engineer's travel covers cost the same; past
+                            // them, bin kk's downtime lies in grid bin kk + offset
+                            // (`wait_shift`), up to the year's.
+                            if !(t + repair).is_finite() {
+                                for (kk, v) in w.wait.iter_mut().enumerate() {
+                                    *v += pen.at(down((kk as f64 + 0.5) * STEP_HOURS + t));
+                                }
+                            } else {
+                                let (covered, offset) =
+                                    wait_shift(w.wait.len(), t, x.engineer_hours, repair);
+                                let early = pen.at(x.engineer_hours + repair);
+                                for v in &mut w.wait[..covered] {
+                                    *v += early;
+                                }
+                                for (kk, v) in w.wait.iter_mut().enumerate().skip(covered) {
+                                    *v += pen.at_bin((kk + offset).min(cap));
+                                }
+                            }
+                            w.zero += pen.at(down(t));
+                        }
+                        (repair, w)
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut by_model: FxHashMap<(u32, u32), Vec<(usize, usize)>> = FxHashMap::default();
+        for (i, &((gd, k, m), _)) in members.iter().enumerate() {
+            by_model
+                .entry((gd as u32, m as u32))
+                .or_default()
+                .push((k, i));
+        }
+        PenaltySums { by_model, entries }
+    }
+
+    /// The linearised cost's weights of part `p` at the penalty sums `sums`, per class of its
+    /// deadline: for every outcome of a failure (a candidate's delivery, a wait of each grid
+    /// length at the primary), the penalties of the priced hospital-models of the class times
+    /// their models' failure rates of the part, so that a stock is evaluated by a pass over the
+    /// classes. Waits are tabulated up to the longest the current state has: more stock only
+    /// shortens them.
     fn class_weights(
         &self,
-        pen: &[Option<Penalty>],
+        sums: &PenaltySums,
         p: usize,
         state: &PartState,
     ) -> Vec<Option<ClassWeights>> {
-        let group = &self.input.groups[self.input.parts[p].group];
-        let longest = state
-            .waits
-            .claim
-            .iter()
-            .chain(&state.waits.next_arrival)
-            .map(|w| w.bins.len())
-            .max()
-            .unwrap_or(0);
+        let part = &self.input.parts[p];
+        let group = &self.input.groups[part.group];
+        let longest = part_longest(state);
+        let repair = self.fleet.repair_hours[p];
         let mut out: Vec<Option<ClassWeights>> = vec![None; group.classes.len()];
-        for &(g, rate) in &self.users[p] {
-            let (Some(pen), (h, _, _)) = (&pen[g], &self.fleet.groups[g]) else {
+        for &(m, rate) in &part.usage {
+            if rate <= 0.0 {
                 continue;
-            };
-            let Some(x) = self.fleet.failure(self.input, *h, p) else {
-                continue;
-            };
-            let Some(k) = group.class_of[*h] else {
-                continue;
-            };
-            let down = |delivery: f64| delivery.max(x.engineer_hours) + x.repair_hours;
-            let w = out[k as usize].get_or_insert_with(|| ClassWeights {
-                near: vec![0.0; x.class.candidates.len()],
-                wait: vec![0.0; longest],
-                zero: 0.0,
-            });
-            for (j, &d) in x.class.candidates.iter().enumerate() {
-                w.near[j] += rate * pen.at(down(x.hours(d)));
             }
-            let t = x.hours(x.class.primary);
-            // The wait's bins the engineer's travel covers cost the same; past them, bin kk's
-            // downtime lies in grid bin kk + offset (`wait_shift`), up to the year's.
-            if !(t + x.repair_hours).is_finite() {
-                for (kk, v) in w.wait.iter_mut().enumerate() {
-                    *v += rate * pen.at(down((kk as f64 + 0.5) * STEP_HOURS + t));
+            let Some(classes) = sums.by_model.get(&(part.group as u32, m as u32)) else {
+                continue;
+            };
+            for &(k, i) in classes {
+                let Some((_, e)) = sums.entries[i]
+                    .iter()
+                    .find(|(r, _)| r.to_bits() == repair.to_bits())
+                else {
+                    continue;
+                };
+                let w = out[k].get_or_insert_with(|| ClassWeights {
+                    near: vec![0.0; e.near.len()],
+                    wait: vec![0.0; longest],
+                    zero: 0.0,
+                });
+                for (a, b) in w.near.iter_mut().zip(&e.near) {
+                    *a += rate * b;
                 }
-            } else {
-                let (covered, offset) =
-                    wait_shift(w.wait.len(), t, x.engineer_hours, x.repair_hours);
-                let early = rate * pen.at(x.engineer_hours + x.repair_hours);
-                for v in &mut w.wait[..covered] {
-                    *v += early;
+                for (a, b) in w.wait.iter_mut().zip(&e.wait) {
+                    *a += rate * b;
                 }
-                let cap = bin(YEAR_HOURS);
-                for (kk, v) in w.wait.iter_mut().enumerate().skip(covered) {
-                    *v += rate * pen.at_bin((kk + offset).min(cap));
-                }
+                w.zero += rate * e.zero;
             }
-            w.zero += rate * pen.at(down(t));
         }
         out
     }
 
     /// The linearised extension cost of part `p` in `state`, from its class weights (the same
-    /// outcomes as [`super::wait::outcomes`]).
+    /// outcomes as [`super::wait::Outcomes`]).
     fn part_cost(&self, weights: &[Option<ClassWeights>], p: usize, state: &PartState) -> f64 {
         let group = &self.input.groups[self.input.parts[p].group];
         let (fill, waits) = (&state.fill, &state.waits);
@@ -339,13 +444,19 @@ pub fn price(
             pen = priced.penalties(&parts);
             stale = false;
         }
+        let mut longest = vec![0usize; input.groups.len()];
+        for (p, state) in parts.iter().enumerate() {
+            let g = input.parts[p].group;
+            longest[g] = longest[g].max(part_longest(state));
+        }
+        let sums = priced.penalty_sums(&pen, &longest);
         let weights: Vec<Vec<Option<ClassWeights>>> = (0..input.parts.len())
             .into_par_iter()
             .map(|p| {
                 if priced.users[p].is_empty() {
                     Vec::new()
                 } else {
-                    priced.class_weights(&pen, p, &parts[p])
+                    priced.class_weights(&sums, p, &parts[p])
                 }
             })
             .collect();

@@ -263,7 +263,7 @@ impl Failure<'_> {
     }
 }
 
-/// The chance of a wait below which its length is taken at its mean.
+/// The chance of a wait below which its length is taken in the grid bin of its mean.
 const COLLAPSE: f64 = 1e-4;
 
 /// A per-failure downtime distribution being built on the grid of [`STEP_HOURS`]: each outcome
@@ -336,51 +336,101 @@ pub fn wait_shift(n: usize, t: f64, engineer: f64, repair: f64) -> (usize, usize
     (covered, bin(0.5 * STEP_HOURS + t + repair))
 }
 
-/// Adds `weight x` the probability of every outcome of one failure of a part whose depots fill
-/// at `fill` and wait as `waits` to `grid` at its downtime; the probabilities sum to `weight`.
-pub fn outcomes(fill: &[f64], waits: &PartWaits, x: &Failure<'_>, weight: f64, grid: &mut Grid) {
-    let down = |delivery: f64| delivery.max(x.engineer_hours) + x.repair_hours;
-    let primary = x.class.primary;
-    let t = x.hours(primary);
-    let candidates = &x.class.candidates;
-    let mut reach = 1.0;
-    for &d in candidates {
-        let p = reach * fill[d];
-        if p > 0.0 {
-            grid.add(down(x.hours(d)), weight * p);
+/// The outcomes of one failure before a hospital's own hours are applied: the chance of a
+/// delivery from each candidate of its class (class order), of each wait bin at the primary,
+/// and of a delivery from the primary without a wait. Summed over the parts of a model that
+/// share a repair time, they are the same for every hospital of a class, so each hospital only
+/// applies its hours ([`Outcomes::apply`]) instead of walking every part.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcomes {
+    pub repair_hours: f64,
+    pub near: Vec<f64>,
+    pub wait: Vec<f64>,
+    pub zero: f64,
+}
+
+impl Outcomes {
+    pub fn new(candidates: usize, repair_hours: f64) -> Outcomes {
+        Outcomes {
+            repair_hours,
+            near: vec![0.0; candidates],
+            wait: Vec::new(),
+            zero: 0.0,
         }
-        reach *= 1.0 - fill[d];
     }
-    if reach <= 0.0 {
-        return;
+
+    /// Adds `weight x` the chance of every outcome of a failure of a part whose depots fill at
+    /// `fill` and wait as `waits`, at a hospital of `class`; the chances sum to `weight`.
+    /// A request that finds every candidate empty waits a claim's wait at the primary given
+    /// that it waits (no candidate: the next arrival; a depot the wait model never finds empty
+    /// falls back to its next arrival). A wait less likely than [`COLLAPSE`] changes a year's
+    /// days short by less than it could cost to spread it: it is taken in the bin of its mean.
+    pub fn add_part(&mut self, fill: &[f64], waits: &PartWaits, class: &Class, weight: f64) {
+        let mut reach = 1.0;
+        for (j, &d) in class.candidates.iter().enumerate() {
+            let p = reach * fill[d];
+            if p > 0.0 {
+                self.near[j] += weight * p;
+            }
+            reach *= 1.0 - fill[d];
+        }
+        if reach <= 0.0 {
+            return;
+        }
+        let claim = &waits.claim[class.primary];
+        let (wait, positive) = if !class.candidates.is_empty() && claim.positive() > 1e-12 {
+            (claim, claim.positive())
+        } else {
+            let w = &waits.next_arrival[class.primary];
+            (w, w.positive().max(f64::MIN_POSITIVE))
+        };
+        let mass: f64 = wait.bins.iter().sum();
+        if mass <= 0.0 {
+            self.zero += weight * reach;
+            return;
+        }
+        if reach < COLLAPSE {
+            let k = ((wait.mean_if_waiting / STEP_HOURS).floor().max(0.0) as usize)
+                .min(wait.bins.len() - 1);
+            self.grow(k + 1);
+            self.wait[k] += weight * reach;
+            return;
+        }
+        let scale = reach / positive;
+        self.grow(wait.bins.len());
+        for (v, &m) in self.wait.iter_mut().zip(&wait.bins) {
+            *v += weight * scale * m;
+        }
+        let placed = scale * mass;
+        if placed < reach * (1.0 - 1e-9) {
+            // Rounding left some of the wait's mass unplaced (a wait without bins): at no wait.
+            self.zero += weight * (reach - placed);
+        }
     }
-    let claim = &waits.claim[primary];
-    // Found every candidate empty: a claim's wait given that it waits; no candidate: the next
-    // arrival. A depot the wait model never finds empty falls back to its next arrival.
-    let (wait, positive) = if !candidates.is_empty() && claim.positive() > 1e-12 {
-        (claim, claim.positive())
-    } else {
-        let w = &waits.next_arrival[primary];
-        (w, w.positive().max(f64::MIN_POSITIVE))
-    };
-    if reach < COLLAPSE {
-        // A wait this unlikely changes the year's days short by less than it could cost to
-        // spread it: at its mean.
-        grid.add(down(wait.mean_if_waiting + t), weight * reach);
-        return;
+
+    fn grow(&mut self, n: usize) {
+        if self.wait.len() < n {
+            self.wait.resize(n, 0.0);
+        }
     }
-    let scale = reach / positive;
-    let placed = scale * wait.bins.iter().sum::<f64>();
-    grid.add_wait(
-        &wait.bins,
-        t,
-        x.engineer_hours,
-        x.repair_hours,
-        weight * scale,
-    );
-    if placed < reach * (1.0 - 1e-9) {
-        // Rounding left some of the wait's mass unplaced (a wait without bins): at no wait.
-        grid.add(down(t), weight * (reach - placed));
+
+    /// Adds `scale x` these outcomes onto `grid` at the downtime they mean at the hospital of
+    /// `x` (its delivery hours from each candidate and the primary, its engineer's travel; the
+    /// repair is this entry's): `max(delivery, engineer) + repair`.
+    pub fn apply(&self, x: &Failure<'_>, scale: f64, grid: &mut Grid) {
+        let down = |delivery: f64| delivery.max(x.engineer_hours) + self.repair_hours;
+        for (&d, &p) in x.class.candidates.iter().zip(&self.near) {
+            if p > 0.0 {
+                grid.add(down(x.hours(d)), scale * p);
+            }
+        }
+        let t = x.hours(x.class.primary);
+        if !self.wait.is_empty() {
+            grid.add_wait(&self.wait, t, x.engineer_hours, self.repair_hours, scale);
+        }
+        if self.zero > 0.0 {
+            grid.add(down(t), scale * self.zero);
+        }
     }
 }
 
@@ -563,6 +613,110 @@ mod tests {
                 assert!(
                     (a - b).abs() < 1e-12,
                     "t {t} engineer {engineer} bin {k}: {a} vs {b}"
+                );
+            }
+        }
+    }
+
+    /// One failure's outcomes at their downtime, one add per outcome (the reference for the
+    /// class sums and the shifted waits of [`Outcomes`]).
+    fn outcomes_one_by_one(
+        fill: &[f64],
+        waits: &PartWaits,
+        x: &Failure<'_>,
+        weight: f64,
+        grid: &mut Grid,
+    ) {
+        let down = |delivery: f64| delivery.max(x.engineer_hours) + x.repair_hours;
+        let mut reach = 1.0;
+        for &d in &x.class.candidates {
+            grid.add(down(x.hours(d)), weight * reach * fill[d]);
+            reach *= 1.0 - fill[d];
+        }
+        let t = x.hours(x.class.primary);
+        let claim = &waits.claim[x.class.primary];
+        let wait = if !x.class.candidates.is_empty() && claim.positive() > 1e-12 {
+            claim
+        } else {
+            &waits.next_arrival[x.class.primary]
+        };
+        let mass: f64 = wait.bins.iter().sum();
+        if mass <= 0.0 {
+            grid.add(down(t), weight * reach);
+        } else if reach < COLLAPSE {
+            let k = (wait.mean_if_waiting / STEP_HOURS).floor();
+            grid.add(down((k + 0.5) * STEP_HOURS + t), weight * reach);
+        } else {
+            for (k, &m) in wait.bins.iter().enumerate() {
+                let delivery = (k as f64 + 0.5) * STEP_HOURS + t;
+                grid.add(down(delivery), weight * reach * m / mass);
+            }
+        }
+    }
+
+    #[test]
+    fn a_class_sum_applied_at_a_hospital_is_every_parts_outcomes() {
+        // A central depot (0) and a regional one (1); a hospital 5 h from the regional depot
+        // and 30 h from the central one, its engineer 9 h away; four parts of two repair
+        // times, one stocked so well that its wait collapses to its mean, one with no stock.
+        let depots = vec![depot(None, 21.0), depot(Some(0), 3.0)];
+        let class = Class {
+            candidates: vec![1, 0],
+            primary: 1,
+        };
+        let hours = vec![Some(30.0), Some(5.0)];
+        let parts: Vec<(Vec<u32>, Vec<f64>, f64, f64)> = vec![
+            (vec![2, 1], vec![0.7, 0.5], 4.0, 0.3),
+            (vec![0, 0], vec![0.0, 0.0], 4.0, 0.2),
+            (vec![6, 3], vec![0.9999, 0.99], 7.5, 0.4),
+            (vec![1, 0], vec![0.4, 0.0], 7.5, 0.1),
+        ];
+        for engineer in [9.0, 0.0, 400.0] {
+            let mut reference = Grid::new(8760.0);
+            let mut by_repair: Vec<Outcomes> = Vec::new();
+            for (stock, fill, repair, weight) in &parts {
+                let waits = part_waits(&depots, stock, &[12.0, 8.0]);
+                let x = Failure {
+                    class: &class,
+                    hours: &hours,
+                    hospitals: 1,
+                    hospital: 0,
+                    engineer_hours: engineer,
+                    repair_hours: *repair,
+                };
+                outcomes_one_by_one(fill, &waits, &x, *weight, &mut reference);
+                let i = match by_repair.iter().position(|o| o.repair_hours == *repair) {
+                    Some(i) => i,
+                    None => {
+                        by_repair.push(Outcomes::new(class.candidates.len(), *repair));
+                        by_repair.len() - 1
+                    }
+                };
+                by_repair[i].add_part(fill, &waits, &class, *weight);
+            }
+            let mut fast = Grid::new(8760.0);
+            for o in &by_repair {
+                let x = Failure {
+                    class: &class,
+                    hours: &hours,
+                    hospitals: 1,
+                    hospital: 0,
+                    engineer_hours: engineer,
+                    repair_hours: o.repair_hours,
+                };
+                o.apply(&x, 1.0, &mut fast);
+            }
+            let total: f64 = fast.sev.iter().sum();
+            assert!((total - 1.0).abs() < 1e-12, "total {total}");
+            let n = fast.sev.len().max(reference.sev.len());
+            for k in 0..n {
+                let (a, b) = (
+                    fast.sev.get(k).copied().unwrap_or(0.0),
+                    reference.sev.get(k).copied().unwrap_or(0.0),
+                );
+                assert!(
+                    (a - b).abs() < 1e-12,
+                    "engineer {engineer} bin {k}: {a} vs {b}"
                 );
             }
         }
