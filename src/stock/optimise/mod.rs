@@ -146,6 +146,9 @@ struct State<'a> {
     short_units: Vec<Vec<ClassShort>>,
     /// The largest failure rate of each part over the models that use it.
     max_rate: Vec<f64>,
+    /// Per part, the depots whose stock can change an on-time ([`useful_depots`]): no other
+    /// depot's increment gains anything, so none is priced.
+    useful: Vec<Vec<bool>>,
 }
 
 #[derive(Clone)]
@@ -236,6 +239,11 @@ impl<'a> State<'a> {
                 .parts
                 .iter()
                 .map(|p| p.usage.iter().map(|&(_, r)| r).fold(0.0, f64::max))
+                .collect(),
+            useful: input
+                .parts
+                .par_iter()
+                .map(|p| useful_depots(&p.network))
                 .collect(),
             short_units: input
                 .groups
@@ -448,6 +456,7 @@ impl<'a> State<'a> {
     fn price_part(&self, part: usize) -> Vec<Step> {
         (0..self.input.depots.len())
             .into_par_iter()
+            .filter(|&d| self.useful[part][d])
             .filter_map(|d| self.price(part, d))
             .collect()
     }
