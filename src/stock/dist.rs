@@ -179,6 +179,41 @@ pub fn fill_rate(mean: f64, variance: f64, s: u32) -> f64 {
     sum.min(1.0)
 }
 
+/// Expected backorders `E[(X - s)^+]` and their variance at base stock `s` for the pipeline of
+/// [`Pmf::with_variance`]: the same terms summed in the same order as that table's
+/// [`Pmf::expected_backorders`] and [`Pmf::backorder_variance`], in one pass without building
+/// it (the service model asks this of every depot with children at every fixed-point step).
+pub fn backorders_with_variance(mean: f64, variance: f64, s: u32) -> (f64, f64) {
+    if variance <= mean * (1.0 + 1e-12) || mean == 0.0 {
+        let pmf = Pmf::poisson(mean);
+        return (pmf.expected_backorders(s), pmf.backorder_variance(s));
+    }
+    let q = mean / variance;
+    let r = mean * q / (1.0 - q);
+    let sd = variance.sqrt();
+    let n = (mean + 14.0 * sd + 30.0).ceil() as usize;
+    let s_at = s as usize;
+    let mut term = (r * q.ln()).exp();
+    let mut on_hand = -0.0;
+    let (mut m1, mut m2) = (0.0, 0.0);
+    for k in 0..=n {
+        if k > 0 {
+            term = term * (k as f64 - 1.0 + r) / k as f64 * (1.0 - q);
+        }
+        if k < s_at {
+            on_hand += (s_at - k) as f64 * term;
+        } else if k > s_at {
+            let b = (k - s_at) as f64;
+            m1 += b * term;
+            m2 += b * b * term;
+        }
+    }
+    (
+        (mean - f64::from(s) + on_hand).max(0.0),
+        (m2 - m1 * m1).max(0.0),
+    )
+}
+
 /// The METRIC view of one base supplied by a depot.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct BasePipeline {
@@ -389,5 +424,24 @@ mod tests {
         let (f, e, _) = partial_loss(60, 10.0, 200.0);
         assert!((f - 3.514_252_122_049_636e-5).abs() < 1e-14, "{f}");
         assert!((e - 139.995_080_047_029_12).abs() < 1e-8, "{e}");
+    }
+
+    #[test]
+    fn backorders_without_the_table_are_the_tables() {
+        for &(mean, variance) in &[
+            (0.4, 0.9),
+            (3.0, 3.0),
+            (3.0, 7.5),
+            (12.0, 30.0),
+            (60.0, 61.0),
+            (150.0, 900.0),
+        ] {
+            let pmf = Pmf::with_variance(mean, variance);
+            for s in [0u32, 1, 2, 5, 11, 40, 80, 200, 2000] {
+                let (ebo, var) = backorders_with_variance(mean, variance, s);
+                assert_eq!(ebo, pmf.expected_backorders(s), "{mean} {variance} {s}");
+                assert_eq!(var, pmf.backorder_variance(s), "{mean} {variance} {s}");
+            }
+        }
     }
 }

@@ -31,7 +31,7 @@
 
 use std::sync::Arc;
 
-use super::dist::{fill_rate, partial_loss, pipeline_of, Pmf};
+use super::dist::{backorders_with_variance, fill_rate, partial_loss, pipeline_of, Pmf};
 
 /// A depot as one part sees it.
 #[derive(Clone, Debug)]
@@ -184,8 +184,8 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
                         let pipe = pipeline_of(total[d], spec.lead_years, total[p], ebo, var, true);
                         new_fill[d] = fill_rate(pipe.mean, pipe.variance, stock[d]);
                         if has_children[d] {
-                            let pmf = Pmf::with_variance(pipe.mean, pipe.variance);
-                            backorders[d] = backorders_of(&pmf, stock[d]);
+                            backorders[d] =
+                                backorders_with_variance(pipe.mean, pipe.variance, stock[d]);
                         }
                     } else {
                         let delay = if total[p] > 0.0 { ebo / total[p] } else { 0.0 };
