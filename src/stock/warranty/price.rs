@@ -340,13 +340,7 @@ impl<'a> Priced<'a> {
             if reach <= 0.0 {
                 continue;
             }
-            let claim = &waits.claim[class.primary];
-            let (wait, positive) = if !class.candidates.is_empty() && claim.positive() > 1e-12 {
-                (claim, claim.positive())
-            } else {
-                let a = &waits.next_arrival[class.primary];
-                (a, a.positive().max(f64::MIN_POSITIVE))
-            };
+            let (wait, positive) = waits.when_every_candidate_is_empty(class);
             let scale = reach / positive;
             let mut placed = 0.0;
             let last = w.wait.last().copied().unwrap_or(w.zero);

@@ -132,6 +132,21 @@ pub struct PartWaits {
     pub next_arrival: Vec<Wait>,
 }
 
+impl PartWaits {
+    /// The wait of a request at a hospital of `class` that finds every candidate empty, and
+    /// its chance of being positive: a claim's wait at the primary given that it waits; with no
+    /// candidate, or at a depot the wait model never finds empty, the next arrival there.
+    pub fn when_every_candidate_is_empty(&self, class: &Class) -> (&Wait, f64) {
+        let claim = &self.claim[class.primary];
+        if !class.candidates.is_empty() && claim.positive() > 1e-12 {
+            (claim, claim.positive())
+        } else {
+            let w = &self.next_arrival[class.primary];
+            (w, w.positive().max(f64::MIN_POSITIVE))
+        }
+    }
+}
+
 /// The waits of one part under base stock `stock` with `claims` per year at each depot (requests
 /// it fills or keeps waiting, and its children's orders).
 pub fn part_waits(depots: &[DepotSpec], stock: &[u32], claims: &[f64]) -> PartWaits {
@@ -361,9 +376,8 @@ impl Outcomes {
 
     /// Adds `weight x` the chance of every outcome of a failure of a part whose depots fill at
     /// `fill` and wait as `waits`, at a hospital of `class`; the chances sum to `weight`.
-    /// A request that finds every candidate empty waits a claim's wait at the primary given
-    /// that it waits (no candidate: the next arrival; a depot the wait model never finds empty
-    /// falls back to its next arrival). A wait less likely than [`COLLAPSE`] changes a year's
+    /// A request that finds every candidate empty waits as
+    /// [`PartWaits::when_every_candidate_is_empty`] says. A wait less likely than [`COLLAPSE`] changes a year's
     /// days short by less than it could cost to spread it: it is taken in the bin of its mean.
     pub fn add_part(&mut self, fill: &[f64], waits: &PartWaits, class: &Class, weight: f64) {
         let mut reach = 1.0;
@@ -377,13 +391,7 @@ impl Outcomes {
         if reach <= 0.0 {
             return;
         }
-        let claim = &waits.claim[class.primary];
-        let (wait, positive) = if !class.candidates.is_empty() && claim.positive() > 1e-12 {
-            (claim, claim.positive())
-        } else {
-            let w = &waits.next_arrival[class.primary];
-            (w, w.positive().max(f64::MIN_POSITIVE))
-        };
+        let (wait, positive) = waits.when_every_candidate_is_empty(class);
         let mass: f64 = wait.bins.iter().sum();
         if mass <= 0.0 {
             self.zero += weight * reach;
@@ -584,6 +592,17 @@ mod tests {
         }
     }
 
+    /// Two grids equal bin by bin within 1e-12 (a missing bin is zero).
+    fn assert_same_grid(a: &Grid, b: &Grid, label: &str) {
+        for k in 0..a.sev.len().max(b.sev.len()) {
+            let (x, y) = (
+                a.sev.get(k).copied().unwrap_or(0.0),
+                b.sev.get(k).copied().unwrap_or(0.0),
+            );
+            assert!((x - y).abs() < 1e-12, "{label} bin {k}: {x} vs {y}");
+        }
+    }
+
     #[test]
     fn a_wait_on_the_grid_lands_where_each_bin_would() {
         // The shifted spread against one add per bin, over engineers before, inside and after
@@ -604,17 +623,7 @@ mod tests {
                 let delivery = (k as f64 + 0.5) * STEP_HOURS + t;
                 slow.add(delivery.max(engineer) + repair, 0.5 * m);
             }
-            let n = fast.sev.len().max(slow.sev.len());
-            for k in 0..n {
-                let (a, b) = (
-                    fast.sev.get(k).copied().unwrap_or(0.0),
-                    slow.sev.get(k).copied().unwrap_or(0.0),
-                );
-                assert!(
-                    (a - b).abs() < 1e-12,
-                    "t {t} engineer {engineer} bin {k}: {a} vs {b}"
-                );
-            }
+            assert_same_grid(&fast, &slow, &format!("t {t} engineer {engineer}"));
         }
     }
 
@@ -708,17 +717,7 @@ mod tests {
             }
             let total: f64 = fast.sev.iter().sum();
             assert!((total - 1.0).abs() < 1e-12, "total {total}");
-            let n = fast.sev.len().max(reference.sev.len());
-            for k in 0..n {
-                let (a, b) = (
-                    fast.sev.get(k).copied().unwrap_or(0.0),
-                    reference.sev.get(k).copied().unwrap_or(0.0),
-                );
-                assert!(
-                    (a - b).abs() < 1e-12,
-                    "engineer {engineer} bin {k}: {a} vs {b}"
-                );
-            }
+            assert_same_grid(&fast, &reference, &format!("engineer {engineer}"));
         }
     }
 }
