@@ -21,7 +21,7 @@ pub mod wait;
 use rayon::prelude::*;
 
 use super::check::Checked;
-use super::input::PlanInput;
+use super::input::{Class, PlanInput};
 use super::problem::Plan;
 use super::service::PartService;
 use crate::coverage::Coverage;
@@ -160,14 +160,26 @@ impl Fleet {
     fn failure<'a>(&'a self, input: &'a PlanInput, h: usize, part: usize) -> Option<Failure<'a>> {
         let p = &input.parts[part];
         let k = input.groups[p.group].class_of[h]?;
-        Some(Failure {
-            class: &input.groups[p.group].classes[k as usize],
+        let class = &input.groups[p.group].classes[k as usize];
+        Some(self.failure_at(input, class, h, self.repair_hours[part]))
+    }
+
+    /// What a failure at hospital `h` of `class` sees, for a part of `repair_hours`.
+    fn failure_at<'a>(
+        &'a self,
+        input: &'a PlanInput,
+        class: &'a Class,
+        h: usize,
+        repair_hours: f64,
+    ) -> Failure<'a> {
+        Failure {
+            class,
             hours: &input.hours,
             hospitals: input.hospitals(),
             hospital: h,
             engineer_hours: self.engineer_hours[h],
-            repair_hours: self.repair_hours[part],
-        })
+            repair_hours,
+        }
     }
 }
 
@@ -315,14 +327,7 @@ impl Tables {
                 continue;
             };
             for o in &self.entries[i] {
-                let x = Failure {
-                    class: &group.classes[k as usize],
-                    hours: &input.hours,
-                    hospitals: input.hospitals(),
-                    hospital: h,
-                    engineer_hours: fleet.engineer_hours[h],
-                    repair_hours: o.repair_hours,
-                };
+                let x = fleet.failure_at(input, &group.classes[k as usize], h, o.repair_hours);
                 o.apply(&x, 1.0, &mut grid);
             }
         }

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::compound::{bin, YearDowntime, STEP_HOURS};
-use super::wait::{wait_shift, Failure};
+use super::wait::wait_shift;
 use super::{Fleet, PartState, YEAR_HOURS};
 use crate::stock::input::PlanInput;
 use crate::stock::problem::{Costs, Plan};
@@ -227,14 +227,7 @@ impl<'a> Priced<'a> {
                         for &g in gs {
                             let pen = pen[g].as_ref().expect("priced");
                             let h = self.fleet.groups[g].0;
-                            let x = Failure {
-                                class,
-                                hours: &self.input.hours,
-                                hospitals: self.input.hospitals(),
-                                hospital: h,
-                                engineer_hours: self.fleet.engineer_hours[h],
-                                repair_hours: repair,
-                            };
+                            let x = self.fleet.failure_at(self.input, class, h, repair);
                             let down = |delivery: f64| delivery.max(x.engineer_hours) + repair;
                             for (j, &d) in class.candidates.iter().enumerate() {
                                 w.near[j] += pen.at(down(x.hours(d)));

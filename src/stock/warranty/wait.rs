@@ -681,19 +681,19 @@ mod tests {
             (vec![1, 0], vec![0.4, 0.0], 7.5, 0.1),
         ];
         for engineer in [9.0, 0.0, 400.0] {
+            let at = |repair_hours: f64| Failure {
+                class: &class,
+                hours: &hours,
+                hospitals: 1,
+                hospital: 0,
+                engineer_hours: engineer,
+                repair_hours,
+            };
             let mut reference = Grid::new(8760.0);
             let mut by_repair: Vec<Outcomes> = Vec::new();
             for (stock, fill, repair, weight) in &parts {
                 let waits = part_waits(&depots, stock, &[12.0, 8.0]);
-                let x = Failure {
-                    class: &class,
-                    hours: &hours,
-                    hospitals: 1,
-                    hospital: 0,
-                    engineer_hours: engineer,
-                    repair_hours: *repair,
-                };
-                outcomes_one_by_one(fill, &waits, &x, *weight, &mut reference);
+                outcomes_one_by_one(fill, &waits, &at(*repair), *weight, &mut reference);
                 let i = match by_repair.iter().position(|o| o.repair_hours == *repair) {
                     Some(i) => i,
                     None => {
@@ -705,15 +705,7 @@ mod tests {
             }
             let mut fast = Grid::new(8760.0);
             for o in &by_repair {
-                let x = Failure {
-                    class: &class,
-                    hours: &hours,
-                    hospitals: 1,
-                    hospital: 0,
-                    engineer_hours: engineer,
-                    repair_hours: o.repair_hours,
-                };
-                o.apply(&x, 1.0, &mut fast);
+                o.apply(&at(o.repair_hours), 1.0, &mut fast);
             }
             let total: f64 = fast.sev.iter().sum();
             assert!((total - 1.0).abs() < 1e-12, "total {total}");
