@@ -514,3 +514,61 @@ fn a_service_target_beats_the_target_override() {
     }
     assert!(targets(&r, 0).iter().all(|&t| t == 0.99));
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(20000))]
+
+    /// In a star (every depot below the root is its child), the service model's fill rates and
+    /// on-time never fall when a stocked depot's level rises, the other levels held: what the
+    /// bound's branch and bound over boxes of stock vectors relies on. (A depot going from no
+    /// stock to some changes which requests reach which depot, and one level deeper a forward
+    /// depot's stock loads its parent: neither is monotone, and neither is assumed.)
+    #[test]
+    fn fill_rates_rise_with_every_level_in_a_star(
+        leads in prop::collection::vec(0.003f64..0.1, 4),
+        rates in prop::collection::vec(0.1f64..30.0, 5),
+        orders in prop::collection::vec(prop::collection::vec(0usize..4, 1..5), 5),
+        stock in prop::collection::vec(0u32..5, 4),
+        d in 0usize..4,
+        prim in prop::collection::vec(0usize..5, 5),
+    ) {
+        let depots: Vec<DepotSpec> = leads
+            .iter()
+            .enumerate()
+            .map(|(i, &lead_years)| DepotSpec { parent: (i > 0).then_some(0), lead_years })
+            .collect();
+        // Candidates in the drawn order without repeats; a drawn primary outside them (and not
+        // the out-of-range 4) makes a hospital that waits where it never tries.
+        let hospitals: Vec<HospitalDemand> = orders
+            .iter()
+            .zip(&rates)
+            .zip(&prim)
+            .map(|((o, &rate), &p)| {
+                let mut candidates: Vec<usize> = Vec::new();
+                for &x in o {
+                    if !candidates.contains(&x) {
+                        candidates.push(x);
+                    }
+                }
+                let mut primary = candidates[0];
+                if p < 4 && !candidates.contains(&p) {
+                    primary = p;
+                }
+                HospitalDemand { rate, candidates, primary }
+            })
+            .collect();
+        let net = PartNetwork { depots: depots.into(), hospitals };
+        let mut stock = stock;
+        stock[d] = stock[d].max(1);
+        let a = evaluate(&net, &stock);
+        let mut up = stock.clone();
+        up[d] += 1;
+        let b = evaluate(&net, &up);
+        for i in 0..4 {
+            prop_assert!(b.fill_rate[i] >= a.fill_rate[i] - 1e-10, "depot {i} after +1 at {d}: {} -> {} ({stock:?})", a.fill_rate[i], b.fill_rate[i]);
+        }
+        for h in 0..5 {
+            prop_assert!(b.on_time[h] >= a.on_time[h] - 1e-10, "hospital {h} after +1 at {d}: {} -> {} ({stock:?})", a.on_time[h], b.on_time[h]);
+        }
+    }
+}

@@ -178,7 +178,7 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
                     if stock[d] == 0 && !has_children[d] {
                         // Nothing on hand ever, and nobody below it: it fills nothing.
                         new_fill[d] = 0.0;
-                    } else if waiting[d] >= attempts[d] * (1.0 - 1e-9) {
+                    } else if cells.all_wait[d] {
                         // Every request that finds no stock here waits here: METRIC with
                         // Graves' variance correction.
                         let pipe = pipeline_of(total[d], spec.lead_years, total[p], ebo, var, true);
@@ -266,6 +266,12 @@ struct Cells {
     flat: Vec<usize>,
     /// The cell of each demand entry.
     of_hospital: Vec<usize>,
+    /// Per depot: whether every request that tries it and finds it empty waits there (every
+    /// cell that tries it has it as primary and as its last candidate with stock). Read from
+    /// the cells, never from fill rates, so that the branch a depot's pipeline takes is the
+    /// same for every stock vector with the same depots stocked: a branch chosen by comparing
+    /// rates flipped when an earlier candidate's fill neared 1, and the fill rates jumped.
+    all_wait: Vec<bool>,
 }
 
 impl Cells {
@@ -277,6 +283,7 @@ impl Cells {
             start: Vec::with_capacity(entries + 1),
             flat: Vec::new(),
             of_hospital: Vec::with_capacity(entries),
+            all_wait: vec![true; net.depots.len()],
         };
         cells.start.push(0);
         // Every candidate stocked: the entries are distinct already, one cell each.
@@ -328,6 +335,14 @@ impl Cells {
             };
             cells.rate[c] += h.rate;
             cells.of_hospital.push(c);
+        }
+        for c in 0..cells.rate.len() {
+            let tried = &cells.flat[cells.start[c]..cells.start[c + 1]];
+            for (i, &d) in tried.iter().enumerate() {
+                if d != cells.primary[c] || i + 1 < tried.len() {
+                    cells.all_wait[d] = false;
+                }
+            }
         }
         cells
     }
