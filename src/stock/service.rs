@@ -113,8 +113,9 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
     // data/china's plan fell to 10), and its history restarts when a residual more than
     // doubles.
     let mut previous: Option<(Vec<f64>, Vec<f64>)> = None;
-    // The last iterates: fill rates, the largest residual, the residuals.
-    let mut history: Vec<(Vec<f64>, f64, Vec<f64>)> = Vec::new();
+    // The last iterates: fill rates and their residuals; and the largest residual of the last.
+    let mut history: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut last_norm = f64::INFINITY;
     let mut restarts = 0;
     let (mut least, mut since_least) = (f64::INFINITY, 0);
     for _ in 0..MAX_ITERATIONS {
@@ -242,10 +243,11 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
         // the depots' fill rates are coupled (overflow, the parent's delay), which a step per
         // depot does not see.
         let norm = residual.iter().fold(0.0f64, |m, r| m.max(r.abs()));
-        if history.last().is_some_and(|(_, r, _)| norm > 2.0 * r) {
+        if norm > 2.0 * last_norm {
             history.clear();
             restarts += 1;
         }
+        last_norm = norm;
         if norm < least {
             (least, since_least) = (norm, 0);
         } else {
@@ -257,7 +259,7 @@ pub fn evaluate_from(net: &PartNetwork, stock: &[u32], start: Option<&[f64]>) ->
         // Mixing that keeps failing (it can cycle where the steps meet the bounds [0, 1]) or
         // stalls is given up for the depots' own steps, which converge.
         if restarts <= MAX_RESTARTS {
-            history.push((fill.clone(), norm, residual.clone()));
+            history.push((fill.clone(), residual.clone()));
             if history.len() > ANDERSON_DEPTH + 1 {
                 history.remove(0);
             }
@@ -298,27 +300,27 @@ const MAX_RESTARTS: usize = 2;
 /// Steps without a new least residual after which an evaluation gives Anderson's mixing up.
 const STALL_STEPS: usize = 8;
 
-/// Anderson's step from the last iterates `(x, |r|, r)` (oldest first): the combination of the
+/// Anderson's step from the last iterates `(x, r)` (oldest first): the combination of the
 /// last differences that least-squares cancels the newest residual, `x + r - (dX + dR) g`,
 /// kept within [0, 1]; `None` with fewer than two iterates or a system too ill-conditioned.
-fn anderson_step(history: &[(Vec<f64>, f64, Vec<f64>)]) -> Option<Vec<f64>> {
+fn anderson_step(history: &[(Vec<f64>, Vec<f64>)]) -> Option<Vec<f64>> {
     let m = history.len().checked_sub(1).filter(|&m| m > 0)?;
-    let (x, _, r) = &history[m];
+    let (x, r) = &history[m];
+    // Consecutive differences of the iterates' fill rates (`dX`) or residuals (`dR`).
+    let diffs = |residuals: bool| -> Vec<Vec<f64>> {
+        let of = |i: usize| {
+            if residuals {
+                &history[i].1
+            } else {
+                &history[i].0
+            }
+        };
+        (0..m)
+            .map(|j| of(j + 1).iter().zip(of(j)).map(|(b, a)| b - a).collect())
+            .collect()
+    };
+    let (dx, dr) = (diffs(false), diffs(true));
     let n = x.len();
-    let dx: Vec<Vec<f64>> = (0..m)
-        .map(|j| {
-            (0..n)
-                .map(|d| history[j + 1].0[d] - history[j].0[d])
-                .collect()
-        })
-        .collect();
-    let dr: Vec<Vec<f64>> = (0..m)
-        .map(|j| {
-            (0..n)
-                .map(|d| history[j + 1].2[d] - history[j].2[d])
-                .collect()
-        })
-        .collect();
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a * b).sum::<f64>();
     // Normal equations, lightly regularised, by Gaussian elimination with partial pivoting.
     let mut a = vec![vec![0.0; m + 1]; m];

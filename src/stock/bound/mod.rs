@@ -63,7 +63,7 @@
 //!
 //! **Certificate.** After the loop, the Lagrangian at the best multipliers is evaluated once more
 //! with the parts of a star network (every depot below the root is its child) priced by branch
-//! and bound over boxes of stock vectors ([`pricing`]'s `price_boxes`): within a box with the
+//! and bound over boxes of stock vectors (`pricing::boxes`): within a box with the
 //! same depots stocked the model's on-time is highest at the box's top corner (checked on random
 //! stars by the property tests, not proven: the structural choice of each depot's pipeline makes
 //! it hold there), so the corner bounds every vector of the box. A part whose search runs out of
